@@ -1,0 +1,33 @@
+{
+  "targets": [
+    {
+      "target_name": "lmkit_native",
+      "sources": [
+        "native/src/addon.cc",
+        "native/src/thread_pool.cc",
+        "native/src/cpu.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "native/include"],
+      "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS"],
+      "cflags_cc": ["-std=c++17", "-O3", "-fno-math-errno", "-fPIC"],
+      "cflags_cc!": ["-fno-exceptions", "-std=gnu++14", "-std=gnu++1y"],
+      "conditions": [
+        ["target_arch=='x64'", {
+          "dependencies": ["lmkit_avx2"]
+        }]
+      ]
+    },
+    {
+      "target_name": "lmkit_avx2",
+      "type": "static_library",
+      "conditions": [
+        ["target_arch=='x64'", {
+          "sources": ["native/src/avx2/gemm_avx2.cc"]
+        }]
+      ],
+      "include_dirs": ["native/include"],
+      "cflags_cc": ["-std=c++17", "-O3", "-mavx2", "-mfma", "-fno-math-errno", "-fPIC"],
+      "cflags_cc!": ["-fno-exceptions", "-std=gnu++14", "-std=gnu++1y"]
+    }
+  ]
+}

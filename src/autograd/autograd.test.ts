@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { noGrad, randn, tensor } from '../index.js';
+import { assertClose } from '../testing/assert.js';
+
+test('gradients of a broadcast product accumulate per input', () => {
+  const a = tensor([[1, 2, 3], [4, 5, 6]], { requiresGrad: true });
+  const b = tensor([10, 20, 30], { requiresGrad: true });
+  const loss = a.mul(b).add(1).sum();
+  loss.backward();
+  assert.equal(loss.item(), 466);
+  assertClose(a.grad!, [10, 20, 30, 10, 20, 30]);
+  assertClose(b.grad!, [5, 7, 9]);
+});
+
+test('noGrad records nothing', () => {
+  const a = randn([3], { requiresGrad: true });
+  const out = noGrad(() => a.mul(2));
+  assert.equal(out.requiresGrad, false);
+  assert.equal(out.gradFn, null);
+});
+
+test('backward twice without retainGraph is an error', () => {
+  const a = randn([3], { requiresGrad: true });
+  const out = a.exp().sum();
+  out.backward();
+  assert.throws(() => out.backward(), /second time/);
+});
+
+test('retainGraph lets gradients accumulate over two passes', () => {
+  const a = tensor([1, 2], { requiresGrad: true });
+  const out = a.mul(a).sum();
+  out.backward(undefined, { retainGraph: true });
+  out.backward();
+  assertClose(a.grad!, [4, 8]);
+});

@@ -1,0 +1,165 @@
+import { fail } from '../errors.js';
+import { shapesEqual } from '../tensor/shape.js';
+import type { GradFn, Tensor } from '../tensor/tensor.js';
+
+/** Computes the gradients of an op's inputs from the gradient of its output (null: no gradient). */
+export type BackwardFn = (gradOutput: Tensor) => readonly (Tensor | null | undefined)[];
+
+/** One recorded op in the define-by-run graph. */
+export class Node implements GradFn {
+  constructor(
+    readonly name: string,
+    readonly inputs: readonly (Tensor | null)[],
+    public backwardFn: BackwardFn | null,
+  ) {}
+}
+
+let gradEnabled = true;
+
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+/** Runs `fn` without recording a graph (like torch.no_grad()). Works with async functions too. */
+export function noGrad<T>(fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = false;
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    gradEnabled = prev;
+    throw e;
+  }
+  if (result instanceof Promise) {
+    return result.finally(() => {
+      gradEnabled = prev;
+    }) as T;
+  }
+  gradEnabled = prev;
+  return result;
+}
+
+/** Runs `fn` with recording on, even inside noGrad. */
+export function enableGrad<T>(fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = true;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = prev;
+  }
+}
+
+/** True when an op over these inputs must be recorded. */
+export function needsGrad(a: Tensor | null, b?: Tensor | null, c?: Tensor | null): boolean {
+  return gradEnabled && ((a !== null && a.requiresGrad) || (!!b && b.requiresGrad) || (!!c && c.requiresGrad));
+}
+
+export function needsGradAny(inputs: readonly (Tensor | null)[]): boolean {
+  if (!gradEnabled) return false;
+  for (const t of inputs) if (t && t.requiresGrad) return true;
+  return false;
+}
+
+/** Marks `out` as produced by op `name` from `inputs` when any input requires a gradient. */
+export function record(out: Tensor, name: string, inputs: readonly (Tensor | null)[], backward: BackwardFn): Tensor {
+  if (needsGradAny(inputs)) {
+    out.requiresGrad = true;
+    out.gradFn = new Node(name, inputs, backward);
+  }
+  return out;
+}
+
+export interface BackwardOptions {
+  /** Keep the graph so backward can run through it again. */
+  retainGraph?: boolean;
+}
+
+type Add = (a: Tensor, b: Tensor) => Tensor;
+type Unary = (t: Tensor) => Tensor;
+let addTensors: Add | null = null;
+let onesFor: Unary | null = null;
+let cloneOf: Unary | null = null;
+
+/** Wiring from the op layer (graph.ts cannot import ops without a cycle). */
+export function setGradHelpers(add: Add, ones: Unary, clone: Unary): void {
+  addTensors = add;
+  onesFor = ones;
+  cloneOf = clone;
+}
+
+function topoOrder(root: Tensor): Tensor[] {
+  const order: Tensor[] = [];
+  const seen = new Set<Tensor>([root]);
+  const stack: [Tensor, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    const [t, i] = top;
+    const inputs = t.gradFn ? t.gradFn.inputs : [];
+    if (i < inputs.length) {
+      top[1]++;
+      const next = inputs[i];
+      if (next && next.requiresGrad && !seen.has(next)) {
+        seen.add(next);
+        stack.push([next, 0]);
+      }
+    } else {
+      stack.pop();
+      order.push(t);
+    }
+  }
+  return order.reverse();
+}
+
+/**
+ * Back-propagates from `root`: gradients accumulate into `.grad` of every leaf that requires one (and
+ * of tensors that called retainGrad()). Without `grad`, `root` must hold one element.
+ */
+export function backward(root: Tensor, grad?: Tensor, opts?: BackwardOptions): void {
+  if (!root.requiresGrad) fail('NotDifferentiable', 'backward(): the tensor does not require grad and has no grad_fn');
+  if (!addTensors || !onesFor || !cloneOf) fail('Unsupported', 'backward(): ops are not loaded');
+  const add = addTensors;
+  const clone = cloneOf;
+  let seed: Tensor;
+  if (grad) {
+    if (!shapesEqual(grad.shape, root.shape)) {
+      fail('ShapeMismatch', `backward(): gradient shape [${grad.shape.join(', ')}] does not match tensor shape [${root.shape.join(', ')}]`);
+    }
+    seed = grad;
+  } else {
+    if (root.size !== 1) fail('InvalidArgument', `backward(): grad can be implicitly created only for one-element outputs, got shape [${root.shape.join(', ')}]`);
+    seed = onesFor(root);
+  }
+  const order = topoOrder(root);
+  const grads = new Map<Tensor, Tensor>([[root, seed]]);
+  const prev = gradEnabled;
+  gradEnabled = false;
+  try {
+    for (const t of order) {
+      const g = grads.get(t);
+      if (!g) continue;
+      grads.delete(t);
+      const fn = t.gradFn as Node | null;
+      // A leaf's .grad is its own contiguous tensor: optimizers and clipping update it in place.
+      if (!fn || t.retainsGrad) t.grad = t.grad ? add(t.grad, g) : clone(g);
+      if (!fn) continue;
+      if (!fn.backwardFn) {
+        fail('GraphFreed', `backward(): trying to backward through the graph a second time (op ${fn.name}); pass {retainGraph: true} the first time`);
+      }
+      const inputGrads = fn.backwardFn(g);
+      if (!opts?.retainGraph) fn.backwardFn = null;
+      fn.inputs.forEach((input, i) => {
+        const gi = inputGrads[i];
+        if (!input || !input.requiresGrad || !gi) return;
+        if (!shapesEqual(gi.shape, input.shape)) {
+          fail('ShapeMismatch', `backward of ${fn.name}: gradient shape [${gi.shape.join(', ')}] for input of shape [${input.shape.join(', ')}]`);
+        }
+        const acc = grads.get(input);
+        grads.set(input, acc ? add(acc, gi) : gi);
+      });
+    }
+  } finally {
+    gradEnabled = prev;
+  }
+}

@@ -1,0 +1,108 @@
+import { backendFor } from '../../backend/index.js';
+import { fail } from '../../errors.js';
+import type { FloatArray } from '../../tensor/dtype.js';
+import { broadcastShapes, numel } from '../../tensor/shape.js';
+import { emptyTensor, type Tensor } from '../../tensor/tensor.js';
+import { needsGrad, record } from '../graph.js';
+import { expand, reshape, transpose } from './shape.js';
+import { contiguousRaw, floatRaw, sumToShape } from './util.js';
+
+/**
+ * How a [.., r, c] tensor is read by GEMM without copying: a row-major matrix (ld = row stride) or a
+ * transposed one (its last two dims swapped in memory), with a fixed stride between batch matrices.
+ */
+interface MatrixOperand {
+  data: FloatArray;
+  offset: number;
+  ld: number;
+  trans: boolean;
+  batchStride: number;
+}
+
+function asOperand(x: Tensor): MatrixOperand | null {
+  const nd = x.ndim;
+  const rows = x.shape[nd - 2];
+  const cols = x.shape[nd - 1];
+  const rs = x.strides[nd - 2];
+  const cs = x.strides[nd - 1];
+  let trans: boolean;
+  let ld: number;
+  if ((cs === 1 || cols === 1) && (rows === 1 || rs >= cols)) {
+    trans = false;
+    ld = rows === 1 ? cols : rs;
+  } else if ((rs === 1 || rows === 1) && (cols === 1 || cs >= rows)) {
+    trans = true;
+    ld = cols === 1 ? rows : cs;
+  } else return null;
+  if (ld < 1) return null;
+  // The batch dims must collapse to a single stride (0 when the operand is broadcast over the batch).
+  let batchStride = -1;
+  let expected = 0;
+  for (let d = nd - 3; d >= 0; d--) {
+    if (x.shape[d] === 1) continue;
+    if (batchStride === -1) batchStride = x.strides[d];
+    else if (x.strides[d] !== expected) return null;
+    expected = x.strides[d] * x.shape[d];
+  }
+  return { data: x.data as FloatArray, offset: x.offset, ld, trans, batchStride: Math.max(batchStride, 0) };
+}
+
+/** Batched product of [..., m, k] and [..., k, n] with equal (already broadcast) batch dims; no autograd. */
+function bmmRaw(a: Tensor, b: Tensor): Tensor {
+  const m = a.shape[a.ndim - 2];
+  const k = a.shape[a.ndim - 1];
+  const n = b.shape[b.ndim - 1];
+  const batchShape = a.shape.slice(0, -2);
+  const batch = numel(batchShape);
+  const dtype = a.dtype === 'float64' || b.dtype === 'float64' ? 'float64' : 'float32';
+  const out = emptyTensor([...batchShape, m, n], dtype);
+  if (out.size === 0) return out;
+  const A = (a.dtype === dtype && asOperand(a)) || asOperand(contiguousRaw(castTo(a, dtype)))!;
+  const B = (b.dtype === dtype && asOperand(b)) || asOperand(contiguousRaw(castTo(b, dtype)))!;
+  backendFor(dtype).gemm({
+    a: A.data, aOffset: A.offset, lda: A.ld, transA: A.trans, strideA: A.batchStride,
+    b: B.data, bOffset: B.offset, ldb: B.ld, transB: B.trans, strideB: B.batchStride,
+    c: out.data as FloatArray, cOffset: 0, ldc: n, strideC: m * n,
+    m, n, k, batch, alpha: 1, beta: 0,
+  });
+  return out;
+}
+
+function castTo(t: Tensor, dtype: 'float32' | 'float64'): Tensor {
+  const f = floatRaw(t);
+  if (f.dtype === dtype) return f;
+  const out = emptyTensor(f.shape, dtype);
+  backendFor('float64').copy(f, out.data, f.shape);
+  return out;
+}
+
+/**
+ * Matrix product with PyTorch's rules: 1-D operands are promoted to a matrix and the added dimension is
+ * removed afterwards; batch dimensions broadcast.
+ */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim === 0 || b.ndim === 0) fail('InvalidArgument', 'matmul: both arguments need at least one dimension');
+  const a2 = a.ndim === 1 ? reshape(a, [1, a.shape[0]]) : a;
+  const b2 = b.ndim === 1 ? reshape(b, [b.shape[0], 1]) : b;
+  const k = a2.shape[a2.ndim - 1];
+  if (b2.shape[b2.ndim - 2] !== k) {
+    fail('ShapeMismatch', `matmul: shapes [${a.shape.join(', ')}] and [${b.shape.join(', ')}] cannot be multiplied (${k} != ${b2.shape[b2.ndim - 2]})`);
+  }
+  const batch = broadcastShapes(a2.shape.slice(0, -2), b2.shape.slice(0, -2), 'matmul');
+  const ae = expand(a2, [...batch, ...a2.shape.slice(-2)]);
+  const be = expand(b2, [...batch, ...b2.shape.slice(-2)]);
+  let out = mm(ae, be);
+  if (a.ndim === 1) out = reshape(out, [...out.shape.slice(0, -2), out.shape[out.ndim - 1]]);
+  if (b.ndim === 1) out = reshape(out, out.shape.slice(0, -1));
+  return out;
+}
+
+/** Product of operands with identical batch dims (after expand). */
+function mm(a: Tensor, b: Tensor): Tensor {
+  const out = bmmRaw(a, b);
+  if (!needsGrad(a, b)) return out;
+  return record(out, 'MmBackward', [a, b], (g) => [
+    a.requiresGrad ? sumToShape(bmmRaw(g, transpose(b, -2, -1)), a.shape) : null,
+    b.requiresGrad ? sumToShape(bmmRaw(transpose(a, -2, -1), g), b.shape) : null,
+  ]);
+}

@@ -1,0 +1,20 @@
+import type { Backend } from '../types.js';
+import { attention, attentionBackward } from './attention.js';
+import { affine, binary, clamp, copy, powScalar, scaleInPlace, sumSquares, unary, unaryBackward, where } from './elementwise.js';
+import { gemm } from './gemm.js';
+import { embedding, embeddingBackward, gather, scatterAdd } from './indexing.js';
+import { crossEntropy } from './loss.js';
+import { layerNorm, layerNormBackward } from './norm.js';
+import { adamUpdate } from './optim.js';
+import { cumsum, reduce } from './reduce.js';
+import { softmax, softmaxBackward } from './softmax.js';
+
+/** The reference backend: every kernel in plain TypeScript, for float32 and float64. */
+export const jsBackend: Backend = {
+  name: 'js',
+  binary, where, unary, unaryBackward, clamp, powScalar, affine, copy, reduce, cumsum, gemm,
+  softmax, softmaxBackward, layerNorm, layerNormBackward, embedding, embeddingBackward, crossEntropy,
+  gather, scatterAdd, attention, attentionBackward, adamUpdate, sumSquares, scaleInPlace,
+  setNumThreads: () => {},
+  getNumThreads: () => 1,
+};

@@ -1,0 +1,131 @@
+import type { AnyArray, FloatArray } from '../tensor/dtype.js';
+
+/**
+ * The kernel interface. Ops (src/autograd) call only these; the js backend is the reference and the
+ * native backend must agree with it. Unless stated otherwise:
+ * - float arrays are Float32Array or Float64Array (the native backend accepts Float32Array only and
+ *   the dispatcher sends float64 work to the js backend);
+ * - arrays are read from index 0 and are contiguous; `out` arrays are written, never read;
+ * - "rows × cols" means a contiguous [rows, cols] block, and reductions over an axis see the tensor as
+ *   [outer, dim, inner] (the reduced axis in the middle).
+ */
+
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'max' | 'min' | 'atan2'
+  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+
+export type UnaryOp = 'neg' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'abs' | 'tanh' | 'sigmoid' | 'relu'
+  | 'gelu' | 'gelu_tanh' | 'silu' | 'sin' | 'cos' | 'square' | 'reciprocal' | 'sign' | 'erf' | 'log1p' | 'expm1'
+  | 'floor' | 'ceil' | 'round';
+
+/** A strided read of `data` starting at `offset`, one stride per output dimension (0 = broadcast). */
+export interface StridedView {
+  data: AnyArray;
+  offset: number;
+  strides: readonly number[];
+}
+
+export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
+
+export interface GemmArgs {
+  /** C[b] = alpha * op(A[b]) · op(B[b]) + beta * C[b], op(A) is [m, k], op(B) is [k, n], C is [m, n] row-major. */
+  a: FloatArray; aOffset: number; lda: number; transA: boolean; strideA: number;
+  b: FloatArray; bOffset: number; ldb: number; transB: boolean; strideB: number;
+  c: FloatArray; cOffset: number; ldc: number; strideC: number;
+  m: number; n: number; k: number; batch: number;
+  alpha: number; beta: number;
+}
+
+export interface AttentionArgs {
+  /** q: [B, H, Tq, D], k and v: [B, H, Tk, D], out: [B, H, Tq, D], all contiguous. */
+  q: FloatArray; k: FloatArray; v: FloatArray; out: FloatArray;
+  batch: number; heads: number; tq: number; tk: number; headDim: number;
+  scale: number;
+  /** Query i may attend key j only when j <= i + (tk - tq). */
+  causal: boolean;
+  /** Optional [B?, H?, Tq, Tk] bytes, 1 = takes part; given with its broadcast strides over (B, H). */
+  mask: Uint8Array | null; maskStrideB: number; maskStrideH: number;
+  /** Softmax probabilities [B, H, Tq, Tk] written here when given (needed by backward). */
+  probs: FloatArray | null;
+}
+
+export interface AttentionBackwardArgs {
+  q: FloatArray; k: FloatArray; v: FloatArray; probs: FloatArray; gradOut: FloatArray;
+  gradQ: FloatArray; gradK: FloatArray; gradV: FloatArray;
+  batch: number; heads: number; tq: number; tk: number; headDim: number; scale: number;
+}
+
+export interface AdamArgs {
+  param: Float32Array | Float64Array; grad: Float32Array | Float64Array;
+  m: Float32Array | Float64Array; v: Float32Array | Float64Array;
+  lr: number; beta1: number; beta2: number; eps: number; weightDecay: number;
+  /** 1-based step count, for bias correction. */
+  step: number;
+  /** true: AdamW (decoupled decay p -= lr*wd*p); false: Adam (L2 added to the gradient). */
+  decoupled: boolean;
+}
+
+export interface CrossEntropyArgs {
+  logits: FloatArray; targets: Int32Array; rows: number; classes: number;
+  ignoreIndex: number; labelSmoothing: number;
+  /** Per-row loss (0 for ignored rows). */
+  losses: FloatArray;
+  /** When given, d(sum of row losses)/d(logits), to be scaled by the caller. */
+  gradLogits: FloatArray | null;
+}
+
+export interface Backend {
+  readonly name: 'js' | 'native';
+
+  /** out[i] = a[i] op b[i] over `shape`, a and b read strided (broadcast dims have stride 0). */
+  binary(op: BinaryOp, a: StridedView, b: StridedView, out: AnyArray, shape: readonly number[]): void;
+  /** out = op(x), contiguous, n elements. */
+  unary(op: UnaryOp, x: FloatArray, out: FloatArray, n: number): void;
+  /** gx = gy * op'(x) (y = op(x) is given too, for ops whose derivative is cheaper from y). */
+  unaryBackward(op: UnaryOp, x: FloatArray, y: FloatArray, gy: FloatArray, gx: FloatArray, n: number): void;
+  /** out = clamp(x, lo, hi) (either bound may be ±Infinity). */
+  clamp(x: FloatArray, out: FloatArray, n: number, lo: number, hi: number): void;
+  /** out = x ** exponent. */
+  powScalar(x: FloatArray, out: FloatArray, n: number, exponent: number): void;
+  /** out = x * scale + shift. */
+  affine(x: FloatArray, out: FloatArray, n: number, scale: number, shift: number): void;
+  /** out = cond ? a : b over `shape`, all three read strided (cond is bytes, 1 = true). */
+  where(cond: StridedView, a: StridedView, b: StridedView, out: AnyArray, shape: readonly number[]): void;
+  /** Copies a strided view of `shape` into contiguous `out` (also converts between array types). */
+  copy(src: StridedView, out: AnyArray, shape: readonly number[]): void;
+  /** out[o, i] = reduce over d of x[o, d, i]; `indices` gets the arg index for max/min. */
+  reduce(op: ReduceOp, x: FloatArray, out: FloatArray, outer: number, dim: number, inner: number,
+    indices: Int32Array | null): void;
+  /** Cumulative sum along the middle axis of [outer, dim, inner]. */
+  cumsum(x: FloatArray, out: FloatArray, outer: number, dim: number, inner: number): void;
+  gemm(args: GemmArgs): void;
+  /** Row-wise softmax (or log-softmax) over the middle axis of [outer, dim, inner]. */
+  softmax(x: FloatArray, out: FloatArray, outer: number, dim: number, inner: number, log: boolean): void;
+  /** Gradient of softmax/log-softmax from its output y. */
+  softmaxBackward(y: FloatArray, gy: FloatArray, gx: FloatArray, outer: number, dim: number, inner: number,
+    log: boolean): void;
+  /** y = (x - mean) * rstd * w + b per row; mean and rstd [rows] saved for backward. w, b may be null. */
+  layerNorm(x: FloatArray, w: FloatArray | null, b: FloatArray | null, y: FloatArray, mean: FloatArray,
+    rstd: FloatArray, rows: number, cols: number, eps: number): void;
+  /** gx is written; gw and gb (if given) are accumulated into. */
+  layerNormBackward(x: FloatArray, w: FloatArray | null, mean: FloatArray, rstd: FloatArray, gy: FloatArray,
+    gx: FloatArray, gw: FloatArray | null, gb: FloatArray | null, rows: number, cols: number): void;
+  /** out[i, :] = weight[ids[i], :]; ids are checked in range by the caller. */
+  embedding(ids: Int32Array, weight: FloatArray, out: FloatArray, n: number, dim: number): void;
+  /** gw[ids[i], :] += gy[i, :] (skipping ids equal to `paddingIdx`, -1 for none). */
+  embeddingBackward(ids: Int32Array, gy: FloatArray, gw: FloatArray, n: number, dim: number, paddingIdx: number): void;
+  crossEntropy(args: CrossEntropyArgs): void;
+  /** out[o, j, i] = x[o, idx[o, j, i], i] for idx of shape [outer, m, inner] over x of [outer, dim, inner]. */
+  gather(x: AnyArray, idx: Int32Array, out: AnyArray, outer: number, dim: number, m: number, inner: number): void;
+  /** gx[o, idx[o, j, i], i] += g[o, j, i]. */
+  scatterAdd(g: FloatArray, idx: Int32Array, gx: FloatArray, outer: number, dim: number, m: number, inner: number): void;
+  attention(args: AttentionArgs): void;
+  attentionBackward(args: AttentionBackwardArgs): void;
+  adamUpdate(args: AdamArgs): void;
+  /** Sum of squares of `x` (for gradient-norm clipping), accumulated in double precision. */
+  sumSquares(x: FloatArray, n: number): number;
+  /** x *= s in place. */
+  scaleInPlace(x: FloatArray, n: number, s: number): void;
+  /** Sets the number of kernel threads (no-op on js). */
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+}

@@ -1,0 +1,8 @@
+/** lmkit: language models in TypeScript. */
+export { Tensor, type NestedArray } from './tensor/tensor.js';
+export * from './tensor/create.js';
+export { manualSeed, Generator, defaultGenerator } from './tensor/random.js';
+export type { DType } from './tensor/dtype.js';
+export * from './autograd/index.js';
+export { backend, setBackend, nativeStatus, setNumThreads, getNumThreads } from './backend/index.js';
+export { LmkitError, type ErrorCode } from './errors.js';
