@@ -1,0 +1,4 @@
+import type { Command } from 'commander';
+
+/** Every subcommand's register function; add a line per command file. */
+export const commands: ((program: Command) => void)[] = [];
