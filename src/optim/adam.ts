@@ -1,0 +1,81 @@
+import { backendFor } from '../backend/index.js';
+import { fail } from '../errors.js';
+import { zerosLike } from '../tensor/create.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
+import { floatStorage } from './storage.js';
+
+export interface AdamOptions {
+  /** Learning rate. Default: 1e-3. */
+  lr: number;
+  /** Coefficients (β1, β2) of the running averages of the gradient and its square. Default: [0.9, 0.999]. */
+  betas: [number, number];
+  /** Added to the denominator for numerical stability. Default: 1e-8. */
+  eps: number;
+  /** Weight decay λ: an L2 penalty for Adam, decoupled decay for AdamW. Default: 0 (Adam), 1e-2 (AdamW). */
+  weightDecay: number;
+}
+
+/** Shared Adam/AdamW update; `decoupled` picks AdamW's weight decay. */
+abstract class AdamBase extends Optimizer<AdamOptions> {
+  protected abstract readonly decoupled: boolean;
+
+  protected override validate(group: ParamGroup<AdamOptions>): void {
+    super.validate(group);
+    const [b1, b2] = group.betas;
+    const name = this.constructor.name;
+    if (!(b1 >= 0 && b1 < 1)) fail('InvalidArgument', `${name}: betas[0] must be in [0, 1), got ${b1}`);
+    if (!(b2 >= 0 && b2 < 1)) fail('InvalidArgument', `${name}: betas[1] must be in [0, 1), got ${b2}`);
+    if (!(group.eps >= 0)) fail('InvalidArgument', `${name}: eps must be >= 0, got ${group.eps}`);
+    if (!(group.weightDecay >= 0)) fail('InvalidArgument', `${name}: weightDecay must be >= 0, got ${group.weightDecay}`);
+  }
+
+  step(): void {
+    const name = this.constructor.name;
+    for (const group of this.paramGroups) {
+      const { lr, betas, eps, weightDecay } = group;
+      for (const p of group.params) {
+        if (!p.grad) continue;
+        if (p.grad.dtype !== p.dtype) fail('DTypeMismatch', `${name}: gradient dtype ${p.grad.dtype} differs from parameter dtype ${p.dtype}`);
+        let state = this.state.get(p);
+        if (!state) {
+          state = { step: 0, exp_avg: zerosLike(p), exp_avg_sq: zerosLike(p) };
+          this.state.set(p, state);
+        }
+        state.step = (state.step as number) + 1;
+        backendFor(p.dtype).adamUpdate({
+          param: floatStorage(p, `${name} parameter`),
+          grad: floatStorage(p.grad, `${name} gradient`),
+          m: floatStorage(state.exp_avg as Tensor, `${name} exp_avg`),
+          v: floatStorage(state.exp_avg_sq as Tensor, `${name} exp_avg_sq`),
+          lr, beta1: betas[0], beta2: betas[1], eps, weightDecay,
+          step: state.step,
+          decoupled: this.decoupled,
+        });
+      }
+    }
+  }
+}
+
+/**
+ * Adam (torch.optim.Adam): with g = ∇ + λ·θ,
+ *   m = β1·m + (1 − β1)·g;  v = β2·v + (1 − β2)·g²
+ *   θ = θ − lr/(1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + ε)
+ */
+export class Adam extends AdamBase {
+  protected readonly decoupled = false;
+  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, ...options });
+  }
+}
+
+/**
+ * AdamW (torch.optim.AdamW): Adam with decoupled weight decay, θ = θ·(1 − lr·λ) before the Adam update
+ * (which then uses the raw gradient).
+ */
+export class AdamW extends AdamBase {
+  protected readonly decoupled = true;
+  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, ...options });
+  }
+}
