@@ -1,0 +1,122 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setNumThreads } from '../backend/index.js';
+import { type BenchConfig, loadConfig } from './config.js';
+import { peakRssMb } from './measure.js';
+import { runJsonLines, runPeers, peersWithConfig } from './peers.js';
+import { suites } from './suites/index.js';
+import { type FigureSpec, formatTable, KNOWN_FIGURES } from './table.js';
+import type { BenchRecord, BenchSuite } from './types.js';
+
+/** Every suite the harness knows, in the order `all` runs them. */
+export const SUITE_NAMES = ['smallop', 'gemm', 'gpt_train', 'lstm_train', 'gpt_generate', 'bert_forward', 'tokenize'] as const;
+
+/** What lmkit needs before each suite can have an lmkit side (shown while it has none). */
+const MISSING: Record<string, string> = {
+  gpt_train: 'needs src/models/gpt.ts',
+  lstm_train: 'needs the src/nn LSTM, src/optim Adam and clipGradNorm',
+  gpt_generate: 'needs the GPT model and generate()',
+  bert_forward: 'needs an encoder model',
+  tokenize: 'src/bench/suites/tokenize.ts is written by the tokenizers engineer',
+};
+
+export interface HarnessOptions {
+  suite: string;
+  threads: number;
+  json: boolean;
+  quick: boolean;
+  peers: boolean;
+  configFile: string;
+  /** The shared/bench folder (peers/ inside), or null when not found. */
+  sharedBenchDir: string | null;
+  /** Only the lmkit side, as JSON lines (how isolated suites run in their own process). */
+  lmkitOnly: boolean;
+}
+
+const MAIN_JS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.js');
+
+function findSuite(name: string): BenchSuite | undefined {
+  return suites.find((s) => s.name === name);
+}
+
+function figureSpec(name: string): FigureSpec {
+  const s = findSuite(name);
+  if (s) return { field: s.figure.field, higherIsBetter: s.figure.higherIsBetter, extra: s.extraFigures ?? [] };
+  return KNOWN_FIGURES[name] ?? { field: 'value', higherIsBetter: true, extra: [] };
+}
+
+const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
+
+/** Runs a suite's lmkit side in this process. */
+async function runInProcess(suite: BenchSuite, config: BenchConfig, opts: HarnessOptions): Promise<BenchRecord[]> {
+  setNumThreads(opts.threads);
+  const records = await suite.run({ config, threads: opts.threads, quick: opts.quick, log });
+  for (const r of records) r.peak_rss_mb ??= peakRssMb();
+  return records;
+}
+
+/** Runs a suite's lmkit side in a child process of its own, so that its peak memory is its own. */
+function runIsolated(suite: BenchSuite, opts: HarnessOptions, onRecord: (r: BenchRecord) => void,
+  note: (line: string) => void): Promise<BenchRecord[]> {
+  const args = [MAIN_JS, suite.name, '--lmkit-only', '--threads', String(opts.threads), '--config', opts.configFile];
+  if (opts.quick) args.push('--quick');
+  return runJsonLines(`lmkit ${suite.name}`, process.execPath, args, undefined, onRecord, note);
+}
+
+/** Runs the lmkit side and the peers of each suite; prints JSON lines or a table per suite. */
+export async function runHarness(opts: HarnessOptions): Promise<number> {
+  const config = loadConfig(opts.configFile);
+  const names = opts.suite === 'all' ? [...SUITE_NAMES] : [opts.suite];
+  const notes: string[] = [];
+  const note = (line: string) => {
+    notes.push(line);
+    process.stderr.write(`bench: ${line}\n`);
+  };
+  const emit = (r: BenchRecord) => {
+    if (opts.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+  };
+  let failed = false;
+
+  let peersDir: string | null = null;
+  let cleanup = () => {};
+  if (opts.peers && !opts.lmkitOnly) {
+    if (!opts.sharedBenchDir) note('peers skipped: shared/bench/peers not found (set LMKIT_SHARED)');
+    else {
+      const sharedConfig = path.join(opts.sharedBenchDir, 'configs.json');
+      const sharedPeers = path.join(opts.sharedBenchDir, 'peers');
+      if (path.resolve(opts.configFile) === path.resolve(sharedConfig)) peersDir = sharedPeers;
+      else ({ peersDir, cleanup } = peersWithConfig(sharedPeers, opts.configFile));
+    }
+  }
+
+  try {
+    for (const name of names) {
+      const records: BenchRecord[] = [];
+      const suite = findSuite(name);
+      if (!suite) {
+        note(`${name}: no lmkit implementation yet (${MISSING[name] ?? 'unknown suite'})`);
+      } else if (suite.isolate && !opts.lmkitOnly) {
+        const mine = await runIsolated(suite, opts, emit, note);
+        if (mine.length === 0) failed = true;
+        records.push(...mine);
+      } else {
+        try {
+          const mine = await runInProcess(suite, config, opts);
+          mine.forEach(emit);
+          records.push(...mine);
+        } catch (e) {
+          failed = true;
+          note(`lmkit ${name} failed: ${(e as Error).message}`);
+          if (opts.lmkitOnly) process.stderr.write(`${(e as Error).stack}\n`);
+        }
+      }
+      if (peersDir && !opts.lmkitOnly) {
+        records.push(...await runPeers({ suite: name, threads: opts.threads, quick: opts.quick, peersDir }, emit, note));
+      }
+      if (!opts.json && records.length > 0) process.stdout.write(`${formatTable(name, records, figureSpec(name))}\n\n`);
+    }
+  } finally {
+    cleanup();
+  }
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,6 @@
+import type { BenchSuite } from '../types.js';
+import { gemm } from './gemm.js';
+import { smallop } from './smallop.js';
+
+/** Every suite with an lmkit implementation, by name (add a line per suite file). */
+export const suites: readonly BenchSuite[] = [smallop, gemm];
