@@ -6,5 +6,6 @@ export type { DType } from './tensor/dtype.js';
 export * from './autograd/index.js';
 export { backend, setBackend, nativeStatus, setNumThreads, getNumThreads } from './backend/index.js';
 export { LmkitError, type ErrorCode } from './errors.js';
+export * from './io/index.js';
 export * as optim from './optim/index.js';
 export { SGD, Adam, AdamW, clipGradNorm, clipGradValue, StepLR, LambdaLR, LinearLR, WarmupCosineLR } from './optim/index.js';
