@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { register as inspect } from './inspect.js';
 
 /** Every subcommand's register function; add a line per command file. */
-export const commands: ((program: Command) => void)[] = [];
+export const commands: ((program: Command) => void)[] = [
+  inspect,
+];
