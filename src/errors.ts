@@ -10,7 +10,11 @@ export type ErrorCode =
   | 'TensorNotFound'
   | 'Unsupported'
   | 'StateDictMismatch'
-  | 'NativeUnavailable';
+  | 'NativeUnavailable'
+  | 'DownloadFailed'
+  | 'NotCached'
+  | 'GradcheckFailed'
+  | 'NonFiniteLoss';
 
 export class LmkitError extends Error {
   readonly code: ErrorCode;

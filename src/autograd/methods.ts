@@ -73,6 +73,22 @@ declare module '../tensor/tensor.js' {
     float(): Tensor;
     double(): Tensor;
     int(): Tensor;
+    softmax(dim: number): Tensor;
+    logSoftmax(dim: number): Tensor;
+    logsumexp(dim: Dims, keepdim?: boolean): Tensor;
+    cumsum(dim: number): Tensor;
+    topk(k: number, dim?: number, largest?: boolean, sorted?: boolean): ValuesIndices;
+    sort(dim?: number, descending?: boolean): ValuesIndices;
+    gather(dim: number, index: Tensor): Tensor;
+    indexSelect(dim: number, index: Tensor): Tensor;
+    maskedFill(mask: Tensor, value: number): Tensor;
+    /** condition ? this : other (torch.Tensor.where). */
+    where(condition: Tensor, other: TensorLike): Tensor;
+    split(sizeOrSizes: number | number[], dim?: number): Tensor[];
+    chunk(chunks: number, dim?: number): Tensor[];
+    tril(diagonal?: number): Tensor;
+    triu(diagonal?: number): Tensor;
+    movedim(source: number, destination: number): Tensor;
   }
 }
 
@@ -136,5 +152,20 @@ P.to = function (dtype) { return ops.toDtype(this, dtype); };
 P.float = function () { return ops.toDtype(this, 'float32'); };
 P.double = function () { return ops.toDtype(this, 'float64'); };
 P.int = function () { return ops.toDtype(this, 'int32'); };
+P.softmax = function (dim) { return ops.softmax(this, dim); };
+P.logSoftmax = function (dim) { return ops.logSoftmax(this, dim); };
+P.logsumexp = function (dim, keepdim) { return ops.logsumexp(this, dim, keepdim); };
+P.cumsum = function (dim) { return ops.cumsum(this, dim); };
+P.topk = function (k, dim, largest, sorted) { return ops.topk(this, k, dim, largest, sorted); };
+P.sort = function (dim, descending) { return ops.sort(this, dim, descending); };
+P.gather = function (dim, index) { return ops.gather(this, dim, index); };
+P.indexSelect = function (dim, index) { return ops.indexSelect(this, dim, index); };
+P.maskedFill = function (mask, value) { return ops.maskedFill(this, mask, value); };
+P.where = function (condition, other) { return ops.where(condition, this, other); };
+P.split = function (s, dim) { return ops.split(this, s, dim); };
+P.chunk = function (c, dim) { return ops.chunk(this, c, dim); };
+P.tril = function (d) { return ops.tril(this, d); };
+P.triu = function (d) { return ops.triu(this, d); };
+P.movedim = function (s, d) { return ops.movedim(this, s, d); };
 
 setGradHelpers((a, b) => binaryRaw('add', a, b), (t) => onesLike(t), (t) => clone(t));

@@ -97,6 +97,13 @@ export interface Backend {
     indices: Int32Array | null): void;
   /** Cumulative sum along the middle axis of [outer, dim, inner]. */
   cumsum(x: FloatArray, out: FloatArray, outer: number, dim: number, inner: number): void;
+  /**
+   * The k largest (or smallest) values along the middle axis of [outer, dim, inner], written as
+   * [outer, k, inner] with their indices; NaN counts as larger than every number (as PyTorch), ties keep
+   * the lower index first. `sorted` is advisory: the js reference always sorts.
+   */
+  topk(x: FloatArray, values: FloatArray, indices: Int32Array, outer: number, dim: number, inner: number,
+    k: number, largest: boolean): void;
   gemm(args: GemmArgs): void;
   /** Row-wise softmax (or log-softmax) over the middle axis of [outer, dim, inner]. */
   softmax(x: FloatArray, out: FloatArray, outer: number, dim: number, inner: number, log: boolean): void;
@@ -120,6 +127,28 @@ export interface Backend {
   scatterAdd(g: FloatArray, idx: Int32Array, gx: FloatArray, outer: number, dim: number, m: number, inner: number): void;
   attention(args: AttentionArgs): void;
   attentionBackward(args: AttentionBackwardArgs): void;
+  /**
+   * Fused LSTM step (B = batch, H = hidden; gate order i, f, g, o). gates [B, 4H]: pre-activations in,
+   * activations out (kept for backward). c = f·cPrev + i·g, h = o·tanh(c), both [B, H].
+   */
+  lstmCellForward(gates: FloatArray, cPrev: FloatArray, c: FloatArray, h: FloatArray, batch: number, hidden: number): void;
+  /**
+   * Backward of lstmCellForward from gh = dL/dh and gc = dL/dc: writes gGates [B, 4H] (gradient of the
+   * pre-activations) and gcPrev [B, H] = dL/dcPrev; gcPrev may be the same array as gc.
+   */
+  lstmCellBackward(gates: FloatArray, cPrev: FloatArray, c: FloatArray, gh: FloatArray, gc: FloatArray,
+    gGates: FloatArray, gcPrev: FloatArray, batch: number, hidden: number): void;
+  /**
+   * Fused GRU step (gate order r, z, n). gi [B, 3H] = x·W_ihᵀ + b_ih, overwritten with the activations
+   * (r, z, n); gh [B, 3H] = hPrev·W_hhᵀ + b_hh, read only. n = tanh(gi_n + r·gh_n), h = (1 - z)·n + z·hPrev.
+   */
+  gruCellForward(gi: FloatArray, gh: FloatArray, hPrev: FloatArray, h: FloatArray, batch: number, hidden: number): void;
+  /**
+   * Backward of gruCellForward from gOut = dL/dh: writes gGi and gGh [B, 3H] (gradients of the input and
+   * hidden parts) and gHPrev [B, H] = z·gOut (the direct term; the caller adds gGh·W_hh).
+   */
+  gruCellBackward(gates: FloatArray, gh: FloatArray, hPrev: FloatArray, gOut: FloatArray,
+    gGi: FloatArray, gGh: FloatArray, gHPrev: FloatArray, batch: number, hidden: number): void;
   adamUpdate(args: AdamArgs): void;
   /** Sum of squares of `x` (for gradient-norm clipping), accumulated in double precision. */
   sumSquares(x: FloatArray, n: number): number;

@@ -4,7 +4,7 @@ import { type DType, type FloatArray, isFloat, promoteTypes } from '../../tensor
 import { broadcastShapes, shapesEqual } from '../../tensor/shape.js';
 import { emptyTensor, type Tensor } from '../../tensor/tensor.js';
 import { needsGrad, record } from '../graph.js';
-import { asTensor, dataOf, floatRaw, sumToShape, type TensorLike, viewAs } from './util.js';
+import { asTensor, castRaw, dataOf, floatRaw, sumToShape, type TensorLike, viewAs } from './util.js';
 
 const COMPARISONS = new Set<BinaryOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
 
@@ -15,7 +15,10 @@ export function binaryRaw(op: BinaryOp, a: Tensor, b: Tensor, outDtype?: DType):
   if (op === 'div' && !isFloat(dtype)) dtype = 'float32'; // true division, as torch.div
   const out = emptyTensor(shape, dtype);
   const kernelDtype = a.dtype === 'float64' || b.dtype === 'float64' ? 'float64' : dtype;
-  backendFor(kernelDtype).binary(op, viewAs(a, shape), viewAs(b, shape), out.data, shape);
+  // A float32 kernel may be native, which reads Float32Array operands only.
+  const ka = kernelDtype === 'float32' ? castRaw(a, 'float32') : a;
+  const kb = kernelDtype === 'float32' ? castRaw(b, 'float32') : b;
+  backendFor(kernelDtype).binary(op, viewAs(ka, shape), viewAs(kb, shape), out.data, shape);
   return out;
 }
 
@@ -176,8 +179,7 @@ export const ge = (a: Tensor, b: TensorLike): Tensor => binaryRaw('ge', a, asTen
 /** A copy converted to `dtype`; conversions between float types carry the gradient. */
 export function toDtype(a: Tensor, dtype: DType): Tensor {
   if (a.dtype === dtype) return a;
-  const out = emptyTensor(a.shape, dtype);
-  backendFor(dtype === 'float64' || a.dtype === 'float64' ? 'float64' : dtype).copy(a, out.data, a.shape);
+  const out = castRaw(a, dtype);
   if (!isFloat(dtype) || !needsGrad(a)) return out;
   return record(out, 'ToCopyBackward', [a], (g) => [toDtype(g, a.dtype)]);
 }

@@ -228,3 +228,13 @@ export function copyInto(src: Tensor, dst: Tensor): void {
     }
   }
 }
+
+/** Moves dimension `source` to position `destination`, keeping the others in order (a view). */
+export function movedim(t: Tensor, source: number, destination: number): Tensor {
+  const s = normalizeDim(source, t.ndim, 'movedim');
+  const d = normalizeDim(destination, t.ndim, 'movedim');
+  if (s === d) return t;
+  const order = t.shape.map((_, i) => i).filter((i) => i !== s);
+  order.splice(d, 0, s);
+  return permute(t, order);
+}

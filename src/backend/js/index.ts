@@ -7,14 +7,17 @@ import { crossEntropy } from './loss.js';
 import { layerNorm, layerNormBackward } from './norm.js';
 import { adamUpdate } from './optim.js';
 import { cumsum, reduce } from './reduce.js';
+import { gruCellBackward, gruCellForward, lstmCellBackward, lstmCellForward } from './rnn.js';
 import { softmax, softmaxBackward } from './softmax.js';
+import { topk } from './sort.js';
 
 /** The reference backend: every kernel in plain TypeScript, for float32 and float64. */
 export const jsBackend: Backend = {
   name: 'js',
-  binary, where, unary, unaryBackward, clamp, powScalar, affine, copy, reduce, cumsum, gemm,
+  binary, where, unary, unaryBackward, clamp, powScalar, affine, copy, reduce, cumsum, topk, gemm,
   softmax, softmaxBackward, layerNorm, layerNormBackward, embedding, embeddingBackward, crossEntropy,
-  gather, scatterAdd, attention, attentionBackward, adamUpdate, sumSquares, scaleInPlace,
+  gather, scatterAdd, attention, attentionBackward, lstmCellForward, lstmCellBackward, gruCellForward, gruCellBackward,
+  adamUpdate, sumSquares, scaleInPlace,
   setNumThreads: () => {},
   getNumThreads: () => 1,
 };

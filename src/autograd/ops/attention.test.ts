@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Tensor } from '../../tensor/tensor.js';
+import { Generator } from '../../tensor/random.js';
+import { assertClose } from '../../testing/assert.js';
+import { gradcheck } from '../gradcheck.js';
+import * as ops from './index.js';
+import { bools, constant, leaf } from './testutil.js';
+
+/** softmax(q kᵀ·scale + mask) v written out with plain ops (mask: true = takes part). */
+function reference(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, causal: boolean, scale?: number): Tensor {
+  const D = q.shape[q.ndim - 1];
+  const Tq = q.shape[q.ndim - 2];
+  const Tk = k.shape[k.ndim - 2];
+  let s = ops.mul(ops.matmul(q, ops.transpose(k, -2, -1)), scale ?? 1 / Math.sqrt(D));
+  if (causal) {
+    const allowed = new Tensor(new Uint8Array(Tq * Tk).map((_, p) => (p % Tk <= Math.floor(p / Tk) + Tk - Tq ? 1 : 0)), [Tq, Tk], 'bool');
+    s = ops.where(allowed, s, -Infinity);
+  }
+  if (mask) s = ops.where(mask, s, -Infinity);
+  return ops.matmul(ops.softmax(s, -1), v);
+}
+
+test('fused attention matches the composed formula (causal, masks, Tq != Tk, scale)', () => {
+  const q = constant([2, 3, 4, 5]);
+  const k = constant([2, 3, 6, 5]);
+  const v = constant([2, 3, 6, 5]);
+  assertClose(ops.scaledDotProductAttention(q, k, v), reference(q, k, v, null, false), 1e-12);
+  assertClose(ops.scaledDotProductAttention(q, k, v, { isCausal: true }), reference(q, k, v, null, true), 1e-12);
+  const mask = bools([2, 1, 4, 6], 0.7);
+  for (let i = 0; i < 8; i++) mask.data[i * 6] = 1; // no fully masked rows
+  assertClose(ops.scaledDotProductAttention(q, k, v, { attnMask: mask, scale: 0.3 }), reference(q, k, v, mask, false, 0.3), 1e-12);
+  const m2 = bools([4, 6], 0.7);
+  for (let i = 0; i < 4; i++) m2.data[i * 6] = 1;
+  assertClose(ops.scaledDotProductAttention(q, k, v, { attnMask: m2, isCausal: true }), reference(q, k, v, m2, true), 1e-12);
+});
+
+test('causal attention with one query (a KV-cache step) sees every key', () => {
+  const q = constant([1, 2, 1, 4]);
+  const k = constant([1, 2, 5, 4]);
+  const v = constant([1, 2, 5, 4]);
+  assertClose(ops.scaledDotProductAttention(q, k, v, { isCausal: true }), ops.scaledDotProductAttention(q, k, v), 1e-12);
+});
+
+test('attention gradients: fused kernel, masks, 3-D inputs, composed fallbacks', () => {
+  gradcheck((q, k, v) => ops.scaledDotProductAttention(q, k, v), [leaf([1, 2, 3, 4]), leaf([1, 2, 5, 4]), leaf([1, 2, 5, 4])]);
+  gradcheck((q, k, v) => ops.scaledDotProductAttention(q, k, v, { isCausal: true }),
+    [leaf([2, 1, 4, 3]), leaf([2, 1, 4, 3]), leaf([2, 1, 4, 3])]);
+  const mask = bools([2, 1, 3, 3], 0.6);
+  for (let i = 0; i < 6; i++) mask.data[i * 3 + 1] = 1;
+  gradcheck((q, k, v) => ops.scaledDotProductAttention(q, k, v, { attnMask: mask }),
+    [leaf([2, 2, 3, 4]), leaf([2, 2, 3, 4]), leaf([2, 2, 3, 4])]);
+  gradcheck((q, k, v) => ops.scaledDotProductAttention(q, k, v, { isCausal: true, scale: 0.7 }),
+    [leaf([2, 3, 4]), leaf([2, 3, 4]), leaf([2, 3, 4])]);
+  gradcheck((q, k, v, m) => ops.scaledDotProductAttention(q, k, v, { attnMask: m }),
+    [leaf([1, 2, 3, 4]), leaf([1, 2, 3, 4]), leaf([1, 2, 3, 2]), constant([3, 3])]);
+  gradcheck((q, k, v) => ops.scaledDotProductAttention(q, k, v, { dropoutP: 0.2, generator: new Generator(5) }),
+    [leaf([1, 1, 3, 2]), leaf([1, 1, 3, 2]), leaf([1, 1, 3, 2])]);
+});
+
+test('attention checks shapes', () => {
+  assert.throws(() => ops.scaledDotProductAttention(constant([1, 2, 3, 4]), constant([1, 2, 3, 5]), constant([1, 2, 3, 4])),
+    /do not fit/);
+  assert.throws(() => ops.scaledDotProductAttention(constant([1, 1, 3, 4]), constant([1, 1, 3, 4]), constant([1, 1, 3, 4]),
+    { attnMask: bools([2, 3]) }), /cannot be broadcast/);
+});

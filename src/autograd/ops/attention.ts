@@ -1,0 +1,133 @@
+import { backendFor } from '../../backend/index.js';
+import { fail } from '../../errors.js';
+import type { FloatArray } from '../../tensor/dtype.js';
+import type { Generator } from '../../tensor/random.js';
+import { broadcastShapes } from '../../tensor/shape.js';
+import { emptyTensor, type Tensor } from '../../tensor/tensor.js';
+import { needsGrad, record } from '../graph.js';
+import { add, mul } from './elementwise.js';
+import { maskedFill, where } from './indexing.js';
+import { matmul } from './linalg.js';
+import { dropout, softmax } from './nn.js';
+import { expand, reshape, transpose, unsqueeze } from './shape.js';
+import { castRaw, contiguousRaw, requireFloat } from './util.js';
+
+export interface AttentionOptions {
+  /**
+   * Bool mask broadcastable to [B, H, Tq, Tk] with true where a query may attend a key (PyTorch 2's
+   * convention), or a float mask added to the scores.
+   */
+  attnMask?: Tensor | null;
+  /** Query i attends keys j <= i + Tk - Tq (aligned to the end, as a KV cache needs). */
+  isCausal?: boolean;
+  /** Score scale; default 1/sqrt(D). */
+  scale?: number;
+  /** Dropout on the attention probabilities (only when > 0). */
+  dropoutP?: number;
+  generator?: Generator;
+}
+
+/**
+ * softmax(q·kᵀ·scale + mask)·v over q [B, H, Tq, D] (or [B, Tq, D]) and k, v [B, H, Tk, D]. Bool masks
+ * and causal masking run in the backend's fused attention kernel, which saves the probabilities for
+ * backward; float masks, dropout and a value dim other than D use the composed ops.
+ */
+export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions = {}): Tensor {
+  for (const [t, name] of [[q, 'q'], [k, 'k'], [v, 'v']] as const) {
+    requireFloat(t, 'scaledDotProductAttention');
+    if (t.ndim !== 3 && t.ndim !== 4) {
+      fail('ShapeMismatch', `scaledDotProductAttention: expected ${name} of shape [B, H, T, D] or [B, T, D], got [${t.shape.join(', ')}]`);
+    }
+  }
+  if (k.ndim !== q.ndim || v.ndim !== q.ndim) fail('ShapeMismatch', 'scaledDotProductAttention: q, k and v need the same number of dims');
+  if (q.ndim === 3) {
+    const mask = opts.attnMask && opts.attnMask.ndim >= 3 ? unsqueeze(opts.attnMask, -3) : opts.attnMask;
+    const out = scaledDotProductAttention(unsqueeze(q, 1), unsqueeze(k, 1), unsqueeze(v, 1), { ...opts, attnMask: mask });
+    return reshape(out, [q.shape[0], q.shape[1], v.shape[2]]);
+  }
+  const [B, H, Tq, D] = q.shape;
+  const Tk = k.shape[2];
+  if (k.shape[0] !== B || k.shape[1] !== H || k.shape[3] !== D || v.shape[0] !== B || v.shape[1] !== H || v.shape[2] !== Tk) {
+    fail('ShapeMismatch', `scaledDotProductAttention: q [${q.shape.join(', ')}], k [${k.shape.join(', ')}] and v [${v.shape.join(', ')}] do not fit [B, H, Tq, D], [B, H, Tk, D], [B, H, Tk, Dv]`);
+  }
+  const scale = opts.scale ?? 1 / Math.sqrt(D);
+  const mask = opts.attnMask ?? null;
+  if (mask) {
+    const full = broadcastShapes(mask.shape, [B, H, Tq, Tk], 'scaledDotProductAttention');
+    if (full.length !== 4 || full[0] !== B || full[1] !== H || full[2] !== Tq || full[3] !== Tk) {
+      fail('ShapeMismatch', `scaledDotProductAttention: attnMask [${mask.shape.join(', ')}] does not broadcast to [${B}, ${H}, ${Tq}, ${Tk}]`);
+    }
+  }
+  const dropoutP = opts.dropoutP ?? 0;
+  if ((mask && mask.dtype !== 'bool') || dropoutP > 0 || v.shape[3] !== D) {
+    return composedAttention(q, k, v, scale, mask, opts.isCausal ?? false, dropoutP, opts.generator);
+  }
+  return fusedAttention(q, k, v, scale, mask, opts.isCausal ?? false);
+}
+
+function fusedAttention(q: Tensor, k: Tensor, v: Tensor, scale: number, mask: Tensor | null, causal: boolean): Tensor {
+  const [B, H, Tq, D] = q.shape;
+  const Tk = k.shape[2];
+  const dtype = q.dtype === 'float64' || k.dtype === 'float64' || v.dtype === 'float64' ? 'float64' : 'float32';
+  const qc = contiguousRaw(castRaw(q, dtype));
+  const kc = contiguousRaw(castRaw(k, dtype));
+  const vc = contiguousRaw(castRaw(v, dtype));
+  let maskData: Uint8Array | null = null;
+  let maskStrideB = 0;
+  let maskStrideH = 0;
+  if (mask) {
+    // Materialize [B or 1, H or 1, Tq, Tk]; broadcast batch/head dims become stride 0.
+    const m4 = reshape(mask, [...new Array<number>(4 - mask.ndim).fill(1), ...mask.shape]);
+    const mb = m4.shape[0];
+    const mh = m4.shape[1];
+    const dense = contiguousRaw(expand(m4, [mb, mh, Tq, Tk]));
+    maskData = dense.data as Uint8Array;
+    maskStrideH = mh === 1 ? 0 : Tq * Tk;
+    maskStrideB = mb === 1 ? 0 : mh * Tq * Tk;
+  }
+  const be = backendFor(dtype);
+  const out = emptyTensor([B, H, Tq, D], dtype);
+  const grad = needsGrad(q, k, v);
+  const probs = grad ? emptyTensor([B, H, Tq, Tk], dtype) : null;
+  be.attention({
+    q: qc.data as FloatArray, k: kc.data as FloatArray, v: vc.data as FloatArray, out: out.data as FloatArray,
+    batch: B, heads: H, tq: Tq, tk: Tk, headDim: D, scale, causal,
+    mask: maskData, maskStrideB, maskStrideH, probs: probs ? (probs.data as FloatArray) : null,
+  });
+  if (!grad || !probs) return out;
+  return record(out, 'ScaledDotProductAttentionBackward', [q, k, v], (g) => {
+    const gq = emptyTensor(q.shape, dtype);
+    const gk = emptyTensor(k.shape, dtype);
+    const gv = emptyTensor(v.shape, dtype);
+    be.attentionBackward({
+      q: qc.data as FloatArray, k: kc.data as FloatArray, v: vc.data as FloatArray,
+      probs: probs.data as FloatArray, gradOut: contiguousRaw(castRaw(g, dtype)).data as FloatArray,
+      gradQ: gq.data as FloatArray, gradK: gk.data as FloatArray, gradV: gv.data as FloatArray,
+      batch: B, heads: H, tq: Tq, tk: Tk, headDim: D, scale,
+    });
+    return [castRaw(gq, q.dtype), castRaw(gk, k.dtype), castRaw(gv, v.dtype)];
+  });
+}
+
+function composedAttention(q: Tensor, k: Tensor, v: Tensor, scale: number, mask: Tensor | null, causal: boolean,
+  dropoutP: number, generator?: Generator): Tensor {
+  const Tq = q.shape[2];
+  const Tk = k.shape[2];
+  let scores = mul(matmul(q, transpose(k, -2, -1)), scale);
+  if (causal) {
+    const allowed = emptyTensor([Tq, Tk], 'bool');
+    for (let i = 0; i < Tq; i++) for (let j = 0; j < Tk; j++) allowed.data[i * Tk + j] = j <= i + Tk - Tq ? 1 : 0;
+    scores = where(allowed, scores, -Infinity);
+  }
+  if (mask) scores = mask.dtype === 'bool' ? maskedFill(scores, logicalNot(mask), -Infinity) : add(scores, mask);
+  let probs = softmax(scores, -1);
+  if (dropoutP > 0) probs = dropout(probs, dropoutP, true, generator);
+  return matmul(probs, v);
+}
+
+function logicalNot(mask: Tensor): Tensor {
+  const src = contiguousRaw(mask);
+  const out = emptyTensor(src.shape, 'bool');
+  for (let i = 0; i < out.data.length; i++) out.data[i] = src.data[i] ? 0 : 1;
+  return out;
+}
