@@ -11,3 +11,4 @@ export {
   type SafetensorsTensorInfo,
   type SaveOptions,
 } from './safetensors.js';
+export { resolveModel, hubCacheDir, REQUIRED_MODEL_FILES, OPTIONAL_MODEL_FILES, type ResolveModelOptions } from './hub.js';

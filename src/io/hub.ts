@@ -1,0 +1,205 @@
+import fs from 'node:fs';
+import { fail } from '../errors.js';
+import { downloadVerified, type ExpectedContent } from './download.js';
+import { checkRelativePath, hubCacheDir, isCommitHash, isOffline, RepoCache } from './hub-cache.js';
+
+export { hubCacheDir } from './hub-cache.js';
+
+/** Files a model needs: its configuration and weights. */
+export const REQUIRED_MODEL_FILES = ['config.json', 'model.safetensors'] as const;
+/** Tokenizer and generation files fetched when the repository has them. */
+export const OPTIONAL_MODEL_FILES = [
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'vocab.json',
+  'merges.txt',
+  'vocab.txt',
+  'special_tokens_map.json',
+  'generation_config.json',
+] as const;
+
+export interface ResolveModelOptions {
+  /** Branch, tag or commit hash. Default `main`. */
+  revision?: string;
+  /** Files to fetch, all required; default {@link REQUIRED_MODEL_FILES} plus whichever {@link OPTIONAL_MODEL_FILES} exist. */
+  files?: string[];
+  /** The hub cache folder. Default $HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub. */
+  cacheDir?: string;
+  /** Default $HF_ENDPOINT, else https://huggingface.co. */
+  endpoint?: string;
+  /** Bearer token for private or gated repositories. Default $HF_TOKEN. */
+  token?: string;
+  /** Resumed attempts per file after a dropped connection. Default 3. */
+  retries?: number;
+  /** Give up on a request when no bytes arrive for this long. Default 60 s. */
+  idleTimeoutMs?: number;
+}
+
+/** What the hub says about one file before it is downloaded. */
+interface RemoteFile {
+  commit: string;
+  etag: string;
+  expected: ExpectedContent;
+  url: string;
+}
+
+interface Context {
+  repoId: string;
+  revision: string;
+  endpoint: string;
+  headers: Record<string, string>;
+  cache: RepoCache;
+  retries: number;
+  idleTimeoutMs: number;
+}
+
+/** In-process downloads by blob path, so concurrent calls share one download instead of racing. */
+const inflight = new Map<string, Promise<void>>();
+
+function checkRepoId(id: string): void {
+  const part = '[A-Za-z0-9][A-Za-z0-9._-]*';
+  if (!new RegExp(`^(${part}/)?${part}$`).test(id) || id.includes('--') || id.includes('..') || id.length > 96) {
+    fail('InvalidArgument', `resolveModel: "${id}" is neither an existing directory nor a Hugging Face model id like "gpt2" or "org/name"`);
+  }
+}
+
+function normalizeEtag(value: string | null): string | null {
+  if (!value) return null;
+  return value.replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+}
+
+function describeError(res: Response): string {
+  const code = res.headers.get('x-error-code');
+  const message = res.headers.get('x-error-message');
+  const extra = [code, message].filter(Boolean).join(': ');
+  const hint = res.status === 401 || res.status === 403 ? ' (the repository may be private or gated: set HF_TOKEN, or check the id)' : '';
+  return `HTTP ${res.status} ${res.statusText}${extra ? ` (${extra})` : ''}${hint}`;
+}
+
+/**
+ * Asks the hub for a file's commit, etag and size with a HEAD request, following relative redirects
+ * (renamed repositories) but not the redirect of large files to their storage host, whose headers carry
+ * the LFS sha256 (`X-Linked-Etag`) and size (`X-Linked-Size`). Returns null for a missing file (404).
+ */
+async function headFile(ctx: Context, revision: string, file: string): Promise<{ remote: RemoteFile | null; commit: string | null; status: number; error: string }> {
+  let url = `${ctx.endpoint}/${ctx.repoId}/resolve/${encodeURIComponent(revision)}/${file.split('/').map(encodeURIComponent).join('/')}`;
+  const what = `${ctx.repoId}: ${file}`;
+  for (let hops = 0; hops < 10; hops++) {
+    let res: Response;
+    try {
+      res = await fetch(url, { method: 'HEAD', redirect: 'manual', headers: { ...ctx.headers, 'accept-encoding': 'identity' }, signal: AbortSignal.timeout(ctx.idleTimeoutMs) });
+    } catch (e) {
+      fail('DownloadFailed', `${what}: cannot reach ${url} (${(e as Error).cause ?? (e as Error).message}); set HF_HUB_OFFLINE=1 to use the cache only`);
+    }
+    const commit = res.headers.get('x-repo-commit');
+    const location = res.headers.get('location');
+    if (res.status >= 300 && res.status < 400 && location) {
+      const next = new URL(location, url);
+      if (next.origin === new URL(url).origin && !res.headers.get('x-linked-etag')) {
+        url = next.href;
+        continue;
+      }
+    } else if (!res.ok) {
+      return { remote: null, commit, status: res.status, error: describeError(res) };
+    }
+    const linked = normalizeEtag(res.headers.get('x-linked-etag'));
+    const etag = linked ?? normalizeEtag(res.headers.get('etag'));
+    if (!commit || !isCommitHash(commit)) fail('DownloadFailed', `${what}: the server sent no X-Repo-Commit header (${url}); is ${ctx.endpoint} a Hugging Face hub?`);
+    if (!etag || !/^[A-Za-z0-9._-]+$/.test(etag)) fail('DownloadFailed', `${what}: the server sent no usable ETag (${url})`);
+    const sizeHeader = linked ? res.headers.get('x-linked-size') : res.headers.get('content-length');
+    const expected: ExpectedContent = {};
+    if (sizeHeader && /^\d+$/.test(sizeHeader)) expected.size = Number(sizeHeader);
+    if (/^[0-9a-f]{64}$/.test(etag)) expected.sha256 = etag;
+    else if (/^[0-9a-f]{40}$/.test(etag)) expected.gitSha1 = etag;
+    return { remote: { commit, etag, expected, url }, commit, status: res.status, error: '' };
+  }
+  fail('DownloadFailed', `${what}: too many redirects (${url})`);
+}
+
+/** Fetches one file into the cache; false when it does not exist upstream and is optional. */
+async function fetchFile(ctx: Context, revision: string, file: string, required: boolean): Promise<{ commit: string | null; found: boolean }> {
+  const { remote, commit, status, error } = await headFile(ctx, revision, file);
+  if (!remote) {
+    if (status === 404 && !required) {
+      if (commit && isCommitHash(commit)) ctx.cache.markMissing(commit, file);
+      return { commit, found: false };
+    }
+    fail('DownloadFailed', `${ctx.repoId}: ${file} (revision ${ctx.revision}): ${error}`);
+  }
+  const blob = ctx.cache.blobPath(remote.etag);
+  if (!fs.existsSync(blob)) {
+    let pending = inflight.get(blob);
+    if (!pending) {
+      pending = downloadVerified({
+        url: remote.url,
+        headers: ctx.headers,
+        dest: blob,
+        expected: remote.expected,
+        what: `${ctx.repoId}: ${file}`,
+        retries: ctx.retries,
+        idleTimeoutMs: ctx.idleTimeoutMs,
+      }).finally(() => inflight.delete(blob));
+      inflight.set(blob, pending);
+    }
+    await pending;
+  }
+  ctx.cache.link(remote.commit, file, remote.etag);
+  return { commit: remote.commit, found: true };
+}
+
+/**
+ * A local directory holding a model's files. An existing directory is returned as is; a Hugging Face
+ * model id ("gpt2", "org/name") is looked up in the hub cache (the layout huggingface_hub uses, so both
+ * share downloads) and, when files are missing, downloaded from
+ * `${HF_ENDPOINT ?? 'https://huggingface.co'}/<id>/resolve/<revision>/<file>`. Downloads resume after an
+ * interruption (HTTP Range), are checked against the hub's sha256 (large files) or git sha1 and size,
+ * and appear in the cache only once complete. A revision already in the cache is served without any
+ * request; with HF_HUB_OFFLINE=1 only the cache is used.
+ *
+ * @returns the snapshot directory (`<cache>/models--org--name/snapshots/<commit>`).
+ * @throws LmkitError 'DownloadFailed' (HTTP errors, unreachable hub, corrupt download), 'NotCached'
+ *   (offline and missing), 'InvalidArgument' (not a directory nor a valid id).
+ */
+export async function resolveModel(idOrDir: string, opts: ResolveModelOptions = {}): Promise<string> {
+  if (fs.existsSync(idOrDir) && fs.statSync(idOrDir).isDirectory()) return idOrDir;
+  checkRepoId(idOrDir);
+  const revision = opts.revision ?? 'main';
+  checkRelativePath('revision', revision);
+  const required = opts.files ?? [...REQUIRED_MODEL_FILES];
+  const optional = opts.files ? [] : [...OPTIONAL_MODEL_FILES];
+  for (const f of required) checkRelativePath('file name', f);
+  const cacheDir = hubCacheDir(opts.cacheDir);
+  const cache = new RepoCache(cacheDir, idOrDir);
+
+  const known = cache.commitFor(revision);
+  const missingRequired = known ? required.filter((f) => !cache.has(known, f)) : required;
+  const unresolvedOptional = known ? optional.filter((f) => !cache.has(known, f) && !cache.isMarkedMissing(known, f)) : optional;
+  if (known && missingRequired.length === 0 && (unresolvedOptional.length === 0 || isOffline())) return cache.snapshotDir(known);
+  if (isOffline()) {
+    fail('NotCached', `resolveModel: ${idOrDir} (revision ${revision}) is not in the cache at ${cache.dir} (missing ${missingRequired.join(', ')}), and HF_HUB_OFFLINE=1 forbids downloading`);
+  }
+
+  const token = opts.token ?? process.env.HF_TOKEN;
+  const ctx: Context = {
+    repoId: idOrDir,
+    revision,
+    endpoint: (opts.endpoint ?? process.env.HF_ENDPOINT ?? 'https://huggingface.co').replace(/\/+$/, ''),
+    headers: { 'user-agent': 'lmkit', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    cache,
+    retries: opts.retries ?? 3,
+    idleTimeoutMs: opts.idleTimeoutMs ?? 60_000,
+  };
+  // Once the revision is pinned to a commit, every file comes from that commit, even if the branch moves.
+  let commit = known;
+  for (const file of [...missingRequired, ...unresolvedOptional]) {
+    const got = await fetchFile(ctx, commit ?? revision, file, required.includes(file));
+    if (!commit && got.commit && isCommitHash(got.commit)) {
+      commit = got.commit;
+      if (got.found) cache.writeRef(revision, commit);
+    }
+  }
+  if (!commit) fail('DownloadFailed', `${idOrDir}: could not determine the commit of revision ${revision}`);
+  cache.writeRef(revision, commit);
+  fs.mkdirSync(cache.snapshotDir(commit), { recursive: true });
+  return cache.snapshotDir(commit);
+}
