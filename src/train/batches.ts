@@ -1,0 +1,92 @@
+import { fail } from '../errors.js';
+import { type BatchSource, isSplitSource, type SplitBatchSource } from './types.js';
+
+/** Where the training data stands: the epoch, the batches used in it, and the source's own state. */
+export interface BatchPosition {
+  epoch: number;
+  batchesInEpoch: number;
+  source?: unknown;
+}
+
+function isOneShot<B>(source: BatchSource<B>): source is Iterator<B> {
+  return typeof (source as Iterator<B>).next === 'function';
+}
+
+/**
+ * The training batches in order, epoch after epoch, with a position that checkpoints save. A source
+ * without its own state is resumed by skipping the batches already used in the current epoch.
+ */
+export class TrainBatches<B> {
+  epoch = 0;
+  batchesInEpoch = 0;
+  private iterator: Iterator<B> | null = null;
+  private skip = 0;
+
+  constructor(private readonly source: BatchSource<B>, private readonly maxEpochs?: number) {}
+
+  /** The next batch, or null once `maxEpochs` epochs are done or a one-shot iterator has run out. */
+  next(): B | null {
+    const src = this.source;
+    if (isSplitSource<B>(src)) {
+      this.batchesInEpoch++;
+      return src.nextBatch('train');
+    }
+    for (;;) {
+      if (this.maxEpochs !== undefined && this.epoch >= this.maxEpochs) return null;
+      if (!this.iterator) {
+        this.iterator = isOneShot(src) ? src : (src as Iterable<B>)[Symbol.iterator]();
+        for (; this.skip > 0; this.skip--) {
+          if (this.iterator.next().done) fail('InvalidArgument', `resume: the training data ended while skipping to batch ${this.batchesInEpoch} of epoch ${this.epoch}`);
+        }
+      }
+      const r = this.iterator.next();
+      if (!r.done) {
+        this.batchesInEpoch++;
+        return r.value;
+      }
+      if (isOneShot(src)) return null;
+      if (this.batchesInEpoch === 0) fail('InvalidArgument', `the training data yielded no batches in epoch ${this.epoch}`);
+      this.epoch++;
+      this.batchesInEpoch = 0;
+      this.iterator = null;
+    }
+  }
+
+  stateDict(): BatchPosition {
+    const src = this.source as Partial<SplitBatchSource<B>>;
+    const pos: BatchPosition = { epoch: this.epoch, batchesInEpoch: this.batchesInEpoch };
+    if (typeof src.stateDict === 'function') pos.source = src.stateDict();
+    return pos;
+  }
+
+  loadStateDict(pos: BatchPosition): void {
+    if (!pos || !Number.isInteger(pos.epoch) || !Number.isInteger(pos.batchesInEpoch)) {
+      fail('StateDictMismatch', `resume: expected a data position {epoch, batchesInEpoch}, got ${JSON.stringify(pos)}`);
+    }
+    this.epoch = pos.epoch;
+    this.batchesInEpoch = pos.batchesInEpoch;
+    this.iterator = null;
+    const src = this.source as Partial<SplitBatchSource<B>>;
+    if (typeof src.loadStateDict === 'function' && pos.source !== undefined) {
+      src.loadStateDict(pos.source);
+      this.skip = 0;
+    } else {
+      this.skip = isSplitSource(this.source) ? 0 : pos.batchesInEpoch;
+    }
+  }
+}
+
+/** Up to `count` validation batches: fresh from an iterable each time, drawn from a `nextBatch` source. */
+export function* validationBatches<B>(source: BatchSource<B>, count: number): Generator<B> {
+  if (isSplitSource<B>(source)) {
+    if (!Number.isFinite(count)) fail('InvalidArgument', 'evalIters must be set when validation batches come from nextBatch("val")');
+    for (let i = 0; i < count; i++) yield source.nextBatch('val');
+    return;
+  }
+  const it = isOneShot(source) ? source : (source as Iterable<B>)[Symbol.iterator]();
+  for (let i = 0; i < count; i++) {
+    const r = it.next();
+    if (r.done) return;
+    yield r.value;
+  }
+}
