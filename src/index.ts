@@ -9,3 +9,5 @@ export { LmkitError, type ErrorCode } from './errors.js';
 export * from './io/index.js';
 export * as optim from './optim/index.js';
 export { SGD, Adam, AdamW, clipGradNorm, clipGradValue, StepLR, LambdaLR, LinearLR, WarmupCosineLR } from './optim/index.js';
+export * as nn from './nn/index.js';
+export * from './nn/index.js';

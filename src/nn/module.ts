@@ -38,6 +38,7 @@ export class Module<Args extends unknown[] = any[], Out = any> {
   private readonly registeredBuffers = new Map<string, Tensor | null>();
   private readonly nonPersistentBuffers = new Set<string>();
   private readonly registeredModules = new Map<string, Module | null>();
+  private readonly discoveredNames = new Set<string>();
 
   forward(...args: Args): Out {
     void args;
@@ -78,10 +79,15 @@ export class Module<Args extends unknown[] = any[], Out = any> {
     for (const key of Object.keys(this)) {
       const v = (this as Record<string, unknown>)[key];
       if (!(v instanceof Parameter) && !(v instanceof Module)) continue;
+      const auto = this.discoveredNames.has(key);
+      // An explicit registration under the same name wins over the field.
+      if (!auto && (this.registeredParameters.has(key) || this.registeredModules.has(key))) continue;
       known ??= new Set<unknown>([...this.registeredParameters.values(), ...this.registeredModules.values()]);
       if (known.has(v)) continue;
+      // A discovered field that was reassigned keeps its place with the new value.
       if (v instanceof Parameter) this.registeredParameters.set(key, v);
       else this.registeredModules.set(key, v);
+      this.discoveredNames.add(key);
       known.add(v);
     }
   }
@@ -184,9 +190,9 @@ export class Module<Args extends unknown[] = any[], Out = any> {
     const out: StateDict = new Map();
     const collect = (m: Module, p: string) => {
       m.discoverFields();
-      for (const [name, t] of m.registeredParameters) if (t) out.set(p + name, t.detach());
+      for (const [name, t] of m.registeredParameters) if (t) out.set(p + name, detached(t));
       for (const [name, t] of m.registeredBuffers) {
-        if (t && !m.nonPersistentBuffers.has(name)) out.set(p + name, t.detach());
+        if (t && !m.nonPersistentBuffers.has(name)) out.set(p + name, detached(t));
       }
       for (const [name, c] of m.registeredModules) if (c) collect(c, `${p}${name}.`);
     };
@@ -275,6 +281,11 @@ export class Module<Args extends unknown[] = any[], Out = any> {
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.repr();
   }
+}
+
+/** A tensor sharing `t`'s storage, outside the graph. */
+function detached(t: Tensor): Tensor {
+  return new Tensor(t.data, t.shape.slice(), t.dtype, t.strides.slice(), t.offset);
 }
 
 function checkName(name: string, m: Module): void {
