@@ -3,14 +3,11 @@
  * the op functions, so `ops.add(a, b)` and `a.add(b)` are the same thing.
  */
 import { Tensor } from '../tensor/tensor.js';
-import { backward, type BackwardOptions, setGradHelpers } from './graph.js';
+import { backward, type BackwardOptions } from './graph.js';
 import * as ops from './ops/index.js';
-import { binaryRaw } from './ops/elementwise.js';
-import { clone } from './ops/shape.js';
 import type { Dims, ValuesIndices, VarOptions } from './ops/reduce.js';
 import type { SliceSpec } from './ops/shape.js';
 import type { TensorLike } from './ops/util.js';
-import { onesLike } from '../tensor/create.js';
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
@@ -168,4 +165,3 @@ P.tril = function (d) { return ops.tril(this, d); };
 P.triu = function (d) { return ops.triu(this, d); };
 P.movedim = function (s, d) { return ops.movedim(this, s, d); };
 
-setGradHelpers((a, b) => binaryRaw('add', a, b), (t) => onesLike(t), (t) => clone(t));

@@ -3,7 +3,9 @@ import type { BinaryOp, UnaryOp } from '../../backend/types.js';
 import { type DType, type FloatArray, isFloat, promoteTypes } from '../../tensor/dtype.js';
 import { broadcastShapes, shapesEqual } from '../../tensor/shape.js';
 import { emptyTensor, type Tensor } from '../../tensor/tensor.js';
-import { needsGrad, record } from '../graph.js';
+import { needsGrad, record, setGradHelpers } from '../graph.js';
+import { onesLike } from '../../tensor/create.js';
+import { clone } from './shape.js';
 import { asTensor, castRaw, dataOf, floatRaw, sumToShape, type TensorLike, viewAs } from './util.js';
 
 const COMPARISONS = new Set<BinaryOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
@@ -183,3 +185,6 @@ export function toDtype(a: Tensor, dtype: DType): Tensor {
   if (!isFloat(dtype) || !needsGrad(a)) return out;
   return record(out, 'ToCopyBackward', [a], (g) => [toDtype(g, a.dtype)]);
 }
+
+// backward() needs these to seed and accumulate gradients; graph.ts cannot import ops without a cycle.
+setGradHelpers((a, b) => binaryRaw('add', a, b), (t) => onesLike(t), (t) => clone(t));

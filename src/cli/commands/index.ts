@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { register as inspect } from './inspect.js';
+import { register as parity } from './parity.js';
 
 /** Every subcommand's register function; add a line per command file. */
 export const commands: ((program: Command) => void)[] = [
   inspect,
+  parity,
 ];

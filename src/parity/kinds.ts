@@ -1,0 +1,4 @@
+/** One import per parity kind; each module registers its handler with registerKind(). */
+import './op.js';
+import './checkpoint.js';
+import './module.js';
