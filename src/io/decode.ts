@@ -6,6 +6,7 @@ import { isReadable, type SafetensorsDType } from './dtypes.js';
 import { float16Table, float8E4M3Table, float8E5M2Table, float8E8M0Table } from './float-convert.js';
 import type { SafetensorsTensorInfo } from './safetensors-header.js';
 import { LITTLE_ENDIAN } from './endian.js';
+import { preview } from './preview.js';
 
 /** Reads exactly `into.length` bytes starting at `position` of the data section. */
 export type ByteReader = (into: Uint8Array, position: number) => void;
@@ -44,7 +45,7 @@ function isVerbatim(stored: SafetensorsDType, dtype: DType): boolean {
 function outOfRange(source: string, info: SafetensorsTensorInfo, index: number, value: bigint | number): never {
   fail(
     'Unsupported',
-    `${source}: tensor "${info.name}" (${info.dtype}) holds ${value} at element ${index}, outside the int32 range [-2147483648, 2147483647] that lmkit integer tensors use`,
+    `${source}: tensor ${preview(info.name)} (${info.dtype}) holds ${value} at element ${index}, outside the int32 range [-2147483648, 2147483647] that lmkit integer tensors use`,
   );
 }
 
@@ -120,7 +121,7 @@ function convertChunk(src: Uint8Array, count: number, out: AnyArray, at: number,
       return;
     }
     default:
-      fail('Unsupported', `${source}: tensor "${info.name}" has dtype ${info.dtype}, which lmkit cannot load`);
+      fail('Unsupported', `${source}: tensor ${preview(info.name)} has dtype ${info.dtype}, which lmkit cannot load`);
   }
 }
 
@@ -132,7 +133,7 @@ function convertChunk(src: Uint8Array, count: number, out: AnyArray, at: number,
 export function readTensor(info: SafetensorsTensorInfo, read: ByteReader, opts: { float64?: boolean; source: string }): Tensor {
   const { source } = opts;
   if (!isReadable(info.dtype)) {
-    fail('Unsupported', `${source}: tensor "${info.name}" has unsupported dtype ${info.dtype} (lmkit reads BOOL, integers, F16, BF16, F32, F64 and F8_E4M3/F8_E5M2/F8_E8M0)`);
+    fail('Unsupported', `${source}: tensor ${preview(info.name)} has unsupported dtype ${info.dtype} (lmkit reads BOOL, integers, F16, BF16, F32, F64 and F8_E4M3/F8_E5M2/F8_E8M0)`);
   }
   if (!LITTLE_ENDIAN) fail('Unsupported', 'safetensors: big-endian hosts are not supported');
   const dtype = loadedDType(info.dtype, opts.float64 ?? false);
@@ -144,7 +145,7 @@ export function readTensor(info: SafetensorsTensorInfo, read: ByteReader, opts: 
   try {
     out = allocArray(dtype, n);
   } catch (e) {
-    fail('Unsupported', `${source}: tensor "${info.name}" with ${n} elements is too large to hold in memory (${(e as Error).message})`);
+    fail('Unsupported', `${source}: tensor ${preview(info.name)} with ${n} elements is too large to hold in memory (${(e as Error).message})`);
   }
   if (nbytes > 0) {
     if (isVerbatim(info.dtype, dtype)) {

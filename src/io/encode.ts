@@ -3,6 +3,7 @@ import type { AnyArray, DType } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { DTYPE_BITS, INTEGER_RANGE, type SafetensorsDType } from './dtypes.js';
 import { LITTLE_ENDIAN } from './endian.js';
+import { preview } from './preview.js';
 import { float32BitsToBfloat16, float32BitsToFloat16 } from './float-convert.js';
 
 const CHUNK_BYTES = 1 << 20;
@@ -19,7 +20,7 @@ const ALLOWED: Record<DType, readonly SafetensorsDType[]> = {
 
 export function checkStoredType(name: string, dtype: DType, stored: SafetensorsDType): void {
   if (!ALLOWED[dtype].includes(stored)) {
-    fail('InvalidArgument', `saveSafetensors: tensor "${name}" is ${dtype}, which can be stored as ${ALLOWED[dtype].join(', ')}, got ${stored}`);
+    fail('InvalidArgument', `saveSafetensors: tensor ${preview(name)} is ${dtype}, which can be stored as ${ALLOWED[dtype].join(', ')}, got ${stored}`);
   }
 }
 
@@ -95,7 +96,7 @@ function encodeChunk(src: AnyArray, at: number, count: number, dst: Uint8Array, 
 
 function rangeError(name: string, stored: SafetensorsDType, index: number, v: number): never {
   const [lo, hi] = INTEGER_RANGE[stored]!;
-  fail('InvalidArgument', `saveSafetensors: tensor "${name}" holds ${v} at element ${index}, outside the ${stored} range [${lo}, ${hi}]`);
+  fail('InvalidArgument', `saveSafetensors: tensor ${preview(name)} holds ${v} at element ${index}, outside the ${stored} range [${lo}, ${hi}]`);
 }
 
 /**

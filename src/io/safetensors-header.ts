@@ -1,5 +1,6 @@
 import { fail } from '../errors.js';
 import { DTYPE_BITS, isSafetensorsDType, type SafetensorsDType } from './dtypes.js';
+import { preview } from './preview.js';
 
 /** The reference implementation refuses headers above 100 MB. */
 export const MAX_HEADER_BYTES = 100_000_000;
@@ -51,15 +52,15 @@ function isSize(v: unknown): v is number {
 }
 
 function parseEntry(name: string, raw: unknown, source: string): SafetensorsTensorInfo {
-  const where = `tensor "${name}"`;
-  if (!isPlainObject(raw)) invalid(source, `${where}: expected an object with dtype, shape and data_offsets, got ${JSON.stringify(raw)}`);
+  const where = `tensor ${preview(name)}`;
+  if (!isPlainObject(raw)) invalid(source, `${where}: expected an object with dtype, shape and data_offsets, got ${preview(raw)}`);
   const { dtype, shape, data_offsets: offsets } = raw;
-  if (!isSafetensorsDType(dtype)) invalid(source, `${where}: unknown dtype ${JSON.stringify(dtype)}`);
+  if (!isSafetensorsDType(dtype)) invalid(source, `${where}: unknown dtype ${preview(dtype)}`);
   if (!Array.isArray(shape) || !shape.every(isSize)) {
-    invalid(source, `${where}: shape must be a list of non-negative integers, got ${JSON.stringify(shape)}`);
+    invalid(source, `${where}: shape must be a list of non-negative integers, got ${preview(shape)}`);
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isSize)) {
-    invalid(source, `${where}: data_offsets must be [begin, end] with non-negative integers, got ${JSON.stringify(offsets)}`);
+    invalid(source, `${where}: data_offsets must be [begin, end] with non-negative integers, got ${preview(offsets)}`);
   }
   const [begin, end] = offsets as [number, number];
   if (begin > end) invalid(source, `${where}: data_offsets [${begin}, ${end}] has begin > end`);
@@ -90,17 +91,17 @@ export function parseHeader(headerBytes: Uint8Array, fileSize: number, source: s
   try {
     json = JSON.parse(text);
   } catch (e) {
-    invalid(source, `header is not valid JSON (${(e as Error).message})`);
+    invalid(source, `header is not valid JSON (${(e as Error).message.replace(/\s+/g, ' ').slice(0, 160)})`);
   }
-  if (!isPlainObject(json)) invalid(source, `header must be a JSON object, got ${Array.isArray(json) ? 'an array' : JSON.stringify(json)}`);
+  if (!isPlainObject(json)) invalid(source, `header must be a JSON object, got ${Array.isArray(json) ? 'an array' : preview(json)}`);
 
   let metadata: Record<string, string> = {};
   const tensors: SafetensorsTensorInfo[] = [];
   for (const [key, value] of Object.entries(json)) {
     if (key === '__metadata__') {
-      if (!isPlainObject(value)) invalid(source, `__metadata__ must be an object of strings, got ${JSON.stringify(value)}`);
+      if (!isPlainObject(value)) invalid(source, `__metadata__ must be an object of strings, got ${preview(value)}`);
       for (const [k, v] of Object.entries(value)) {
-        if (typeof v !== 'string') invalid(source, `__metadata__ value for "${k}" must be a string, got ${JSON.stringify(v)}`);
+        if (typeof v !== 'string') invalid(source, `__metadata__ value for ${preview(k)} must be a string, got ${preview(v)}`);
       }
       metadata = Object.fromEntries(Object.entries(value)) as Record<string, string>;
     } else {
@@ -114,8 +115,8 @@ export function parseHeader(headerBytes: Uint8Array, fileSize: number, source: s
   let at = 0;
   for (const t of tensors) {
     const [begin, end] = t.dataOffsets;
-    if (begin < at) invalid(source, `tensor "${t.name}": data_offsets [${begin}, ${end}] overlap the previous tensor, which ends at ${at}`);
-    if (begin > at) invalid(source, `tensor "${t.name}": data_offsets [${begin}, ${end}] leave a gap of ${begin - at} bytes after offset ${at}`);
+    if (begin < at) invalid(source, `tensor ${preview(t.name)}: data_offsets [${begin}, ${end}] overlap the previous tensor, which ends at ${at}`);
+    if (begin > at) invalid(source, `tensor ${preview(t.name)}: data_offsets [${begin}, ${end}] leave a gap of ${begin - at} bytes after offset ${at}`);
     at = end;
   }
   if (at !== dataSize) {
