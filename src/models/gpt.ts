@@ -14,6 +14,7 @@
 import {
   add, crossEntropy, gelu, matmul, reshape, scaledDotProductAttention, slice, split, t, transpose, view,
 } from '../autograd/ops/index.js';
+import '../autograd/methods.js'; // Tensor methods (detach, ...) that nn's state dicts use
 import { arange } from '../tensor/create.js';
 import { fail } from '../errors.js';
 import { generate, generateStream, type GenerationResult, type StreamChunk } from '../generation/generate.js';
@@ -28,6 +29,8 @@ import { Module } from '../nn/module.js';
 import { emptyParameter, type Parameter } from '../nn/parameter.js';
 import type { Generator } from '../tensor/random.js';
 import { emptyTensor, type Tensor } from '../tensor/tensor.js';
+import type { Tokenizer } from '../tokenizers/tokenizer.js';
+import { type FromPretrainedOptions, loadPretrainedGPT, savePretrainedGPT } from './gpt-pretrained.js';
 import { LayerKVCache } from './kv-cache.js';
 
 export interface GPTConfig {
@@ -77,6 +80,8 @@ export type GPTPreset = keyof typeof gptPresets;
 export interface GPTOptions {
   /** Draws the initial weights (the global generator by default). */
   generator?: Generator;
+  /** Initialize the weights (default true; false leaves them zero, for loading a checkpoint). */
+  init?: boolean;
 }
 
 /** GPT-2's Conv1D: y = x·W + b with W stored [in, out] (the transpose of a Linear's weight). */
@@ -217,12 +222,28 @@ export class GPT extends Module implements CausalLM {
   readonly transformer: GPTBody;
   /** Generation defaults from a checkpoint (eos/pad ids), used unless the caller overrides them. */
   generationDefaults: Partial<GenerationOptions> = {};
+  /** The checkpoint's tokenizer, when it came with one. */
+  tokenizer: Tokenizer | null = null;
 
   constructor(config: Partial<GPTConfig> | GPTPreset = {}, opts: GPTOptions = {}) {
     super();
     this.config = resolveConfig(config);
     this.transformer = this.registerModule('transformer', new GPTBody(this.config));
-    this.initWeights(opts.generator);
+    if (opts.init ?? true) this.initWeights(opts.generator);
+  }
+
+  /**
+   * A Hugging Face GPT-2 checkpoint: a folder with config.json, model.safetensors and (optionally)
+   * tokenizer files, or a hub id ("gpt2", "org/name") fetched into the hub cache (HF_HOME, HF_ENDPOINT).
+   * The model is returned in eval mode, with the checkpoint's EOS as its generation default.
+   */
+  static fromPretrained(dirOrId: string, opts: FromPretrainedOptions = {}): Promise<GPT> {
+    return loadPretrainedGPT(dirOrId, opts);
+  }
+
+  /** Writes the model in Hugging Face's layout (config.json, model.safetensors, tokenizer files). */
+  savePretrained(dir: string): void {
+    savePretrainedGPT(this, dir);
   }
 
   get maxPositions(): number {
