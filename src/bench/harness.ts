@@ -50,7 +50,7 @@ const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 /** Runs a suite's lmkit side in this process. */
 async function runInProcess(suite: BenchSuite, config: BenchConfig, opts: HarnessOptions): Promise<BenchRecord[]> {
   setNumThreads(opts.threads);
-  const records = await suite.run({ config, threads: opts.threads, quick: opts.quick, log });
+  const records = await suite.run({ config, threads: opts.threads, quick: opts.quick, peers: opts.peers, log });
   for (const r of records) r.peak_rss_mb ??= peakRssMb();
   return records;
 }
@@ -60,6 +60,7 @@ function runIsolated(suite: BenchSuite, opts: HarnessOptions, onRecord: (r: Benc
   note: (line: string) => void): Promise<BenchRecord[]> {
   const args = [MAIN_JS, suite.name, '--lmkit-only', '--threads', String(opts.threads), '--config', opts.configFile];
   if (opts.quick) args.push('--quick');
+  if (!opts.peers) args.push('--no-peers');
   return runJsonLines(`lmkit ${suite.name}`, process.execPath, args, undefined, onRecord, note);
 }
 

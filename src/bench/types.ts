@@ -30,6 +30,11 @@ export interface BenchOptions {
   threads: number;
   /** Fewer calls/steps/cases, as the peers' --quick does (same shapes). */
   quick: boolean;
+  /**
+   * false under --no-peers: a suite that measures peers in its own process (e.g. tokenize against other
+   * tokenizer packages) must then measure lmkit only.
+   */
+  peers: boolean;
   /** Progress notes go here (stderr), never to stdout, which carries the results. */
   log: (message: string) => void;
 }

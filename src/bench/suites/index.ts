@@ -1,6 +1,7 @@
 import type { BenchSuite } from '../types.js';
 import { gemm } from './gemm.js';
+import { lstmTrain } from './lstm_train.js';
 import { smallop } from './smallop.js';
 
 /** Every suite with an lmkit implementation, by name (add a line per suite file). */
-export const suites: readonly BenchSuite[] = [smallop, gemm];
+export const suites: readonly BenchSuite[] = [smallop, gemm, lstmTrain];
