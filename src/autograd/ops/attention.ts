@@ -7,6 +7,7 @@ import { emptyTensor, type Tensor } from '../../tensor/tensor.js';
 import { needsGrad, record } from '../graph.js';
 import { add, mul } from './elementwise.js';
 import { maskedFill, where } from './indexing.js';
+import { logicalNot } from './logical.js';
 import { matmul } from './linalg.js';
 import { dropout, softmax } from './nn.js';
 import { expand, reshape, transpose, unsqueeze } from './shape.js';
@@ -123,11 +124,4 @@ function composedAttention(q: Tensor, k: Tensor, v: Tensor, scale: number, mask:
   let probs = softmax(scores, -1);
   if (dropoutP > 0) probs = dropout(probs, dropoutP, true, generator);
   return matmul(probs, v);
-}
-
-function logicalNot(mask: Tensor): Tensor {
-  const src = contiguousRaw(mask);
-  const out = emptyTensor(src.shape, 'bool');
-  for (let i = 0; i < out.data.length; i++) out.data[i] = src.data[i] ? 0 : 1;
-  return out;
 }

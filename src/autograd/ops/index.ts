@@ -8,5 +8,6 @@ export * from './indexing.js';
 export * from './join.js';
 export * from './scan.js';
 export * from './attention.js';
+export * from './logical.js';
 export * from './rnn.js';
 export { type TensorLike } from './util.js';

@@ -75,3 +75,14 @@ test('oneHot', () => {
   assert.deepEqual(ops.oneHot(i32([1])).shape, [1, 2]);
   assertClose(ops.oneHot(i32([1, 0], [2]), 2).float(), [0, 1, 1, 0]);
 });
+
+test('logical ops on bool tensors', () => {
+  const a = tensor([true, false, true, false]);
+  const b = tensor([true, true, false, false]);
+  assert.deepEqual(ops.logicalNot(a).tolist(), [false, true, false, true]);
+  assert.deepEqual(ops.logicalAnd(a, b).tolist(), [true, false, false, false]);
+  assert.deepEqual(ops.logicalOr(a, b).tolist(), [true, true, true, false]);
+  assert.deepEqual(ops.logicalXor(a, b).tolist(), [false, true, true, false]);
+  assert.deepEqual(ops.logicalAnd(tensor([[true], [false]]), b).shape, [2, 4]);
+  assert.throws(() => ops.logicalNot(tensor([1, 0])), /expected a bool tensor/);
+});
