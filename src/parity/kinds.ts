@@ -2,3 +2,4 @@
 import './op.js';
 import './checkpoint.js';
 import './module.js';
+import './optimizer.js';

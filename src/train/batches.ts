@@ -24,15 +24,15 @@ export class TrainBatches<B> {
 
   constructor(private readonly source: BatchSource<B>, private readonly maxEpochs?: number) {}
 
-  /** The next batch, or null once `maxEpochs` epochs are done or a one-shot iterator has run out. */
-  next(): B | null {
+  /** The next batch; done once `maxEpochs` epochs are over or a one-shot iterator has run out. */
+  next(): IteratorResult<B, undefined> {
     const src = this.source;
     if (isSplitSource<B>(src)) {
       this.batchesInEpoch++;
-      return src.nextBatch('train');
+      return { done: false, value: src.nextBatch('train') };
     }
     for (;;) {
-      if (this.maxEpochs !== undefined && this.epoch >= this.maxEpochs) return null;
+      if (this.maxEpochs !== undefined && this.epoch >= this.maxEpochs) return { done: true, value: undefined };
       if (!this.iterator) {
         this.iterator = isOneShot(src) ? src : (src as Iterable<B>)[Symbol.iterator]();
         for (; this.skip > 0; this.skip--) {
@@ -42,9 +42,9 @@ export class TrainBatches<B> {
       const r = this.iterator.next();
       if (!r.done) {
         this.batchesInEpoch++;
-        return r.value;
+        return r;
       }
-      if (isOneShot(src)) return null;
+      if (isOneShot(src)) return { done: true, value: undefined };
       if (this.batchesInEpoch === 0) fail('InvalidArgument', `the training data yielded no batches in epoch ${this.epoch}`);
       this.epoch++;
       this.batchesInEpoch = 0;

@@ -253,8 +253,9 @@ export class Trainer<M extends TrainableModel = TrainableModel, B = unknown> {
     let seen = 0;
     let tokens = 0;
     for (let micro = 0; micro < accum; micro++) {
-      const batch = batches.next();
-      if (batch === null) break;
+      const next = batches.next();
+      if (next.done) break;
+      const batch = next.value;
       seen++;
       tokens += (o.tokensPerBatch ?? defaultTokens)(batch);
       const loss = this.lossOf(batch, 'train');

@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import { SGD } from '../optim/sgd.js';
+import { loadCheckpoint } from './checkpoint.js';
+import { paramValues, resumableRun } from './testkit/runs.js';
+import { mseLoss, regressionBatches, TinyRegression, type XYBatch } from './testkit/tiny.js';
+import { Trainer } from './trainer.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+function tmpdir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'lmkit-resume-'));
+}
+
+test('20 steps equal 10 steps, then a new process that resumes and runs 10 more (bitwise)', () => {
+  return (async () => {
+    const dir = tmpdir();
+    const straight = await resumableRun({ maxSteps: 20 });
+    const first = await resumableRun({ maxSteps: 10, dirpath: dir });
+    assert.notDeepEqual(first, straight);
+    const ckpt = path.join(dir, 'last.safetensors');
+    assert.equal(loadCheckpoint(ckpt).state.step, 10);
+    const child = spawnSync(process.execPath, [path.join(here, 'testkit/resume-child.js'), ckpt, '20'], { encoding: 'utf8' });
+    assert.equal(child.status, 0, child.stderr);
+    assert.deepEqual(JSON.parse(child.stdout), straight);
+    fs.rmSync(dir, { recursive: true });
+  })();
+});
+
+test('resuming an iterable without its own state skips the batches already used (mid-epoch)', async () => {
+  const dir = tmpdir();
+  const data = regressionBatches(7, 4);
+  const make = (maxSteps: number, resumeFrom?: string) => new Trainer<TinyRegression, XYBatch>({
+    optimizer: (m) => new SGD(m.parameters(), { lr: 0.05, momentum: 0.9 }), lossFn: mseLoss, maxSteps, gradAccumSteps: 2,
+    progress: 'none', resumeFrom,
+  });
+  const straight = new TinyRegression();
+  await make(9).fit(straight, data);
+  const first = new TinyRegression();
+  const t = make(5);
+  await t.fit(first, data);
+  await t.saveCheckpoint(path.join(dir, 'ck.safetensors'));
+  assert.deepEqual(loadCheckpoint(path.join(dir, 'ck.safetensors')).state.data.train, { epoch: 1, batchesInEpoch: 3 });
+  const resumed = new TinyRegression(3, 999);
+  const t2 = make(9, path.join(dir, 'ck.safetensors'));
+  const history = await t2.fit(resumed, data);
+  assert.deepEqual(paramValues(resumed), paramValues(straight));
+  assert.deepEqual(history.map((r) => r.step), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('a process killed (SIGKILL) while saving leaves the previous checkpoint loadable', async () => {
+  const dir = tmpdir();
+  const file = path.join(dir, 'last.safetensors');
+  const n = 1 << 19; // 2 MiB of float32 per checkpoint (each save is fsynced)
+  let lastSeen = 0;
+  for (let round = 0; round < 3; round++) {
+    const child = spawn(process.execPath, [path.join(here, 'testkit/save-loop-child.js'), file, String(n)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (/saved \d+\n/.test(out)) resolve();
+      });
+      child.on('exit', (code) => reject(new Error(`save loop exited early with ${code}`)));
+    });
+    // Kill at a random moment: most likely in the middle of writing the next checkpoint.
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 200));
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    const ck = loadCheckpoint(file);
+    const w = ck.model.get('w')!.dense();
+    assert.equal(w.length, n);
+    assert.ok(w.every((v) => v === w[0]), 'every element of the saved parameter is the same value');
+    const saved = [...out.matchAll(/saved (\d+)/g)].map((m) => Number(m[1]));
+    assert.ok(ck.state.step >= saved[saved.length - 1], `checkpoint step ${ck.state.step} is at least the last reported save`);
+    assert.ok(ck.state.step >= 1);
+    lastSeen = ck.state.step;
+  }
+  assert.ok(lastSeen >= 1);
+  fs.rmSync(dir, { recursive: true });
+});
