@@ -55,3 +55,13 @@ test('mixed int and float operands promote to float', () => {
   assert.deepEqual(ops.div(i, 2).tolist(), [0.5, 1, 1.5]);
   assert.deepEqual(ops.mul(f, i).dtype, 'float32');
 });
+
+test('float64 erf and gelu are precise to double rounding', () => {
+  // erf(0.5), erf(1), erf(3) to 16 digits.
+  const e = ops.erf(tensor([0.5, 1, 3, -1], { dtype: 'float64' })).tolist() as number[];
+  const want = [0.5204998778130465, 0.8427007929497149, 0.9999779095030014, -0.8427007929497149];
+  e.forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-14, `erf: ${v} vs ${want[i]}`));
+  const g = ops.gelu(tensor([1], { dtype: 'float64' })).item();
+  assert.ok(Math.abs(g - 0.8413447460685429) < 1e-14);
+  gradcheck((x) => ops.gelu(x), [leaf([20], -4, 4)], { atol: 1e-8, rtol: 1e-6 });
+});

@@ -132,6 +132,31 @@ export function erf(x: number): number {
   return x >= 0 ? 1 - r : r - 1;
 }
 
+/**
+ * erf to about 1e-14, for float64 work: the Maclaurin series below 2.5, the continued fraction of erfc
+ * above (Lentz's form evaluated backwards), ±1 beyond 6.
+ */
+export function erf64(x: number): number {
+  const ax = Math.abs(x);
+  if (ax < 2.5) {
+    const x2 = x * x;
+    let term = x;
+    let sum = x;
+    for (let n = 1; n < 200; n++) {
+      term *= -x2 / n;
+      const add = term / (2 * n + 1);
+      sum += add;
+      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
+    }
+    return sum * (2 / Math.sqrt(Math.PI));
+  }
+  if (ax > 6) return Math.sign(x);
+  let f = ax;
+  for (let n = 80; n > 0; n--) f = ax + n / 2 / f;
+  const r = 1 - Math.exp(-ax * ax) / (Math.sqrt(Math.PI) * f);
+  return x > 0 ? r : -r;
+}
+
 const UNARY: Record<UnaryOp, (x: number) => number> = {
   neg: (x) => -x,
   exp: Math.exp,
@@ -159,6 +184,13 @@ const UNARY: Record<UnaryOp, (x: number) => number> = {
     const r = Math.round(x);
     return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r; // half to even, as PyTorch
   },
+};
+
+/** float64 work uses the precise erf. */
+const UNARY64: Record<UnaryOp, (x: number) => number> = {
+  ...UNARY,
+  erf: erf64,
+  gelu: (x) => 0.5 * x * (1 + erf64(x * SQRT1_2)),
 };
 
 /** d op(x) / dx, from x and y = op(x). */
@@ -195,20 +227,25 @@ const DERIVATIVE: Record<UnaryOp, (x: number, y: number) => number> = {
   round: () => 0,
 };
 
+const DERIVATIVE64: Record<UnaryOp, (x: number, y: number) => number> = {
+  ...DERIVATIVE,
+  gelu: (x) => 0.5 * (1 + erf64(x * SQRT1_2)) + x * Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI),
+};
+
 export function unary(op: UnaryOp, x: FloatArray, out: FloatArray, n: number): void {
   switch (op) {
     case 'neg': for (let i = 0; i < n; i++) out[i] = -x[i]; return;
     case 'exp': for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]); return;
     case 'relu': for (let i = 0; i < n; i++) { const v = x[i]; out[i] = v > 0 ? v : v !== v ? v : 0; } return;
     default: {
-      const f = UNARY[op];
+      const f = (x instanceof Float64Array ? UNARY64 : UNARY)[op];
       for (let i = 0; i < n; i++) out[i] = f(x[i]);
     }
   }
 }
 
 export function unaryBackward(op: UnaryOp, x: FloatArray, y: FloatArray, gy: FloatArray, gx: FloatArray, n: number): void {
-  const d = DERIVATIVE[op];
+  const d = (x instanceof Float64Array ? DERIVATIVE64 : DERIVATIVE)[op];
   for (let i = 0; i < n; i++) gx[i] = gy[i] * d(x[i], y[i]);
 }
 
