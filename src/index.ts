@@ -11,3 +11,4 @@ export * as optim from './optim/index.js';
 export { SGD, Adam, AdamW, clipGradNorm, clipGradValue, StepLR, LambdaLR, LinearLR, WarmupCosineLR } from './optim/index.js';
 export * as nn from './nn/index.js';
 export * from './nn/index.js';
+export * from './tokenizers/index.js';

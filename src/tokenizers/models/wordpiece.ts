@@ -1,0 +1,88 @@
+import { fail } from '../../errors.js';
+import type { Model, Token } from '../types.js';
+import { Vocab } from './vocab.js';
+
+export interface WordPieceOptions {
+  /** Default '[UNK]'; must be in the vocabulary. */
+  unkToken?: string;
+  /** Marks tokens that continue a word. Default '##'. */
+  continuingSubwordPrefix?: string;
+  /** Longer words (in characters) become one unk token. Default 100. */
+  maxInputCharsPerWord?: number;
+}
+
+/**
+ * WordPiece (BERT): greedy longest-match-first. From the start of the word, take the longest
+ * vocabulary entry, then continue with `##`-prefixed entries; if some position has no match, the whole
+ * word is the unk token.
+ */
+export class WordPiece implements Model {
+  readonly type = 'WordPiece';
+  readonly vocab: Vocab;
+  readonly unkToken: string;
+  readonly continuingSubwordPrefix: string;
+  readonly maxInputCharsPerWord: number;
+  private readonly unkId: number;
+
+  constructor(vocab: Vocab | Map<string, number>, opts: WordPieceOptions = {}) {
+    this.vocab = vocab instanceof Vocab ? vocab : new Vocab(vocab);
+    this.unkToken = opts.unkToken ?? '[UNK]';
+    this.continuingSubwordPrefix = opts.continuingSubwordPrefix ?? '##';
+    this.maxInputCharsPerWord = opts.maxInputCharsPerWord ?? 100;
+    const unk = this.vocab.toId.get(this.unkToken);
+    if (unk === undefined) fail('InvalidFile', `WordPiece: unk_token ${JSON.stringify(this.unkToken)} is not in the vocabulary`);
+    this.unkId = unk;
+  }
+
+  get vocabSize(): number {
+    return this.vocab.size;
+  }
+  tokenToId(token: string): number | undefined {
+    return this.vocab.toId.get(token);
+  }
+  idToToken(id: number): string | undefined {
+    return this.vocab.toToken[id];
+  }
+  vocabList(): (string | undefined)[] {
+    return this.vocab.toToken;
+  }
+
+  tokenize(word: string): Token[] {
+    const bounds: number[] = [];
+    for (let i = 0; i < word.length; ) {
+      bounds.push(i);
+      i += word.codePointAt(i)! > 0xffff ? 2 : 1;
+    }
+    bounds.push(word.length);
+    const unk = [{ id: this.unkId, value: this.unkToken, start: 0, end: word.length }];
+    if (bounds.length - 1 > this.maxInputCharsPerWord) return unk;
+    const out: Token[] = [];
+    let s = 0;
+    while (s < bounds.length - 1) {
+      let found: Token | null = null;
+      for (let e = bounds.length - 1; e > s; e--) {
+        let sub = word.slice(bounds[s], bounds[e]);
+        if (s > 0) sub = this.continuingSubwordPrefix + sub;
+        const id = this.vocab.toId.get(sub);
+        if (id !== undefined) {
+          found = { id, value: sub, start: bounds[s], end: bounds[e] };
+          s = e;
+          break;
+        }
+      }
+      if (!found) return unk;
+      out.push(found);
+    }
+    return out;
+  }
+
+  toJSON(): object {
+    return {
+      type: this.type,
+      unk_token: this.unkToken,
+      continuing_subword_prefix: this.continuingSubwordPrefix,
+      max_input_chars_per_word: this.maxInputCharsPerWord,
+      vocab: this.vocab.toJSON(),
+    };
+  }
+}

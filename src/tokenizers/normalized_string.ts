@@ -1,0 +1,66 @@
+/**
+ * A string under normalization that remembers, for every UTF-16 unit of its normalized form, the
+ * [start, end) range of the original text it came from (Hugging Face's NormalizedString). Offsets are
+ * UTF-16 unit indices into the text given to `encode`; `shift` is where this segment starts in it.
+ */
+export class NormalizedString {
+  /** Two entries per normalized unit (start, end), relative to the segment; null while unchanged. */
+  private alignments: Int32Array | null = null;
+
+  constructor(
+    readonly original: string,
+    public normalized: string = original,
+    readonly shift = 0,
+  ) {}
+
+  /** The original range (shifted to the whole input) of the normalized units [start, end). */
+  originalRange(start: number, end: number): [number, number] {
+    const al = this.alignments;
+    if (!al) return [start + this.shift, end + this.shift];
+    const n = this.normalized.length;
+    if (n === 0) return [this.shift, this.shift];
+    if (end <= start) {
+      const p = start < n ? al[2 * start] : al[2 * n - 1];
+      return [p + this.shift, p + this.shift];
+    }
+    return [al[2 * start] + this.shift, al[2 * (end - 1) + 1] + this.shift];
+  }
+
+  private unitRange(i: number): [number, number] {
+    return this.alignments ? [this.alignments[2 * i], this.alignments[2 * i + 1]] : [i, i + 1];
+  }
+
+  /**
+   * Replaces each code point by `fn(ch)` ('' removes it); every unit of a replacement aligns with the
+   * original range of the code point it replaces.
+   */
+  mapChars(fn: (ch: string, cp: number) => string): this {
+    return this.mapGroups(/[\s\S]/gu, (g) => fn(g, g.codePointAt(0)!));
+  }
+
+  /**
+   * Replaces each match of `groups` (a global regex that must cover the whole string) by `fn(match)`;
+   * replacement units align with the whole matched range.
+   */
+  mapGroups(groups: RegExp, fn: (group: string) => string): this {
+    const src = this.normalized;
+    let out = '';
+    const al: number[] = [];
+    let changed = false;
+    groups.lastIndex = 0;
+    for (const m of src.matchAll(groups)) {
+      const i = m.index!;
+      const g = m[0];
+      const rep = fn(g);
+      const s = this.unitRange(i)[0];
+      const e = this.unitRange(i + g.length - 1)[1];
+      for (let k = 0; k < rep.length; k++) al.push(s, e);
+      out += rep;
+      if (rep !== g) changed = true;
+    }
+    if (!changed) return this;
+    this.alignments = Int32Array.from(al);
+    this.normalized = out;
+    return this;
+  }
+}
