@@ -13,9 +13,6 @@ export const SUITE_NAMES = ['smallop', 'gemm', 'gpt_train', 'lstm_train', 'gpt_g
 
 /** What lmkit needs before each suite can have an lmkit side (shown while it has none). */
 const MISSING: Record<string, string> = {
-  gpt_train: 'needs src/models/gpt.ts',
-  lstm_train: 'needs the src/nn LSTM, src/optim Adam and clipGradNorm',
-  gpt_generate: 'needs the GPT model and generate()',
   bert_forward: 'needs an encoder model',
   tokenize: 'src/bench/suites/tokenize.ts is written by the tokenizers engineer',
 };

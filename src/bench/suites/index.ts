@@ -1,7 +1,9 @@
 import type { BenchSuite } from '../types.js';
 import { gemm } from './gemm.js';
+import { gptGenerate } from './gpt_generate.js';
+import { gptTrain } from './gpt_train.js';
 import { lstmTrain } from './lstm_train.js';
 import { smallop } from './smallop.js';
 
 /** Every suite with an lmkit implementation, by name (add a line per suite file). */
-export const suites: readonly BenchSuite[] = [smallop, gemm, lstmTrain];
+export const suites: readonly BenchSuite[] = [smallop, gemm, gptTrain, lstmTrain, gptGenerate];
