@@ -25,6 +25,8 @@ export interface DownloadRequest {
   retries: number;
   /** Abort an attempt when no bytes arrive for this long. */
   idleTimeoutMs: number;
+  /** Called as bytes arrive, with the bytes on disk so far and the expected size. */
+  onProgress?: (bytes: number, total?: number) => void;
 }
 
 class Retryable extends Error {}
@@ -88,12 +90,15 @@ async function attempt(req: DownloadRequest, partial: string): Promise<void> {
     }
     // 200 to a range request: the server ignored it and sends everything, so start over.
     const fd = fs.openSync(partial, append ? 'a' : 'w');
+    let written = append ? have : 0;
     try {
       if (res.body) {
         try {
           for await (const chunk of res.body) {
             touch();
             writeAll(fd, chunk as Uint8Array);
+            written += (chunk as Uint8Array).length;
+            req.onProgress?.(written, req.expected.size);
           }
         } catch (e) {
           throw new Retryable(`connection lost after ${sizeOf(partial)} bytes (${(e as Error).message})`);

@@ -11,6 +11,7 @@ import { randn } from '../tensor/create.js';
 import { Generator } from '../tensor/random.js';
 import { sharedDir, SHARED_MISSING } from '../testing/shared.js';
 import { resolveModel } from './hub.js';
+import { loadModelWeights } from './model-files.js';
 import { loadSafetensors, serializeSafetensors } from './safetensors.js';
 
 const SHARED = sharedDir();
@@ -30,6 +31,17 @@ repos.set('org/tiny', new Map<string, Uint8Array>([
   ['model.safetensors', weights],
   ['tokenizer.json', Buffer.from('{"version":"1.0"}')],
 ]));
+
+const shard1 = serializeSafetensors({ 'a.weight': randn([40, 10], { generator: g }) });
+const shard2 = serializeSafetensors({ 'b.weight': randn([30, 10], { generator: g }), 'b.bias': randn([10], { generator: g }) });
+const shardIndex = { metadata: { total_size: 2040 }, weight_map: { 'a.weight': 'model-00001-of-00002.safetensors', 'b.weight': 'model-00002-of-00002.safetensors', 'b.bias': 'model-00002-of-00002.safetensors' } };
+repos.set('org/sharded', new Map<string, Uint8Array>([
+  ['config.json', Buffer.from('{"model_type":"gpt2"}')],
+  ['model.safetensors.index.json', Buffer.from(JSON.stringify(shardIndex))],
+  ['model-00001-of-00002.safetensors', shard1],
+  ['model-00002-of-00002.safetensors', shard2],
+]));
+repos.set('org/bin-only', new Map<string, Uint8Array>([['config.json', Buffer.from('{}')], ['pytorch_model.bin', new Uint8Array(2000)]]));
 
 interface Logged { method: string; url: string; range?: string }
 const state = { log: [] as Logged[], cutAfter: null as number | null, corrupt: false };
@@ -81,6 +93,8 @@ const server = http.createServer((req, res) => {
   res.writeHead(200, { etag: `"${gitSha1(body)}"`, 'x-repo-commit': COMMIT, 'content-length': body.length });
   res.end(req.method === 'HEAD' ? undefined : body);
 });
+
+const requests = () => state.log.map((l) => `${l.method} ${l.url}`);
 
 let endpoint = '';
 before(async () => {
@@ -223,4 +237,37 @@ test('downloads the gpt2-tiny fixture checkpoint', { skip: SHARED ? false : SHAR
   assert.equal(loaded.tensors.size, original.tensors.size);
   for (const [k, t] of original.tensors) assert.deepEqual(loaded.tensors.get(k)!.dense(), t.dense(), k);
   assert.ok(!fs.existsSync(path.join(dir, 'expected.safetensors')), 'only model files are fetched');
+});
+
+test('downloads sharded weights listed by model.safetensors.index.json, reporting progress', async () => {
+  const cacheDir = freshCache();
+  const seen = new Map<string, { bytes: number; total?: number }>();
+  const dir = await resolveModel('org/sharded', { cacheDir, endpoint, onProgress: (p) => seen.set(p.file, p) });
+  const weights = loadModelWeights(dir);
+  assert.deepEqual([...weights.tensors.keys()].sort(), ['a.weight', 'b.bias', 'b.weight']);
+  assert.deepEqual(weights.tensors.get('a.weight')!.shape, [40, 10]);
+  assert.deepEqual(seen.get('model-00001-of-00002.safetensors'), { file: 'model-00001-of-00002.safetensors', bytes: shard1.length, total: shard1.length });
+  assert.ok(fs.existsSync(path.join(cacheDir, 'models--org--sharded', '.no_exist', COMMIT, 'model.safetensors')));
+
+  state.log = [];
+  assert.equal(await resolveModel('org/sharded', { cacheDir, endpoint }), dir);
+  assert.deepEqual(state.log, []);
+  // A lost snapshot link is restored from its blob after one HEAD; a lost blob is fetched again, and only it.
+  const shard = `/org/sharded/resolve/${COMMIT}/model-00002-of-00002.safetensors`;
+  fs.rmSync(path.join(dir, 'model-00002-of-00002.safetensors'));
+  await resolveModel('org/sharded', { cacheDir, endpoint });
+  assert.deepEqual(requests(), [`HEAD ${shard}`]);
+  state.log = [];
+  fs.rmSync(path.join(cacheDir, 'models--org--sharded', 'blobs', sha256(shard2)));
+  await resolveModel('org/sharded', { cacheDir, endpoint });
+  assert.deepEqual(requests(), [`HEAD ${shard}`, `GET ${shard}`, `GET /cdn/${sha256(shard2)}`]);
+  assert.equal(loadModelWeights(dir).tensors.size, 3);
+});
+
+test('a repository without safetensors weights is an error saying so', async () => {
+  await assert.rejects(resolveModel('org/bin-only', { cacheDir: freshCache(), endpoint }), (e: unknown) => {
+    assert.ok(e instanceof LmkitError && e.code === 'DownloadFailed');
+    assert.equal(e.message, 'org/bin-only: neither model.safetensors nor model.safetensors.index.json exists (revision main, HTTP 404); lmkit reads safetensors weights only');
+    return true;
+  });
 });

@@ -2,11 +2,10 @@ import fs from 'node:fs';
 import { fail } from '../errors.js';
 import { downloadVerified, type ExpectedContent } from './download.js';
 import { checkRelativePath, hubCacheDir, isCommitHash, isOffline, RepoCache } from './hub-cache.js';
+import { readShardIndex, SHARD_INDEX, SINGLE_WEIGHTS } from './model-files.js';
 
 export { hubCacheDir } from './hub-cache.js';
 
-/** Files a model needs: its configuration and weights. */
-export const REQUIRED_MODEL_FILES = ['config.json', 'model.safetensors'] as const;
 /** Tokenizer and generation files fetched when the repository has them. */
 export const OPTIONAL_MODEL_FILES = [
   'tokenizer.json',
@@ -21,7 +20,10 @@ export const OPTIONAL_MODEL_FILES = [
 export interface ResolveModelOptions {
   /** Branch, tag or commit hash. Default `main`. */
   revision?: string;
-  /** Files to fetch, all required; default {@link REQUIRED_MODEL_FILES} plus whichever {@link OPTIONAL_MODEL_FILES} exist. */
+  /**
+   * Files to fetch, all required. Default: `config.json`, the weights (`model.safetensors`, or the
+   * shards of `model.safetensors.index.json`) and whichever {@link OPTIONAL_MODEL_FILES} exist.
+   */
   files?: string[];
   /** The hub cache folder. Default $HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub. */
   cacheDir?: string;
@@ -33,6 +35,15 @@ export interface ResolveModelOptions {
   retries?: number;
   /** Give up on a request when no bytes arrive for this long. Default 60 s. */
   idleTimeoutMs?: number;
+  /** Called as bytes of a file arrive (`bytes` counts a resumed file's earlier part too). */
+  onProgress?: (progress: DownloadProgress) => void;
+}
+
+export interface DownloadProgress {
+  file: string;
+  bytes: number;
+  /** The file's size, when the hub sent it. */
+  total?: number;
 }
 
 /** What the hub says about one file before it is downloaded. */
@@ -51,6 +62,7 @@ interface Context {
   cache: RepoCache;
   retries: number;
   idleTimeoutMs: number;
+  onProgress?: (progress: DownloadProgress) => void;
 }
 
 /** In-process downloads by blob path, so concurrent calls share one download instead of racing. */
@@ -138,6 +150,7 @@ async function fetchFile(ctx: Context, revision: string, file: string, required:
         what: `${ctx.repoId}: ${file}`,
         retries: ctx.retries,
         idleTimeoutMs: ctx.idleTimeoutMs,
+        onProgress: ctx.onProgress && ((bytes, total) => ctx.onProgress!({ file, bytes, total })),
       }).finally(() => inflight.delete(blob));
       inflight.set(blob, pending);
     }
@@ -147,14 +160,23 @@ async function fetchFile(ctx: Context, revision: string, file: string, required:
   return { commit: remote.commit, found: true };
 }
 
+/** Files of a cached snapshot that `resolveModel` still needs: required ones, then the weights. */
+function missingFiles(cache: RepoCache, commit: string, required: readonly string[], withWeights: boolean): string[] {
+  const missing = required.filter((f) => !cache.has(commit, f));
+  if (!withWeights || cache.has(commit, SINGLE_WEIGHTS)) return missing;
+  if (!cache.has(commit, SHARD_INDEX)) return [...missing, SINGLE_WEIGHTS];
+  return [...missing, ...readShardIndex(`${cache.snapshotDir(commit)}/${SHARD_INDEX}`).filter((f) => !cache.has(commit, f))];
+}
+
 /**
  * A local directory holding a model's files. An existing directory is returned as is; a Hugging Face
  * model id ("gpt2", "org/name") is looked up in the hub cache (the layout huggingface_hub uses, so both
  * share downloads) and, when files are missing, downloaded from
- * `${HF_ENDPOINT ?? 'https://huggingface.co'}/<id>/resolve/<revision>/<file>`. Downloads resume after an
- * interruption (HTTP Range), are checked against the hub's sha256 (large files) or git sha1 and size,
- * and appear in the cache only once complete. A revision already in the cache is served without any
- * request; with HF_HUB_OFFLINE=1 only the cache is used.
+ * `${HF_ENDPOINT ?? 'https://huggingface.co'}/<id>/resolve/<revision>/<file>`: `config.json`, the
+ * weights (`model.safetensors`, or `model.safetensors.index.json` and its shards) and whichever
+ * tokenizer files exist. Downloads resume after an interruption (HTTP Range), are checked against the
+ * hub's sha256 (large files) or git sha1 and size, and appear in the cache only once complete. A revision
+ * already in the cache is served without any request; with HF_HUB_OFFLINE=1 only the cache is used.
  *
  * @returns the snapshot directory (`<cache>/models--org--name/snapshots/<commit>`).
  * @throws LmkitError 'DownloadFailed' (HTTP errors, unreachable hub, corrupt download), 'NotCached'
@@ -165,18 +187,18 @@ export async function resolveModel(idOrDir: string, opts: ResolveModelOptions = 
   checkRepoId(idOrDir);
   const revision = opts.revision ?? 'main';
   checkRelativePath('revision', revision);
-  const required = opts.files ?? [...REQUIRED_MODEL_FILES];
-  const optional = opts.files ? [] : [...OPTIONAL_MODEL_FILES];
+  const explicit = opts.files !== undefined;
+  const required = opts.files ?? ['config.json'];
+  const optional = explicit ? [] : [...OPTIONAL_MODEL_FILES];
   for (const f of required) checkRelativePath('file name', f);
-  const cacheDir = hubCacheDir(opts.cacheDir);
-  const cache = new RepoCache(cacheDir, idOrDir);
+  const cache = new RepoCache(hubCacheDir(opts.cacheDir), idOrDir);
 
   const known = cache.commitFor(revision);
-  const missingRequired = known ? required.filter((f) => !cache.has(known, f)) : required;
-  const unresolvedOptional = known ? optional.filter((f) => !cache.has(known, f) && !cache.isMarkedMissing(known, f)) : optional;
-  if (known && missingRequired.length === 0 && (unresolvedOptional.length === 0 || isOffline())) return cache.snapshotDir(known);
+  const missing = known ? missingFiles(cache, known, required, !explicit) : [...required, ...(explicit ? [] : [SINGLE_WEIGHTS])];
+  const unresolved = (commit: string | null) => optional.filter((f) => !commit || (!cache.has(commit, f) && !cache.isMarkedMissing(commit, f)));
+  if (known && missing.length === 0 && (isOffline() || unresolved(known).length === 0)) return cache.snapshotDir(known);
   if (isOffline()) {
-    fail('NotCached', `resolveModel: ${idOrDir} (revision ${revision}) is not in the cache at ${cache.dir} (missing ${missingRequired.join(', ')}), and HF_HUB_OFFLINE=1 forbids downloading`);
+    fail('NotCached', `resolveModel: ${idOrDir} (revision ${revision}) is not in the cache at ${cache.dir} (missing ${missing.join(', ')}), and HF_HUB_OFFLINE=1 forbids downloading`);
   }
 
   const token = opts.token ?? process.env.HF_TOKEN;
@@ -188,18 +210,26 @@ export async function resolveModel(idOrDir: string, opts: ResolveModelOptions = 
     cache,
     retries: opts.retries ?? 3,
     idleTimeoutMs: opts.idleTimeoutMs ?? 60_000,
+    onProgress: opts.onProgress,
   };
   // Once the revision is pinned to a commit, every file comes from that commit, even if the branch moves.
   let commit = known;
-  for (const file of [...missingRequired, ...unresolvedOptional]) {
-    const got = await fetchFile(ctx, commit ?? revision, file, required.includes(file));
-    if (!commit && got.commit && isCommitHash(got.commit)) {
-      commit = got.commit;
-      if (got.found) cache.writeRef(revision, commit);
+  const get = async (file: string, isRequired: boolean): Promise<boolean> => {
+    if (commit && cache.has(commit, file)) return true;
+    if (commit && !isRequired && cache.isMarkedMissing(commit, file)) return false;
+    const got = await fetchFile(ctx, commit ?? revision, file, isRequired);
+    if (!commit && got.commit && isCommitHash(got.commit)) commit = got.commit;
+    if (got.found && commit) cache.writeRef(revision, commit);
+    return got.found;
+  };
+  for (const file of required) await get(file, true);
+  if (!explicit && !(await get(SINGLE_WEIGHTS, false))) {
+    if (!(await get(SHARD_INDEX, false))) {
+      fail('DownloadFailed', `${idOrDir}: neither ${SINGLE_WEIGHTS} nor ${SHARD_INDEX} exists (revision ${revision}, HTTP 404); lmkit reads safetensors weights only`);
     }
+    for (const shard of readShardIndex(`${cache.snapshotDir(commit!)}/${SHARD_INDEX}`)) await get(shard, true);
   }
+  for (const file of unresolved(commit)) await get(file, false);
   if (!commit) fail('DownloadFailed', `${idOrDir}: could not determine the commit of revision ${revision}`);
-  cache.writeRef(revision, commit);
-  fs.mkdirSync(cache.snapshotDir(commit), { recursive: true });
   return cache.snapshotDir(commit);
 }

@@ -11,4 +11,5 @@ export {
   type SafetensorsTensorInfo,
   type SaveOptions,
 } from './safetensors.js';
-export { resolveModel, hubCacheDir, REQUIRED_MODEL_FILES, OPTIONAL_MODEL_FILES, type ResolveModelOptions } from './hub.js';
+export { resolveModel, hubCacheDir, OPTIONAL_MODEL_FILES, type DownloadProgress, type ResolveModelOptions } from './hub.js';
+export { loadModelWeights, modelWeightFiles, readShardIndex } from './model-files.js';

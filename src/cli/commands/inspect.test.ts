@@ -52,6 +52,19 @@ test('inspect accepts a model directory and prints JSON on request', () => {
   assert.deepEqual(out.tensors[0], { name: 'input_ids', dtype: 'I64', shape: [1, 2], data_offsets: [0, 16] });
 });
 
+test('inspect lists every shard of a sharded model directory', () => {
+  const sharded = path.join(tmp, 'sharded');
+  fs.mkdirSync(sharded);
+  fs.writeFileSync(path.join(sharded, 'model.safetensors.index.json'), JSON.stringify({ weight_map: { a: 'part-1.safetensors', b: 'part-2.safetensors' } }));
+  saveSafetensors(path.join(sharded, 'part-1.safetensors'), { a: tensor([1]) });
+  saveSafetensors(path.join(sharded, 'part-2.safetensors'), { b: tensor([[1, 2]]) });
+  const r = lmkit('inspect', sharded);
+  assert.equal(r.status, 0, r.stderr);
+  const files = r.stdout.split('\n').filter((l) => l.startsWith(sharded));
+  assert.deepEqual(files, [path.join(sharded, 'part-1.safetensors'), path.join(sharded, 'part-2.safetensors')]);
+  assert.match(r.stdout, /\nb +F32 +\[1, 2\]\n/);
+});
+
 test('inspect reports a bad file in one line and exits non-zero', () => {
   const bad = path.join(tmp, 'bad.safetensors');
   const bytes = fs.readFileSync(weights);

@@ -1,29 +1,15 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Command } from 'commander';
 import { fail } from '../../errors.js';
+import { modelWeightFiles, SHARD_INDEX, SINGLE_WEIGHTS } from '../../io/model-files.js';
 import { readSafetensorsHeader, type SafetensorsHeader } from '../../io/safetensors.js';
 
 const LONG_VALUE = 200;
 
 /** The safetensors files a path names: the file itself, or a model directory's single or sharded weights. */
-export function weightFiles(target: string): string[] {
+function weightFiles(target: string): string[] {
   if (!fs.statSync(target).isDirectory()) return [target];
-  const single = path.join(target, 'model.safetensors');
-  if (fs.existsSync(single)) return [single];
-  const index = path.join(target, 'model.safetensors.index.json');
-  if (fs.existsSync(index)) {
-    let weightMap: unknown;
-    try {
-      weightMap = JSON.parse(fs.readFileSync(index, 'utf8')).weight_map;
-    } catch (e) {
-      fail('InvalidFile', `${index}: not valid JSON (${(e as Error).message})`);
-    }
-    if (typeof weightMap !== 'object' || weightMap === null) fail('InvalidFile', `${index}: expected a "weight_map" object`);
-    const shards = [...new Set(Object.values(weightMap as Record<string, unknown>).map(String))].sort();
-    return shards.map((s) => path.join(target, s));
-  }
-  fail('InvalidArgument', `inspect: ${target} holds neither model.safetensors nor model.safetensors.index.json`);
+  return modelWeightFiles(target) ?? fail('InvalidArgument', `inspect: ${target} holds neither ${SINGLE_WEIGHTS} nor ${SHARD_INDEX}`);
 }
 
 function formatBytes(n: number): string {
