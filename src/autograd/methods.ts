@@ -86,6 +86,19 @@ declare module '../tensor/tensor.js' {
     tril(diagonal?: number): Tensor;
     triu(diagonal?: number): Tensor;
     movedim(source: number, destination: number): Tensor;
+    erf(): Tensor;
+    sin(): Tensor;
+    cos(): Tensor;
+    reciprocal(): Tensor;
+    log1p(): Tensor;
+    expm1(): Tensor;
+    sign(): Tensor;
+    floor(): Tensor;
+    ceil(): Tensor;
+    round(): Tensor;
+    logicalNot(): Tensor;
+    logicalAnd(other: Tensor): Tensor;
+    logicalOr(other: Tensor): Tensor;
   }
 }
 
@@ -164,4 +177,17 @@ P.chunk = function (c, dim) { return ops.chunk(this, c, dim); };
 P.tril = function (d) { return ops.tril(this, d); };
 P.triu = function (d) { return ops.triu(this, d); };
 P.movedim = function (s, d) { return ops.movedim(this, s, d); };
+P.erf = function () { return ops.erf(this); };
+P.sin = function () { return ops.sin(this); };
+P.cos = function () { return ops.cos(this); };
+P.reciprocal = function () { return ops.reciprocal(this); };
+P.log1p = function () { return ops.log1p(this); };
+P.expm1 = function () { return ops.expm1(this); };
+P.sign = function () { return ops.sign(this); };
+P.floor = function () { return ops.floor(this); };
+P.ceil = function () { return ops.ceil(this); };
+P.round = function () { return ops.round(this); };
+P.logicalNot = function () { return ops.logicalNot(this); };
+P.logicalAnd = function (o) { return ops.logicalAnd(this, o); };
+P.logicalOr = function (o) { return ops.logicalOr(this, o); };
 

@@ -88,10 +88,17 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (b2.shape[b2.ndim - 2] !== k) {
     fail('ShapeMismatch', `matmul: shapes [${a.shape.join(', ')}] and [${b.shape.join(', ')}] cannot be multiplied (${k} != ${b2.shape[b2.ndim - 2]})`);
   }
-  const batch = broadcastShapes(a2.shape.slice(0, -2), b2.shape.slice(0, -2), 'matmul');
-  const ae = expand(a2, [...batch, ...a2.shape.slice(-2)]);
-  const be = expand(b2, [...batch, ...b2.shape.slice(-2)]);
-  let out = mm(ae, be);
+  let out: Tensor;
+  if (b2.ndim === 2 && a2.ndim > 2) {
+    // [..., m, k] · [k, n]: fold the batch into the rows, so b's gradient is one product, not a batch to sum.
+    const rows = mm(reshape(a2, [-1, k]), b2);
+    out = reshape(rows, [...a2.shape.slice(0, -1), b2.shape[1]]);
+  } else {
+    const batch = broadcastShapes(a2.shape.slice(0, -2), b2.shape.slice(0, -2), 'matmul');
+    const ae = expand(a2, [...batch, ...a2.shape.slice(-2)]);
+    const be = expand(b2, [...batch, ...b2.shape.slice(-2)]);
+    out = mm(ae, be);
+  }
   if (a.ndim === 1) out = reshape(out, [...out.shape.slice(0, -2), out.shape[out.ndim - 1]]);
   if (b.ndim === 1) out = reshape(out, out.shape.slice(0, -1));
   return out;
