@@ -54,11 +54,12 @@ test('resuming an iterable without its own state skips the batches already used 
   fs.rmSync(dir, { recursive: true });
 });
 
-test('a process killed (SIGKILL) while saving leaves the previous checkpoint loadable', async () => {
+test('a process killed (SIGKILL) while saving leaves the previous checkpoint loadable', async (t) => {
   const dir = tmpdir();
   const file = path.join(dir, 'last.safetensors');
   const n = 1 << 19; // 2 MiB of float32 per checkpoint (each save is fsynced)
   let lastSeen = 0;
+  let midWrite = 0;
   for (let round = 0; round < 3; round++) {
     const child = spawn(process.execPath, [path.join(here, 'testkit/save-loop-child.js'), file, String(n)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -69,8 +70,16 @@ test('a process killed (SIGKILL) while saving leaves the previous checkpoint loa
       });
       child.on('exit', (code) => reject(new Error(`save loop exited early with ${code}`)));
     });
-    // Kill at a random moment: most likely in the middle of writing the next checkpoint.
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * 200));
+    if (round === 0) {
+      // A random moment.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 200));
+    } else {
+      // As soon as the next checkpoint's temporary file appears: in the middle of its write.
+      const until = Date.now() + 5000;
+      while (Date.now() < until && !fs.readdirSync(dir).some((f) => f.endsWith('.tmp'))) {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    }
     const exited = new Promise((resolve) => child.on('exit', resolve));
     child.kill('SIGKILL');
     await exited;
@@ -82,7 +91,12 @@ test('a process killed (SIGKILL) while saving leaves the previous checkpoint loa
     assert.ok(ck.state.step >= saved[saved.length - 1], `checkpoint step ${ck.state.step} is at least the last reported save`);
     assert.ok(ck.state.step >= 1);
     lastSeen = ck.state.step;
+    // A temporary file left behind means the kill landed in the middle of writing a checkpoint.
+    const temps = fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'));
+    if (temps.length > 0) midWrite++;
+    for (const f of temps) fs.rmSync(path.join(dir, f));
   }
+  t.diagnostic(`${midWrite} of 3 kills landed while a checkpoint was being written`);
   assert.ok(lastSeen >= 1);
   fs.rmSync(dir, { recursive: true });
 });

@@ -202,3 +202,26 @@ test('option checks name the field', () => {
   const bad = trainer({ maxSteps: 1, lossFn: () => tensor([1, 2]) });
   return assert.rejects(bad.fit(new TinyRegression(), regressionBatches(1, 4)), /one-element tensor, got shape \[2\]/);
 });
+
+test('an nn classifier (Linear → ReLU → Linear, cross-entropy) learns a separable problem', async () => {
+  const { Linear, ReLU, Sequential } = await import('../nn/index.js');
+  const { crossEntropy } = await import('../autograd/ops/loss.js');
+  const { AdamW } = await import('../optim/adam.js');
+  const { Generator } = await import('../tensor/random.js');
+  const { randn, zeros } = await import('../tensor/create.js');
+  const g = new Generator(3);
+  const batches = Array.from({ length: 8 }, () => {
+    const x = randn([16, 2], { generator: g });
+    const y = zeros([16], { dtype: 'int32' });
+    for (let i = 0; i < 16; i++) y.data[i] = x.data[2 * i] + x.data[2 * i + 1] > 0 ? 1 : 0;
+    return { x, y };
+  });
+  const model = new Sequential(new Linear(2, 16, { generator: g }), new ReLU(), new Linear(16, 2, { generator: g }));
+  const t = new Trainer<typeof model, { x: Tensor; y: Tensor }>({
+    optimizer: (m) => new AdamW(m.parameters(), { lr: 0.02 }), lossFn: (m, b) => crossEntropy(m.call(b.x), b.y),
+    maxEpochs: 15, evalIters: 2, progress: 'none',
+  });
+  const history = await t.fit(model, batches, batches.slice(0, 2));
+  assert.ok((history[history.length - 1].val_loss as number) < 0.25, `val loss ${history[history.length - 1].val_loss}`);
+  assert.ok(history[0].train_loss > 0.4);
+});

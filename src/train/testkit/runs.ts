@@ -7,23 +7,32 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { ModelCheckpoint } from '../callbacks.js';
 import { Trainer } from '../trainer.js';
 import type { SplitBatchSource, TrainableModel } from '../types.js';
-import { mseLoss, RandomRegressionSource, TinyRegression } from './tiny.js';
+import { mseLoss as mse } from '../../autograd/ops/loss.js';
+import { Dropout, GELU, Linear, Sequential } from '../../nn/index.js';
+import { Generator } from '../../tensor/random.js';
+import { RandomRegressionSource, type XYBatch } from './tiny.js';
 
 /** Parameter values as plain numbers (float32 values survive JSON exactly). */
 export function paramValues(model: TrainableModel): number[][] {
   return model.parameters().map((p) => Array.from(p.dense()));
 }
 
+/** A small nn MLP with dropout (which draws from the global generator), initialized from `seed`. */
+export function mlp(seed = 1): Sequential {
+  const generator = new Generator(seed);
+  return new Sequential(new Linear(3, 16, { generator }), new GELU(), new Dropout(0.1), new Linear(16, 1, { generator }));
+}
+
 /**
- * AdamW + warmup/cosine + accumulation + clipping on random batches from the global generator,
- * validating every 5 steps; with `dirpath`, ModelCheckpoint writes `last.safetensors` there.
+ * AdamW + warmup/cosine + accumulation + clipping of an nn MLP with dropout, on random batches from the
+ * global generator, validating every 5 steps; with `dirpath`, ModelCheckpoint writes `last.safetensors` there.
  */
 export async function resumableRun(opts: { maxSteps: number; dirpath?: string; resumeFrom?: string }): Promise<number[][]> {
-  const model = new TinyRegression(3, 1);
-  const trainer = new Trainer({
-    optimizer: (m: TinyRegression) => new AdamW(m.parameters(), { lr: 0.05, weightDecay: 0.1 }),
+  const model = mlp(opts.resumeFrom ? 2 : 1);
+  const trainer = new Trainer<Sequential, XYBatch>({
+    optimizer: (m) => new AdamW(m.parameters(), { lr: 0.05, weightDecay: 0.1 }),
     scheduler: (o) => new WarmupCosineLR(o, { warmupSteps: 3, lrDecaySteps: 20, minLr: 0.005 }),
-    lossFn: mseLoss,
+    lossFn: (m, b) => mse(m.call(b.x), b.y),
     maxSteps: opts.maxSteps,
     gradAccumSteps: 2,
     gradClip: 1,
