@@ -15,10 +15,13 @@ export function fsyncDir(dir: string): void {
   }
 }
 
+/** Largest single read or write: Node refuses lengths of 2 GiB and more in one call. */
+export const MAX_IO_BYTES = 1 << 30;
+
 /** Writes all of `bytes` at the current position of `fd`. */
 export function writeAll(fd: number, bytes: Uint8Array): void {
   let done = 0;
-  while (done < bytes.length) done += fs.writeSync(fd, bytes, done, bytes.length - done);
+  while (done < bytes.length) done += fs.writeSync(fd, bytes, done, Math.min(bytes.length - done, MAX_IO_BYTES));
 }
 
 /**

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { fail } from '../errors.js';
 import type { DType } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
-import { writeAll, writeFileAtomic } from './atomic.js';
+import { MAX_IO_BYTES, writeAll, writeFileAtomic } from './atomic.js';
 import { readTensor, type ByteReader } from './decode.js';
 import { dtypeOrder, type SafetensorsDType } from './dtypes.js';
 import { checkStoredType, DEFAULT_STORED, encodeTensor, storedByteLength } from './encode.js';
@@ -36,7 +36,7 @@ function fileReader(fd: number, dataStart: number, source: string): ByteReader {
   return (into, position) => {
     let done = 0;
     while (done < into.length) {
-      const got = fs.readSync(fd, into, done, into.length - done, dataStart + position + done);
+      const got = fs.readSync(fd, into, done, Math.min(into.length - done, MAX_IO_BYTES), dataStart + position + done);
       if (got === 0) fail('InvalidFile', `${source}: file ended early (was it truncated while being read?)`);
       done += got;
     }
