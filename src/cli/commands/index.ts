@@ -1,9 +1,13 @@
 import type { Command } from 'commander';
 import { register as inspect } from './inspect.js';
 import { register as parity } from './parity.js';
+import { register as prepare } from './prepare.js';
+import { register as tokenize } from './tokenize.js';
 
 /** Every subcommand's register function; add a line per command file. */
 export const commands: ((program: Command) => void)[] = [
   inspect,
   parity,
+  prepare,
+  tokenize,
 ];
