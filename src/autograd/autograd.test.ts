@@ -34,3 +34,13 @@ test('retainGraph lets gradients accumulate over two passes', () => {
   out.backward();
   assertClose(a.grad!, [4, 8]);
 });
+
+test('gradients take their input dtype when an op promotes float32 to float64', () => {
+  const a = tensor([1, 2], { requiresGrad: true });
+  const b = tensor([3, 4], { dtype: 'float64', requiresGrad: true });
+  a.mul(b).sum().backward();
+  assert.equal(a.grad!.dtype, 'float32');
+  assert.equal(b.grad!.dtype, 'float64');
+  assertClose(a.grad!, [3, 4]);
+  assertClose(b.grad!, [1, 2]);
+});

@@ -1,5 +1,6 @@
 import { fail } from '../errors.js';
 import { shapesEqual } from '../tensor/shape.js';
+import { castRaw } from './ops/util.js';
 import type { GradFn, Tensor } from '../tensor/tensor.js';
 
 /** Computes the gradients of an op's inputs from the gradient of its output (null: no gradient). */
@@ -150,8 +151,10 @@ export function backward(root: Tensor, grad?: Tensor, opts?: BackwardOptions): v
       const inputGrads = fn.backwardFn(g);
       if (!opts?.retainGraph) fn.backwardFn = null;
       fn.inputs.forEach((input, i) => {
-        const gi = inputGrads[i];
+        let gi = inputGrads[i];
         if (!input || !input.requiresGrad || !gi) return;
+        // A gradient has its input's dtype (an op that promoted float32 to float64 casts back, as PyTorch).
+        if (gi.dtype !== input.dtype) gi = castRaw(gi, input.dtype);
         if (!shapesEqual(gi.shape, input.shape)) {
           fail('ShapeMismatch', `backward of ${fn.name}: gradient shape [${gi.shape.join(', ')}] for input of shape [${input.shape.join(', ')}]`);
         }
