@@ -13,7 +13,6 @@ export const SUITE_NAMES = ['smallop', 'gemm', 'gpt_train', 'lstm_train', 'gpt_g
 
 /** What lmkit needs before each suite can have an lmkit side (shown while it has none). */
 const MISSING: Record<string, string> = {
-  bert_forward: 'needs an encoder model',
   tokenize: 'src/bench/suites/tokenize.ts is written by the tokenizers engineer',
 };
 

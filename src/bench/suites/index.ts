@@ -1,4 +1,5 @@
 import type { BenchSuite } from '../types.js';
+import { bertForward } from './bert_forward.js';
 import { gemm } from './gemm.js';
 import { gptGenerate } from './gpt_generate.js';
 import { gptTrain } from './gpt_train.js';
@@ -6,4 +7,4 @@ import { lstmTrain } from './lstm_train.js';
 import { smallop } from './smallop.js';
 
 /** Every suite with an lmkit implementation, by name (add a line per suite file). */
-export const suites: readonly BenchSuite[] = [smallop, gemm, gptTrain, lstmTrain, gptGenerate];
+export const suites: readonly BenchSuite[] = [smallop, gemm, gptTrain, lstmTrain, gptGenerate, bertForward];
