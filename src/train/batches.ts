@@ -1,5 +1,5 @@
 import { fail } from '../errors.js';
-import { type BatchSource, isSplitSource, type SplitBatchSource } from './types.js';
+import { type BatchSource, isSplitSource } from './types.js';
 
 /** Where the training data stands: the epoch, the batches used in it, and the source's own state. */
 export interface BatchPosition {
@@ -8,8 +8,22 @@ export interface BatchPosition {
   source?: unknown;
 }
 
+/** An iterator that is not re-iterable (a generator object, a bare iterator): it gives one pass only. */
 function isOneShot<B>(source: BatchSource<B>): source is Iterator<B> {
-  return typeof (source as Iterator<B>).next === 'function';
+  if (typeof (source as Iterator<B>).next !== 'function') return false;
+  const iterate = (source as Partial<Iterable<B>>)[Symbol.iterator];
+  return typeof iterate !== 'function' || iterate.call(source) === source;
+}
+
+/** A source's state accessors: `stateDict()`/`loadStateDict()`, or `state()`/`loadState()` (lmkit's DataLoader). */
+function stateAccessors(source: unknown): { get: () => unknown; set: (s: unknown) => void } | null {
+  const s = source as Record<string, unknown>;
+  for (const [get, set] of [['stateDict', 'loadStateDict'], ['state', 'loadState']]) {
+    if (typeof s[get] === 'function' && typeof s[set] === 'function') {
+      return { get: () => (s[get] as () => unknown)(), set: (v) => (s[set] as (v: unknown) => void)(v) };
+    }
+  }
+  return null;
 }
 
 /**
@@ -53,9 +67,9 @@ export class TrainBatches<B> {
   }
 
   stateDict(): BatchPosition {
-    const src = this.source as Partial<SplitBatchSource<B>>;
     const pos: BatchPosition = { epoch: this.epoch, batchesInEpoch: this.batchesInEpoch };
-    if (typeof src.stateDict === 'function') pos.source = src.stateDict();
+    const state = stateAccessors(this.source);
+    if (state) pos.source = state.get();
     return pos;
   }
 
@@ -66,9 +80,9 @@ export class TrainBatches<B> {
     this.epoch = pos.epoch;
     this.batchesInEpoch = pos.batchesInEpoch;
     this.iterator = null;
-    const src = this.source as Partial<SplitBatchSource<B>>;
-    if (typeof src.loadStateDict === 'function' && pos.source !== undefined) {
-      src.loadStateDict(pos.source);
+    const state = stateAccessors(this.source);
+    if (state && pos.source !== undefined) {
+      state.set(pos.source);
       this.skip = 0;
     } else {
       this.skip = isSplitSource(this.source) ? 0 : pos.batchesInEpoch;

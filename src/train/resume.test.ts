@@ -100,3 +100,34 @@ test('a process killed (SIGKILL) while saving leaves the previous checkpoint loa
   assert.ok(lastSeen >= 1);
   fs.rmSync(dir, { recursive: true });
 });
+
+test("resuming with lmkit's shuffling DataLoader continues its batch order mid-epoch", async () => {
+  const { DataLoader } = await import('../data/dataloader.js');
+  const { tensor } = await import('../tensor/create.js');
+  const items = regressionBatches(1, 22)[0];
+  const dataset = { length: 22, get: (i: number) => i };
+  const loader = () => new DataLoader<number, XYBatch>(dataset, {
+    batchSize: 4, shuffle: true, seed: 5,
+    collate: (idx) => ({
+      x: tensor(idx.flatMap((i) => Array.from(items.x.dense().slice(3 * i, 3 * i + 3))), { shape: [idx.length, 3] }),
+      y: tensor(idx.map((i) => items.y.dense()[i]), { shape: [idx.length, 1] }),
+    }),
+  });
+  const dir = tmpdir();
+  const make = (maxSteps: number, resumeFrom?: string) => new Trainer<TinyRegression, XYBatch>({
+    optimizer: (m) => new SGD(m.parameters(), { lr: 0.05 }), lossFn: mseLoss, maxSteps, progress: 'none', resumeFrom,
+  });
+  const straight = new TinyRegression();
+  await make(15, undefined).fit(straight, loader());
+  const t = make(8);
+  await t.fit(new TinyRegression(), loader());
+  await t.saveCheckpoint(path.join(dir, 'ck.safetensors'));
+  const resumed = new TinyRegression(3, 5);
+  await make(15, path.join(dir, 'ck.safetensors')).fit(resumed, loader());
+  assert.deepEqual(paramValues(resumed), paramValues(straight));
+  // A different data order would not give the same parameters.
+  const other = new TinyRegression();
+  await make(15).fit(other, regressionBatches(6, 4));
+  assert.notDeepEqual(paramValues(other), paramValues(straight));
+  fs.rmSync(dir, { recursive: true });
+});

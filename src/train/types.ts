@@ -39,9 +39,10 @@ export interface SplitBatchSource<B> {
 
 /**
  * Batches for the Trainer: an iterable (re-iterated once per epoch, e.g. an array or a DataLoader), a
- * one-shot iterator, or a `nextBatch(split)` source. An iterable with `stateDict()`/`loadStateDict()` is
- * trusted to resume itself (after `loadStateDict`, its next iterator continues where the saved one
- * stood); without them the Trainer skips the batches already used in the current epoch.
+ * one-shot iterator, or a `nextBatch(split)` source. A source with `stateDict()`/`loadStateDict()` (or
+ * `state()`/`loadState()`, as lmkit's DataLoader has) is trusted to resume itself: after loading, its
+ * next iterator continues where the saved one stood. Without them the Trainer skips the batches already
+ * used in the current epoch.
  */
 export type BatchSource<B> = Iterable<B> | Iterator<B> | SplitBatchSource<B>;
 
