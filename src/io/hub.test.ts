@@ -44,7 +44,7 @@ repos.set('org/sharded', new Map<string, Uint8Array>([
 repos.set('org/bin-only', new Map<string, Uint8Array>([['config.json', Buffer.from('{}')], ['pytorch_model.bin', new Uint8Array(2000)]]));
 
 interface Logged { method: string; url: string; range?: string }
-const state = { log: [] as Logged[], cutAfter: null as number | null, corrupt: false };
+const state = { log: [] as Logged[], cutAfter: null as number | null, corrupt: false, unavailable: 0, stall: false };
 
 function lfsBlob(sha: string): Uint8Array | undefined {
   for (const files of repos.values()) for (const b of files.values()) if (b.length >= 1024 && sha256(b) === sha) return b;
@@ -58,6 +58,10 @@ const server = http.createServer((req, res) => {
   if (cdn) {
     const blob = lfsBlob(cdn[1]);
     if (!blob) return void res.writeHead(404).end();
+    if (state.unavailable > 0) {
+      state.unavailable--;
+      return void res.writeHead(503).end();
+    }
     let body = Buffer.from(blob);
     if (state.corrupt) body[body.length >> 1] ^= 0xff;
     const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
@@ -66,6 +70,11 @@ const server = http.createServer((req, res) => {
       'content-length': body.length - start,
       ...(range ? { 'content-range': `bytes ${start}-${body.length - 1}/${body.length}` } : {}),
     });
+    if (state.stall) {
+      state.stall = false;
+      res.write(body.subarray(start, start + 100)); // then nothing more: the client must give up
+      return;
+    }
     if (state.cutAfter !== null) {
       const cut = state.cutAfter;
       state.cutAfter = null;
@@ -106,6 +115,8 @@ beforeEach(() => {
   state.log = [];
   state.cutAfter = null;
   state.corrupt = false;
+  state.unavailable = 0;
+  state.stall = false;
   delete process.env.HF_HUB_OFFLINE;
 });
 
@@ -165,6 +176,21 @@ test('a dropped connection is resumed within the same call', async () => {
   assert.deepEqual(new Uint8Array(fs.readFileSync(path.join(dir, 'model.safetensors'))), weights);
 });
 
+test('a 503 answer is retried, and a stalled transfer is abandoned, then resumed', async () => {
+  state.unavailable = 1;
+  const cacheDir = freshCache();
+  await resolveModel('org/tiny', { cacheDir, endpoint, files: ['model.safetensors'] });
+  assert.equal(state.log.filter((l) => l.url.startsWith('/cdn/')).length, 2);
+
+  state.stall = true;
+  const other = freshCache();
+  await assert.rejects(resolveModel('org/tiny', { cacheDir: other, endpoint, files: ['model.safetensors'], retries: 0, idleTimeoutMs: 300 }), /connection lost after 100 bytes/);
+  state.log = [];
+  const dir = await resolveModel('org/tiny', { cacheDir: other, endpoint, files: ['model.safetensors'] });
+  assert.deepEqual(state.log.filter((l) => l.url.startsWith('/cdn/')).map((l) => l.range), ['bytes=100-']);
+  assert.deepEqual(new Uint8Array(fs.readFileSync(path.join(dir, 'model.safetensors'))), weights);
+});
+
 test('a corrupted download is rejected by the hash check and deleted', async () => {
   const cacheDir = freshCache();
   state.corrupt = true;
@@ -191,6 +217,18 @@ test('a missing required file is an error naming the id, file and HTTP status', 
   });
   await assert.rejects(resolveModel('nobody/nothing', { cacheDir, endpoint }), /nobody\/nothing: config\.json \(revision main\): HTTP 401 Unauthorized \(RepositoryNotFound\) \(the repository may be private or gated/);
   await assert.rejects(resolveModel('org/tiny', { cacheDir, endpoint, revision: 'v9' }), /org\/tiny: config\.json \(revision v9\): HTTP 404 Not Found \(RevisionNotFound\)/);
+});
+
+test('an unreachable hub is an error naming the file and the address', async () => {
+  const closed = http.createServer();
+  await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+  const port = (closed.address() as AddressInfo).port;
+  await new Promise<void>((r) => closed.close(() => r()));
+  await assert.rejects(resolveModel('org/tiny', { cacheDir: freshCache(), endpoint: `http://127.0.0.1:${port}`, retries: 1 }), (e: unknown) => {
+    assert.ok(e instanceof LmkitError && e.code === 'DownloadFailed');
+    assert.match(e.message, new RegExp(`^org/tiny: config\\.json: cannot reach http://127\\.0\\.0\\.1:${port}/org/tiny/resolve/main/config\\.json \\(.*ECONNREFUSED.*\\); set HF_HUB_OFFLINE=1`));
+    return true;
+  });
 });
 
 test('offline mode uses the cache only, with a clear error when the model is not there', async () => {

@@ -88,6 +88,22 @@ function describeError(res: Response): string {
   return `HTTP ${res.status} ${res.statusText}${extra ? ` (${extra})` : ''}${hint}`;
 }
 
+/** A HEAD request, retried with backoff after network errors and 5xx/429 answers. */
+async function headWithRetries(ctx: Context, url: string, what: string): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    let problem: string;
+    try {
+      const res = await fetch(url, { method: 'HEAD', redirect: 'manual', headers: { ...ctx.headers, 'accept-encoding': 'identity' }, signal: AbortSignal.timeout(ctx.idleTimeoutMs) });
+      if (res.status !== 429 && res.status < 500) return res;
+      problem = describeError(res);
+    } catch (e) {
+      problem = `cannot reach ${url} (${(e as Error).cause ?? (e as Error).message}); set HF_HUB_OFFLINE=1 to use the cache only`;
+    }
+    if (attempt >= ctx.retries) fail('DownloadFailed', `${what}: ${problem}`);
+    await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+  }
+}
+
 /**
  * Asks the hub for a file's commit, etag and size with a HEAD request, following relative redirects
  * (renamed repositories) but not the redirect of large files to their storage host, whose headers carry
@@ -97,12 +113,7 @@ async function headFile(ctx: Context, revision: string, file: string): Promise<{
   let url = `${ctx.endpoint}/${ctx.repoId}/resolve/${encodeURIComponent(revision)}/${file.split('/').map(encodeURIComponent).join('/')}`;
   const what = `${ctx.repoId}: ${file}`;
   for (let hops = 0; hops < 10; hops++) {
-    let res: Response;
-    try {
-      res = await fetch(url, { method: 'HEAD', redirect: 'manual', headers: { ...ctx.headers, 'accept-encoding': 'identity' }, signal: AbortSignal.timeout(ctx.idleTimeoutMs) });
-    } catch (e) {
-      fail('DownloadFailed', `${what}: cannot reach ${url} (${(e as Error).cause ?? (e as Error).message}); set HF_HUB_OFFLINE=1 to use the cache only`);
-    }
+    const res = await headWithRetries(ctx, url, what);
     const commit = res.headers.get('x-repo-commit');
     const location = res.headers.get('location');
     if (res.status >= 300 && res.status < 400 && location) {
