@@ -261,6 +261,26 @@ test('float16 and bfloat16 encodings match hand-computed bit patterns (round to 
   assert.deepEqual(Array.from(new Uint16Array(written.slice(written.length - 4).buffer)), [0x3555, 0x2e66]);
 });
 
+test('float16 and bfloat16: every pattern round-trips, and every midpoint rounds to the even neighbour', () => {
+  const f32 = new Float32Array(1);
+  const u32 = new Uint32Array(f32.buffer);
+  const bitsOf = (v: number) => ((f32[0] = v), u32[0]);
+  for (let h = 0; h < 0x10000; h++) {
+    const v = float16BitsToNumber(h);
+    if (Number.isNaN(v)) continue;
+    assert.equal(float32BitsToFloat16(bitsOf(v)), h);
+    if ((h & 0x7fff) < 0x7bff) {
+      const mid = (v + float16BitsToNumber(h + 1)) / 2;
+      assert.equal(float32BitsToFloat16(bitsOf(mid)), h & 1 ? h + 1 : h, `midpoint above ${h.toString(16)}`);
+    }
+    const b = h << 16;
+    if ((b & 0x7f800000) !== 0x7f800000 || (b & 0x7fffff) === 0) assert.equal(float32BitsToBfloat16(b >>> 0), h);
+    if ((h & 0x7f80) !== 0x7f80 && (h & 0x7fff) < 0x7f7f) {
+      assert.equal(float32BitsToBfloat16((b | 0x8000) >>> 0), h & 1 ? h + 1 : h, `bf16 midpoint above ${h.toString(16)}`);
+    }
+  }
+});
+
 test('float8 tensors load as float32', () => {
   const bytes = [0x7e, 0x7f, 0x01, 0xb8];
   const e4m3 = parseSafetensors(file({ a: { dtype: 'F8_E4M3', shape: [4], data_offsets: [0, 4] } }, bytes)).tensors.get('a')!;
