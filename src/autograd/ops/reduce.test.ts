@@ -63,3 +63,19 @@ test('topk and sort: values, indices, gradient', () => {
   gradcheck((t) => ops.sort(t, 0).values, [leafT([4, 3])]);
   assert.throws(() => ops.topk(x, 6), /k = 6 is out of range/);
 });
+
+test('integer and bool inputs: sum, cumsum and topk stay integral (int32)', () => {
+  const mask = tensor([[true, false, true], [true, true, true]]);
+  const counts = ops.sum(mask, -1);
+  assert.equal(counts.dtype, 'int32');
+  assert.deepEqual(counts.tolist(), [2, 3]);
+  assert.equal(ops.sum(mask).item(), 5);
+  const ids = tensor(new Int32Array([1, 1, 0, 1]));
+  const pos = ops.cumsum(ids, 0);
+  assert.equal(pos.dtype, 'int32');
+  assert.deepEqual(pos.tolist(), [1, 2, 2, 3]);
+  const top = ops.topk(tensor(new Int32Array([5, 9, 2])), 2);
+  assert.equal(top.values.dtype, 'int32');
+  assert.deepEqual(top.values.tolist(), [9, 5]);
+  assert.deepEqual((ops.mean(mask, -1).tolist() as number[]).map((v) => Math.round(v * 1000)), [667, 1000]);
+});

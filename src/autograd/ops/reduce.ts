@@ -1,11 +1,11 @@
 import { backendFor } from '../../backend/index.js';
-import type { FloatArray } from '../../tensor/dtype.js';
+import { type FloatArray, isFloat } from '../../tensor/dtype.js';
 import { normalizeDim } from '../../tensor/shape.js';
 import { emptyTensor, type Tensor } from '../../tensor/tensor.js';
 import { needsGrad, record } from '../graph.js';
 import { expand, reshape } from './shape.js';
 import { binaryRaw, mul, sub } from './elementwise.js';
-import { asTensor, contiguousRaw, floatRaw, splitAround, sumAxisRaw } from './util.js';
+import { asTensor, castRaw, contiguousRaw, floatRaw, splitAround, sumAxisRaw } from './util.js';
 
 export type Dims = number | readonly number[] | null | undefined;
 
@@ -25,10 +25,12 @@ function reducedShapes(shape: readonly number[], dims: number[], keepdim: boolea
 /** Sum over `dim` (all dims when omitted). */
 export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   const dims = normalizeDims(dim, x.ndim, 'sum');
-  let out = floatRaw(x);
+  // Integer and bool sums are exact in float64 and come back as int32 (PyTorch gives an integer too).
+  const integral = !isFloat(x.dtype);
+  let out = integral ? castRaw(x, 'float64') : x;
   for (let i = dims.length - 1; i >= 0; i--) out = sumAxisRaw(out, dims[i], true);
   const [shape, kept] = reducedShapes(x.shape, dims, keepdim);
-  out = reshape(contiguousRaw(out), shape);
+  out = reshape(contiguousRaw(integral ? castRaw(out, 'int32') : out), shape);
   if (!needsGrad(x)) return out;
   return record(out, 'SumBackward', [x], (g) => [expand(reshape(g, kept), x.shape)]);
 }

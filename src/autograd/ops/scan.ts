@@ -1,6 +1,6 @@
 import { backendFor } from '../../backend/index.js';
 import { fail } from '../../errors.js';
-import type { FloatArray } from '../../tensor/dtype.js';
+import { type FloatArray, isFloat } from '../../tensor/dtype.js';
 import { normalizeDim } from '../../tensor/shape.js';
 import { emptyTensor, type Tensor } from '../../tensor/tensor.js';
 import { needsGrad, record } from '../graph.js';
@@ -19,7 +19,11 @@ function cumsumRaw(x: Tensor, d: number): Tensor {
 /** Running sums along `dim`: out_i = Σ_{j<=i} x_j. */
 export function cumsum(x: Tensor, dim: number): Tensor {
   const d = normalizeDim(dim, x.ndim, 'cumsum');
-  if (x.ndim === 0) return castRaw(x, floatRaw(x).dtype);
+  if (!isFloat(x.dtype)) {
+    // Running counts of ints and bools are exact in float64 and come back as int32 (e.g. position ids).
+    return castRaw(x.ndim === 0 ? x : cumsumRaw(castRaw(x, 'float64'), d), 'int32');
+  }
+  if (x.ndim === 0) return x;
   const out = cumsumRaw(x, d);
   if (!needsGrad(x)) return out;
   return record(out, 'CumsumBackward', [x], (g) => {
@@ -48,6 +52,10 @@ export function topk(x: Tensor, k: number, dim = -1, largest = true, sorted = tr
   const indices = emptyTensor(outShape, 'int32');
   const be = backendFor(src.dtype);
   be.topk(src.data as FloatArray, values.data as FloatArray, indices.data as Int32Array, outer, n, inner, k, largest);
+  if (!isFloat(x.dtype)) {
+    const v = castRaw(values, x.dtype);
+    return { values: x.ndim === 0 ? v.rawView([], [], 0) : v, indices: x.ndim === 0 ? indices.rawView([], [], 0) : indices };
+  }
   const v = x.ndim === 0 ? values.rawView([], [], 0) : values;
   const idx = x.ndim === 0 ? indices.rawView([], [], 0) : indices;
   if (!needsGrad(x)) return { values: v, indices: idx };
