@@ -261,6 +261,9 @@ test('honours HF_ENDPOINT and HF_HUB_CACHE; returns local directories as they ar
     delete process.env.HF_HUB_CACHE;
   }
   assert.equal(await resolveModel(tmp), tmp);
+  const aFile = path.join(tmp, 'model.safetensors');
+  fs.writeFileSync(aFile, '');
+  await assert.rejects(resolveModel(aFile), /is a file; expected a model directory or a Hugging Face model id/);
   await assert.rejects(resolveModel('../etc/passwd'), (e: unknown) => e instanceof LmkitError && e.code === 'InvalidArgument' && /neither an existing directory nor a Hugging Face model id/.test(e.message));
   await assert.rejects(resolveModel('org/tiny', { files: ['../x'], cacheDir, endpoint }), /invalid file name "\.\.\/x"/);
 });

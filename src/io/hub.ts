@@ -194,7 +194,10 @@ function missingFiles(cache: RepoCache, commit: string, required: readonly strin
  *   (offline and missing), 'InvalidArgument' (not a directory nor a valid id).
  */
 export async function resolveModel(idOrDir: string, opts: ResolveModelOptions = {}): Promise<string> {
-  if (fs.existsSync(idOrDir) && fs.statSync(idOrDir).isDirectory()) return idOrDir;
+  if (fs.existsSync(idOrDir)) {
+    if (fs.statSync(idOrDir).isDirectory()) return idOrDir;
+    fail('InvalidArgument', `resolveModel: ${idOrDir} is a file; expected a model directory or a Hugging Face model id`);
+  }
   checkRepoId(idOrDir);
   const revision = opts.revision ?? 'main';
   checkRelativePath('revision', revision);
