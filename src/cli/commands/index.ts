@@ -1,11 +1,17 @@
 import type { Command } from 'commander';
+import { register as evaluate } from './eval.js';
+import { register as generate } from './generate.js';
 import { register as inspect } from './inspect.js';
 import { register as parity } from './parity.js';
 import { register as prepare } from './prepare.js';
 import { register as tokenize } from './tokenize.js';
+import { register as train } from './train.js';
 
 /** Every subcommand's register function; add a line per command file. */
 export const commands: ((program: Command) => void)[] = [
+  train,
+  generate,
+  evaluate,
   inspect,
   parity,
   prepare,

@@ -1,0 +1,131 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { reshape } from '../../autograd/ops/shape.js';
+import { crossEntropy } from '../../autograd/ops/loss.js';
+import { setNumThreads } from '../../backend/index.js';
+import { encodeLongText, tokenizerFromSpec } from '../../data/prepare.js';
+import { type LMBatch, TokenStreamDataset } from '../../data/token_stream.js';
+import { type LanguageModel, saveModel } from '../../models/auto.js';
+import { GPT } from '../../models/gpt.js';
+import { WarmupCosineLR } from '../../optim/lr_scheduler.js';
+import { Generator, manualSeed } from '../../tensor/random.js';
+import type { Tokenizer } from '../../tokenizers/tokenizer.js';
+import { Tokenizer as TokenizerClass } from '../../tokenizers/tokenizer.js';
+import { ModelCheckpoint } from '../../train/callbacks.js';
+import { Trainer } from '../../train/trainer.js';
+import type { Split, SplitBatchSource, StepMetrics } from '../../train/types.js';
+import { UsageError } from '../usage.js';
+import type { TrainConfig } from './config.js';
+import { readCorpus } from './corpus.js';
+import { buildModel, buildOptimizer } from './model.js';
+
+/** nanoGPT's get_batch: random windows of the train or val stream, from a generator checkpoints save. */
+class RandomWindows implements SplitBatchSource<LMBatch> {
+  constructor(private readonly splits: Record<Split, TokenStreamDataset>, private readonly batchSize: number,
+    private readonly generator: Generator) {}
+
+  nextBatch(split: Split): LMBatch {
+    return this.splits[split].sampleBatch(this.batchSize, this.generator);
+  }
+
+  stateDict(): unknown {
+    return this.generator.getState();
+  }
+
+  loadStateDict(state: unknown): void {
+    this.generator.setState(state as ReturnType<Generator['getState']>);
+  }
+}
+
+export interface TrainRun {
+  model: LanguageModel;
+  tokenizer: Tokenizer;
+  history: StepMetrics[];
+  stopReason: string | null;
+  outDir: string;
+  finalValLoss: number | null;
+  seconds: number;
+}
+
+function lossOf(model: LanguageModel, batch: LMBatch) {
+  if (model instanceof GPT) return model.loss(batch.x, batch.y);
+  const logits = model.forward(batch.x);
+  return crossEntropy(reshape(logits, [-1, logits.shape[2]]), reshape(batch.y, [-1]));
+}
+
+/** `lmkit train`: tokenizes the corpus, builds the model, trains it with checkpoints, saves it for `lmkit generate`. */
+export async function runTraining(c: TrainConfig, log: (line: string) => void): Promise<TrainRun> {
+  const started = Date.now();
+  if (c.threads > 0) setNumThreads(c.threads);
+  const outDir = path.resolve(c.out);
+  const checkpointDir = path.join(outDir, 'checkpoints');
+  const lastCheckpoint = path.join(checkpointDir, 'last.safetensors');
+  if (c.resume && !fs.existsSync(lastCheckpoint)) {
+    throw new UsageError(`--resume: no checkpoint at ${lastCheckpoint} (train once with --out ${c.out} first)`);
+  }
+  fs.mkdirSync(checkpointDir, { recursive: true });
+  manualSeed(c.seed);
+
+  const corpus = readCorpus(c.data, c.valFraction);
+  log(`data: ${corpus.file} (${corpus.text.length} characters; train ${corpus.train.length}, val ${corpus.val.length})`);
+  const showProgress = process.stderr.isTTY && process.env.CI !== 'true';
+  const tokenizerFile = path.join(outDir, 'tokenizer.json');
+  const tokenizer = c.resume && fs.existsSync(tokenizerFile)
+    ? TokenizerClass.fromPretrained(outDir)
+    : tokenizerFromSpec(c.tokenizer, c.tokenizer === 'char' ? corpus.text : corpus.train, showProgress);
+  tokenizer.savePretrained(outDir);
+  const trainIds = encodeLongText(tokenizer, corpus.train, showProgress, 'tokenizing train');
+  const valIds = encodeLongText(tokenizer, corpus.val, showProgress, 'tokenizing val');
+  log(`tokenizer: ${c.tokenizer}, vocabulary ${tokenizer.vocabSize}; train ${trainIds.length} tokens, val ${valIds.length} tokens`);
+  if (valIds.length < c.blockSize + 1) {
+    throw new UsageError(`--val-fraction ${c.valFraction} leaves ${valIds.length} validation tokens, fewer than --block-size + 1 (${c.blockSize + 1})`);
+  }
+
+  const model = buildModel(c, tokenizer.vocabSize);
+  const nParams = model.parameters().reduce((n, p) => n + p.size, 0);
+  log(`model: ${c.arch}, ${(nParams / 1e6).toFixed(2)}M parameters`);
+  fs.writeFileSync(path.join(outDir, 'train_config.json'), `${JSON.stringify(c, null, 2)}\n`);
+
+  const data = new RandomWindows({
+    train: new TokenStreamDataset(trainIds, c.blockSize),
+    val: new TokenStreamDataset(valIds, c.blockSize),
+  }, c.batchSize, new Generator(c.seed + 1));
+  const trainer = new Trainer<LanguageModel, LMBatch>({
+    optimizer: (m) => buildOptimizer(m, c),
+    scheduler: (opt) => new WarmupCosineLR(opt, { warmupSteps: c.warmupSteps, lrDecaySteps: Math.max(c.lrDecaySteps, c.warmupSteps), minLr: c.minLr }),
+    lossFn: lossOf,
+    maxSteps: c.maxSteps,
+    maxTime: c.maxTime > 0 ? c.maxTime : undefined,
+    gradClip: c.gradClip,
+    evalInterval: c.evalInterval,
+    evalIters: c.evalIters,
+    seed: c.seed,
+    callbacks: [new ModelCheckpoint({ dirpath: checkpointDir, saveTopK: 1, saveLast: true })],
+    resumeFrom: c.resume ? lastCheckpoint : undefined,
+    metricsFile: c.metricsOut || path.join(outDir, 'metrics.jsonl'),
+    plotFile: path.join(outDir, 'loss.svg'),
+    tokensPerBatch: (b) => b.x.size,
+  });
+
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    log('interrupted: finishing the step, saving a checkpoint (Ctrl-C again to quit at once)');
+    trainer.stop('interrupted');
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    await trainer.fit(model, data, data);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  saveModel(outDir, model, tokenizer);
+  const evaluated = trainer.history.filter((r) => typeof r.val_loss === 'number');
+  const finalValLoss = evaluated.length > 0 ? evaluated[evaluated.length - 1].val_loss! : null;
+  log(`saved the model to ${outDir} (checkpoints in ${checkpointDir}; continue with --resume)`);
+  return {
+    model, tokenizer, history: trainer.history, stopReason: trainer.stopReason, outDir, finalValLoss,
+    seconds: (Date.now() - started) / 1000,
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * Saving and loading any lmkit language model as a folder: config.json (which model, its sizes),
+ * model.safetensors (the state dict) and the tokenizer files. A Hugging Face GPT-2 folder loads too.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fail, LmkitError } from '../errors.js';
+import { loadSafetensors, saveSafetensors } from '../io/safetensors.js';
+import { Tokenizer } from '../tokenizers/tokenizer.js';
+import { GPT, type GPTConfig } from './gpt.js';
+import { type RecurrentCell, RecurrentLanguageModel } from './rnn-lm.js';
+
+export type LanguageModel = GPT | RecurrentLanguageModel;
+
+export const LMKIT_GPT = 'lmkit-gpt';
+export const LMKIT_RNN = 'lmkit-rnn';
+
+interface RecurrentConfig {
+  cell: RecurrentCell;
+  vocab_size: number;
+  embedding_dim: number;
+  hidden_dim: number;
+  num_layers: number;
+}
+
+export function modelConfigJson(model: LanguageModel): Record<string, unknown> {
+  if (model instanceof GPT) return { model_type: LMKIT_GPT, lmkit_version: 1, ...model.config };
+  const cfg: RecurrentConfig = {
+    cell: model.cell, vocab_size: model.vocabSize, embedding_dim: model.embeddingDim,
+    hidden_dim: model.hiddenDim, num_layers: model.numLayers,
+  };
+  return { model_type: LMKIT_RNN, lmkit_version: 1, ...cfg };
+}
+
+/** Writes `model` (and `tokenizer`) into `dir`; each file is written atomically. */
+export function saveModel(dir: string, model: LanguageModel, tokenizer: Tokenizer | null): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const configFile = path.join(dir, 'config.json');
+  const tmp = `${configFile}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, `${JSON.stringify(modelConfigJson(model), null, 2)}\n`);
+  fs.renameSync(tmp, configFile);
+  saveSafetensors(path.join(dir, 'model.safetensors'), model.stateDict(), { format: 'pt' });
+  tokenizer?.savePretrained(dir);
+}
+
+function readConfig(dir: string): Record<string, unknown> {
+  const file = path.join(dir, 'config.json');
+  if (!fs.existsSync(file)) fail('InvalidFile', `${dir}: no config.json (expected a model folder written by lmkit train or savePretrained)`);
+  try {
+    const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) fail('InvalidFile', `${file}: expected a JSON object`);
+    return parsed as Record<string, unknown>;
+  } catch (e) {
+    if (e instanceof LmkitError) throw e;
+    fail('InvalidFile', `${file}: invalid JSON (${(e as Error).message})`);
+  }
+}
+
+function positiveInt(cfg: Record<string, unknown>, key: string, file: string): number {
+  const v = cfg[key];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) fail('InvalidFile', `${file}: ${key} must be a positive integer, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** Builds the model a config.json describes, with its weights loaded (strictly), in eval mode. */
+export async function loadModel(dir: string): Promise<{ model: LanguageModel; tokenizer: Tokenizer | null }> {
+  const cfg = readConfig(dir);
+  const file = path.join(dir, 'config.json');
+  const hasTokenizer = ['tokenizer.json', 'vocab.json', 'vocab.txt'].some((f) => fs.existsSync(path.join(dir, f)));
+  if (cfg.model_type === 'gpt2') {
+    const model = await GPT.fromPretrained(dir);
+    return { model, tokenizer: model.tokenizer };
+  }
+  let model: LanguageModel;
+  if (cfg.model_type === LMKIT_GPT) {
+    const { model_type: _t, lmkit_version: _v, ...config } = cfg;
+    model = new GPT(config as Partial<GPTConfig>, { init: false });
+  } else if (cfg.model_type === LMKIT_RNN) {
+    const cell = cfg.cell;
+    if (cell !== 'lstm' && cell !== 'gru' && cell !== 'rnn') fail('InvalidFile', `${file}: cell must be lstm, gru or rnn, got ${JSON.stringify(cell)}`);
+    model = new RecurrentLanguageModel(cell, positiveInt(cfg, 'vocab_size', file), positiveInt(cfg, 'embedding_dim', file),
+      positiveInt(cfg, 'hidden_dim', file), positiveInt(cfg, 'num_layers', file));
+  } else {
+    fail('Unsupported', `${file}: model_type ${JSON.stringify(cfg.model_type)} is not one lmkit loads (${LMKIT_GPT}, ${LMKIT_RNN}, gpt2)`);
+  }
+  const weights = path.join(dir, 'model.safetensors');
+  if (!fs.existsSync(weights)) fail('InvalidFile', `${dir}: no model.safetensors`);
+  model.loadStateDict(loadSafetensors(weights).tensors);
+  model.eval();
+  const tokenizer = hasTokenizer ? Tokenizer.fromPretrained(dir) : null;
+  return { model, tokenizer };
+}
