@@ -4,13 +4,14 @@
       "target_name": "lmkit_native",
       "sources": [
         "native/src/addon.cc",
+        "native/src/bindings.cc",
         "native/src/thread_pool.cc",
         "native/src/cpu.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "native/include"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS"],
-      "cflags_cc": ["-std=c++17", "-O3", "-fno-math-errno", "-fPIC"],
-      "cflags_cc!": ["-fno-exceptions", "-std=gnu++14", "-std=gnu++1y"],
+      "cflags_cc": ["-std=c++17", "-O3", "-fno-exceptions", "-fno-math-errno", "-fPIC"],
+      "cflags_cc!": ["-std=gnu++14", "-std=gnu++1y"],
       "conditions": [
         ["target_arch=='x64'", {
           "dependencies": ["lmkit_avx2"]
@@ -22,12 +23,19 @@
       "type": "static_library",
       "conditions": [
         ["target_arch=='x64'", {
-          "sources": ["native/src/avx2/gemm_avx2.cc"]
+          "sources": [
+            "native/src/avx2/gemm_avx2.cc",
+            "native/src/avx2/elementwise_avx2.cc",
+            "native/src/avx2/nn_avx2.cc",
+            "native/src/avx2/attention_avx2.cc"
+          ]
+        }, {
+          "type": "none"
         }]
       ],
       "include_dirs": ["native/include"],
-      "cflags_cc": ["-std=c++17", "-O3", "-mavx2", "-mfma", "-fno-math-errno", "-fPIC"],
-      "cflags_cc!": ["-fno-exceptions", "-std=gnu++14", "-std=gnu++1y"]
+      "cflags_cc": ["-std=c++17", "-O3", "-fno-exceptions", "-mavx2", "-mfma", "-fno-math-errno", "-fPIC"],
+      "cflags_cc!": ["-std=gnu++14", "-std=gnu++1y"]
     }
   ]
 }

@@ -2,6 +2,7 @@
 // Builds the native addon with node-gyp. Outside CI a failed build is not fatal: lmkit then runs on its
 // js backend and says so once at load. Under CI=true a failure fails the install, so native tests really run.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,8 +15,16 @@ function nodeGypCommand() {
   try {
     return [process.execPath, [require.resolve('node-gyp/bin/node-gyp.js')]];
   } catch {
-    const npmDir = path.dirname(path.dirname(process.env.npm_execpath || ''));
-    return [process.execPath, [path.join(npmDir, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js')]];
+    // npm's bundled node-gyp: beside npm-cli.js when run by npm, else in the lib/ of node's install prefix.
+    const npmDirs = [
+      process.env.npm_execpath ? path.dirname(path.dirname(process.env.npm_execpath)) : null,
+      path.join(path.dirname(path.dirname(process.execPath)), 'lib', 'node_modules', 'npm'),
+    ].filter(Boolean);
+    for (const dir of npmDirs) {
+      const file = path.join(dir, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+      if (fs.existsSync(file)) return [process.execPath, [file]];
+    }
+    return ['node-gyp', []];
   }
 }
 
@@ -25,7 +34,12 @@ if (process.env.LMKIT_SKIP_NATIVE_BUILD === '1') {
 }
 const jobs = process.env.JOBS || '2';
 const [cmd, args] = nodeGypCommand();
-const result = spawnSync(cmd, [...args, 'rebuild', `--jobs=${jobs}`], { cwd: root, stdio: 'inherit' });
+// Outside npm (which passes its nodedir setting), build against the installed Node headers when present,
+// so node-gyp needs no download.
+const prefix = path.dirname(path.dirname(process.execPath));
+const nodedir = !process.env.npm_config_nodedir && fs.existsSync(path.join(prefix, 'include', 'node', 'common.gypi'))
+  ? [`--nodedir=${prefix}`] : [];
+const result = spawnSync(cmd, [...args, 'rebuild', `--jobs=${jobs}`, ...nodedir], { cwd: root, stdio: 'inherit' });
 if (result.status !== 0) {
   const strict = process.env.CI === 'true' || process.env.LMKIT_REQUIRE_NATIVE === '1';
   console.error(`lmkit: the native addon did not build (exit ${result.status ?? result.signal}); ` +

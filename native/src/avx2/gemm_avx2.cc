@@ -1,1 +1,455 @@
-// placeholder, replaced by the native kernels work
+// Float32 GEMM for AVX2/FMA: BLIS-style loops over packed panels with a 6x16 register-blocked micro-kernel,
+// plus memory-bandwidth paths for matrix-vector shapes (m == 1 or n == 1).
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "kernels.h"
+#include "scratch.h"
+#include "thread_pool.h"
+
+namespace lmkit {
+
+std::atomic<long> g_scratch_bytes{0};
+long scratch_bytes() { return g_scratch_bytes.load(); }
+
+namespace {
+
+constexpr long MR = 6;
+constexpr long NR = 16;
+constexpr long KC = 256;   // a 16 x KC panel of B stays in L1 (16 KB)
+constexpr long MC = 144;   // an MC x KC block of A stays in L2 (144 KB)
+constexpr long NC = 3072;  // a KC x NC block of B stays in L3 (3 MB)
+// Below this many flops a GEMM runs on the calling thread only.
+constexpr double kParallelFlops = 1.5e6;
+
+thread_local Scratch tl_pack_a;
+thread_local Scratch tl_pack_b;
+thread_local Scratch tl_vec;
+
+inline long round_up(long x, long m) { return (x + m - 1) / m * m; }
+
+// Splits `total` into `parts` nearly equal blocks no larger than `max_block`, each a multiple of `unit`.
+inline long even_block(long total, long max_block, long unit) {
+  const long parts = (total + max_block - 1) / max_block;
+  return std::min(max_block, round_up((total + parts - 1) / parts, unit));
+}
+
+// 8x8 transpose of r0..r7 in place.
+inline void transpose8(__m256& r0, __m256& r1, __m256& r2, __m256& r3, __m256& r4, __m256& r5, __m256& r6,
+                       __m256& r7) {
+  __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+  __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+  __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
+  __m256 t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+  __m256 s0 = _mm256_shuffle_ps(t0, t2, 0x44), s1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+  __m256 s2 = _mm256_shuffle_ps(t1, t3, 0x44), s3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+  __m256 s4 = _mm256_shuffle_ps(t4, t6, 0x44), s5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+  __m256 s6 = _mm256_shuffle_ps(t5, t7, 0x44), s7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+  r0 = _mm256_permute2f128_ps(s0, s4, 0x20);
+  r1 = _mm256_permute2f128_ps(s1, s5, 0x20);
+  r2 = _mm256_permute2f128_ps(s2, s6, 0x20);
+  r3 = _mm256_permute2f128_ps(s3, s7, 0x20);
+  r4 = _mm256_permute2f128_ps(s0, s4, 0x31);
+  r5 = _mm256_permute2f128_ps(s1, s5, 0x31);
+  r6 = _mm256_permute2f128_ps(s2, s6, 0x31);
+  r7 = _mm256_permute2f128_ps(s3, s7, 0x31);
+}
+
+// Packs op(A)[i0:i0+mc, p0:p0+kc] into MR-row panels: panel r holds dst[r*kc*MR + p*MR + i].
+void pack_a(const float* a, long lda, bool ta, long i0, long mc, long p0, long kc, float* dst) {
+  for (long ir = 0; ir < mc; ir += MR) {
+    const long mr = std::min(MR, mc - ir);
+    float* d = dst + ir * kc;
+    if (!ta) {
+      const float* rows[MR];
+      for (long r = 0; r < MR; r++) rows[r] = a + (i0 + ir + std::min(r, mr - 1)) * lda + p0;
+      long p = 0;
+      if (mr == MR) {
+        const __m256 zero = _mm256_setzero_ps();
+        for (; p + 8 <= kc; p += 8) {
+          __m256 r0 = _mm256_loadu_ps(rows[0] + p), r1 = _mm256_loadu_ps(rows[1] + p);
+          __m256 r2 = _mm256_loadu_ps(rows[2] + p), r3 = _mm256_loadu_ps(rows[3] + p);
+          __m256 r4 = _mm256_loadu_ps(rows[4] + p), r5 = _mm256_loadu_ps(rows[5] + p);
+          __m256 r6 = zero, r7 = zero;
+          transpose8(r0, r1, r2, r3, r4, r5, r6, r7);
+          // Each store writes 8 floats of which the last 2 are overwritten by the next (slack after the end).
+          float* q = d + p * MR;
+          _mm256_storeu_ps(q + 0 * MR, r0);
+          _mm256_storeu_ps(q + 1 * MR, r1);
+          _mm256_storeu_ps(q + 2 * MR, r2);
+          _mm256_storeu_ps(q + 3 * MR, r3);
+          _mm256_storeu_ps(q + 4 * MR, r4);
+          _mm256_storeu_ps(q + 5 * MR, r5);
+          _mm256_storeu_ps(q + 6 * MR, r6);
+          _mm256_storeu_ps(q + 7 * MR, r7);
+        }
+      }
+      for (; p < kc; p++)
+        for (long r = 0; r < MR; r++) d[p * MR + r] = r < mr ? rows[r][p] : 0.0f;
+    } else {
+      const float* src = a + p0 * lda + i0 + ir;
+      if (mr == MR) {
+        for (long p = 0; p < kc; p++)
+          for (long r = 0; r < MR; r++) d[p * MR + r] = src[p * lda + r];
+      } else {
+        for (long p = 0; p < kc; p++)
+          for (long r = 0; r < MR; r++) d[p * MR + r] = r < mr ? src[p * lda + r] : 0.0f;
+      }
+    }
+  }
+}
+
+// Packs op(B)[p0:p0+kc, j0:j0+nc] into NR-column panels: panel j holds dst[j*kc*NR + p*NR + c].
+void pack_b(const float* b, long ldb, bool tb, long p0, long kc, long j0, long nc, float* dst) {
+  for (long jr = 0; jr < nc; jr += NR) {
+    const long nr = std::min(NR, nc - jr);
+    float* d = dst + jr * kc;
+    if (!tb) {
+      const float* src = b + p0 * ldb + j0 + jr;
+      if (nr == NR) {
+        for (long p = 0; p < kc; p++) {
+          _mm256_store_ps(d + p * NR, _mm256_loadu_ps(src + p * ldb));
+          _mm256_store_ps(d + p * NR + 8, _mm256_loadu_ps(src + p * ldb + 8));
+        }
+      } else {
+        for (long p = 0; p < kc; p++)
+          for (long c = 0; c < NR; c++) d[p * NR + c] = c < nr ? src[p * ldb + c] : 0.0f;
+      }
+    } else {
+      // op(B)(p, j) = b[j*ldb + p]: rows of b are columns of op(B).
+      const float* src = b + (j0 + jr) * ldb + p0;
+      long p = 0;
+      if (nr == NR) {
+        for (; p + 8 <= kc; p += 8) {
+          for (long half = 0; half < 2; half++) {
+            const float* s = src + half * 8 * ldb + p;
+            __m256 r0 = _mm256_loadu_ps(s), r1 = _mm256_loadu_ps(s + ldb);
+            __m256 r2 = _mm256_loadu_ps(s + 2 * ldb), r3 = _mm256_loadu_ps(s + 3 * ldb);
+            __m256 r4 = _mm256_loadu_ps(s + 4 * ldb), r5 = _mm256_loadu_ps(s + 5 * ldb);
+            __m256 r6 = _mm256_loadu_ps(s + 6 * ldb), r7 = _mm256_loadu_ps(s + 7 * ldb);
+            transpose8(r0, r1, r2, r3, r4, r5, r6, r7);
+            float* q = d + p * NR + half * 8;
+            _mm256_store_ps(q + 0 * NR, r0);
+            _mm256_store_ps(q + 1 * NR, r1);
+            _mm256_store_ps(q + 2 * NR, r2);
+            _mm256_store_ps(q + 3 * NR, r3);
+            _mm256_store_ps(q + 4 * NR, r4);
+            _mm256_store_ps(q + 5 * NR, r5);
+            _mm256_store_ps(q + 6 * NR, r6);
+            _mm256_store_ps(q + 7 * NR, r7);
+          }
+        }
+      }
+      for (; p < kc; p++)
+        for (long c = 0; c < NR; c++) d[p * NR + c] = c < nr ? src[c * ldb + p] : 0.0f;
+    }
+  }
+}
+
+// C[0:6, 0:16] = alpha * A·B + beta * C, A a packed 6 x kc panel, B a packed kc x 16 panel (beta 0: C not read).
+__attribute__((noinline)) void micro_6x16(long kc, const float* __restrict A, const float* __restrict B, float* C, long ldc, float alpha,
+                       float beta) {
+  __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
+  __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
+  __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
+  __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
+  __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
+  __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
+#define LMKIT_STEP(P)                                              \
+  {                                                                \
+    const __m256 b0 = _mm256_load_ps(B + (P) * NR);                \
+    const __m256 b1 = _mm256_load_ps(B + (P) * NR + 8);            \
+    __m256 a = _mm256_broadcast_ss(A + (P) * MR + 0);              \
+    c00 = _mm256_fmadd_ps(a, b0, c00);                             \
+    c01 = _mm256_fmadd_ps(a, b1, c01);                             \
+    a = _mm256_broadcast_ss(A + (P) * MR + 1);                     \
+    c10 = _mm256_fmadd_ps(a, b0, c10);                             \
+    c11 = _mm256_fmadd_ps(a, b1, c11);                             \
+    a = _mm256_broadcast_ss(A + (P) * MR + 2);                     \
+    c20 = _mm256_fmadd_ps(a, b0, c20);                             \
+    c21 = _mm256_fmadd_ps(a, b1, c21);                             \
+    a = _mm256_broadcast_ss(A + (P) * MR + 3);                     \
+    c30 = _mm256_fmadd_ps(a, b0, c30);                             \
+    c31 = _mm256_fmadd_ps(a, b1, c31);                             \
+    a = _mm256_broadcast_ss(A + (P) * MR + 4);                     \
+    c40 = _mm256_fmadd_ps(a, b0, c40);                             \
+    c41 = _mm256_fmadd_ps(a, b1, c41);                             \
+    a = _mm256_broadcast_ss(A + (P) * MR + 5);                     \
+    c50 = _mm256_fmadd_ps(a, b0, c50);                             \
+    c51 = _mm256_fmadd_ps(a, b1, c51);                             \
+  }
+  long p = 0;
+  for (; p + 4 <= kc; p += 4) {
+    _mm_prefetch(reinterpret_cast<const char*>(A + 48), _MM_HINT_T0);
+    LMKIT_STEP(0) LMKIT_STEP(1) LMKIT_STEP(2) LMKIT_STEP(3)
+    A += 4 * MR;
+    B += 4 * NR;
+  }
+  for (; p < kc; p++) {
+    LMKIT_STEP(0)
+    A += MR;
+    B += NR;
+  }
+#undef LMKIT_STEP
+  const __m256 va = _mm256_set1_ps(alpha);
+  float* r0 = C;
+  float* r1 = C + ldc;
+  float* r2 = C + 2 * ldc;
+  float* r3 = C + 3 * ldc;
+  float* r4 = C + 4 * ldc;
+  float* r5 = C + 5 * ldc;
+  if (beta == 0.0f) {
+    _mm256_storeu_ps(r0, _mm256_mul_ps(va, c00)); _mm256_storeu_ps(r0 + 8, _mm256_mul_ps(va, c01));
+    _mm256_storeu_ps(r1, _mm256_mul_ps(va, c10)); _mm256_storeu_ps(r1 + 8, _mm256_mul_ps(va, c11));
+    _mm256_storeu_ps(r2, _mm256_mul_ps(va, c20)); _mm256_storeu_ps(r2 + 8, _mm256_mul_ps(va, c21));
+    _mm256_storeu_ps(r3, _mm256_mul_ps(va, c30)); _mm256_storeu_ps(r3 + 8, _mm256_mul_ps(va, c31));
+    _mm256_storeu_ps(r4, _mm256_mul_ps(va, c40)); _mm256_storeu_ps(r4 + 8, _mm256_mul_ps(va, c41));
+    _mm256_storeu_ps(r5, _mm256_mul_ps(va, c50)); _mm256_storeu_ps(r5 + 8, _mm256_mul_ps(va, c51));
+  } else {
+    const __m256 vb = _mm256_set1_ps(beta);
+#define LMKIT_UPD(R, X0, X1)                                                                     \
+  _mm256_storeu_ps(R, _mm256_fmadd_ps(va, X0, _mm256_mul_ps(vb, _mm256_loadu_ps(R))));            \
+  _mm256_storeu_ps(R + 8, _mm256_fmadd_ps(va, X1, _mm256_mul_ps(vb, _mm256_loadu_ps(R + 8))));
+    LMKIT_UPD(r0, c00, c01) LMKIT_UPD(r1, c10, c11) LMKIT_UPD(r2, c20, c21)
+    LMKIT_UPD(r3, c30, c31) LMKIT_UPD(r4, c40, c41) LMKIT_UPD(r5, c50, c51)
+#undef LMKIT_UPD
+  }
+}
+
+// C = beta * C over an m x n block (beta 0 writes zeros, ignoring what C held).
+void scale_block(float* c, long ldc, long m, long n, float beta) {
+  for (long i = 0; i < m; i++) {
+    float* row = c + i * ldc;
+    if (beta == 0.0f) std::memset(row, 0, static_cast<size_t>(n) * sizeof(float));
+    else if (beta != 1.0f) for (long j = 0; j < n; j++) row[j] *= beta;
+  }
+}
+
+// One product (a single batch item), C rows [i_begin, i_end) and columns [j_begin, j_end), on this thread.
+void gemm_block(const GemmArgs& g, const float* a, const float* b, float* c, long i_begin, long i_end, long j_begin,
+                long j_end) {
+  const long m = i_end - i_begin;
+  const long n = j_end - j_begin;
+  if (m <= 0 || n <= 0) return;
+  if (g.k == 0 || g.alpha == 0.0f) {
+    scale_block(c + i_begin * g.ldc + j_begin, g.ldc, m, n, g.beta);
+    return;
+  }
+  const long kc_max = even_block(g.k, KC, 1);
+  const long mc_max = even_block(m, MC, MR);
+  const long nc_max = even_block(n, NC, NR);
+  float* bp = tl_pack_b.floats(kc_max * round_up(nc_max, NR));
+  float* ap = tl_pack_a.floats(round_up(mc_max, MR) * kc_max);
+  alignas(32) float tile[MR * NR];
+  for (long jc = j_begin; jc < j_end; jc += nc_max) {
+    const long nc = std::min(nc_max, j_end - jc);
+    for (long pc = 0; pc < g.k; pc += kc_max) {
+      const long kc = std::min(kc_max, g.k - pc);
+      const float beta = pc == 0 ? g.beta : 1.0f;
+      pack_b(b, g.ldb, g.trans_b, pc, kc, jc, nc, bp);
+      for (long ic = i_begin; ic < i_end; ic += mc_max) {
+        const long mc = std::min(mc_max, i_end - ic);
+        pack_a(a, g.lda, g.trans_a, ic, mc, pc, kc, ap);
+        for (long jr = 0; jr < nc; jr += NR) {
+          const long nr = std::min(NR, nc - jr);
+          const float* bpanel = bp + jr * kc;
+          for (long ir = 0; ir < mc; ir += MR) {
+            const long mr = std::min(MR, mc - ir);
+            float* ct = c + (ic + ir) * g.ldc + jc + jr;
+            if (mr == MR && nr == NR) {
+              micro_6x16(kc, ap + ir * kc, bpanel, ct, g.ldc, g.alpha, beta);
+            } else {
+              micro_6x16(kc, ap + ir * kc, bpanel, tile, NR, g.alpha, 0.0f);
+              for (long r = 0; r < mr; r++) {
+                float* crow = ct + r * g.ldc;
+                const float* trow = tile + r * NR;
+                if (beta == 0.0f) for (long j = 0; j < nr; j++) crow[j] = trow[j];
+                else for (long j = 0; j < nr; j++) crow[j] = trow[j] + beta * crow[j];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+inline float hsum(__m256 v) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_movehdup_ps(s));
+  return _mm_cvtss_f32(s);
+}
+
+// y[j] = alpha * sum_p x[p] * B[p*ldb + j] + beta * y[j] for j in [j0, j1): streams rows of B.
+void gemv_axpy(const float* x, const float* B, long ldb, long k, long j0, long j1, float* y, float alpha, float beta) {
+  constexpr long kBlock = 2048;  // columns whose partial sums stay in L1
+  for (long jb = j0; jb < j1; jb += kBlock) {
+    const long je = std::min(j1, jb + kBlock);
+    float* yb = y + jb;
+    const long w = je - jb;
+    if (beta == 0.0f) std::memset(yb, 0, static_cast<size_t>(w) * sizeof(float));
+    else if (beta != 1.0f) for (long j = 0; j < w; j++) yb[j] *= beta;
+    long p = 0;
+    for (; p + 4 <= k; p += 4) {
+      const float* b0 = B + p * ldb + jb;
+      const float* b1 = b0 + ldb;
+      const float* b2 = b1 + ldb;
+      const float* b3 = b2 + ldb;
+      const float s0 = alpha * x[p], s1 = alpha * x[p + 1], s2 = alpha * x[p + 2], s3 = alpha * x[p + 3];
+      const __m256 a0 = _mm256_set1_ps(s0), a1 = _mm256_set1_ps(s1);
+      const __m256 a2 = _mm256_set1_ps(s2), a3 = _mm256_set1_ps(s3);
+      long j = 0;
+      for (; j + 8 <= w; j += 8) {
+        __m256 acc = _mm256_loadu_ps(yb + j);
+        acc = _mm256_fmadd_ps(a0, _mm256_loadu_ps(b0 + j), acc);
+        acc = _mm256_fmadd_ps(a1, _mm256_loadu_ps(b1 + j), acc);
+        acc = _mm256_fmadd_ps(a2, _mm256_loadu_ps(b2 + j), acc);
+        acc = _mm256_fmadd_ps(a3, _mm256_loadu_ps(b3 + j), acc);
+        _mm256_storeu_ps(yb + j, acc);
+      }
+      for (; j < w; j++) yb[j] += s0 * b0[j] + s1 * b1[j] + s2 * b2[j] + s3 * b3[j];
+    }
+    for (; p < k; p++) {
+      const float* b0 = B + p * ldb + jb;
+      const float s0 = alpha * x[p];
+      const __m256 a0 = _mm256_set1_ps(s0);
+      long j = 0;
+      for (; j + 8 <= w; j += 8)
+        _mm256_storeu_ps(yb + j, _mm256_fmadd_ps(a0, _mm256_loadu_ps(b0 + j), _mm256_loadu_ps(yb + j)));
+      for (; j < w; j++) yb[j] += s0 * b0[j];
+    }
+  }
+}
+
+// y[i*incy] = alpha * dot(A[i*lda : i*lda+k], x) + beta * y[i*incy] for i in [i0, i1).
+void gemv_dot(const float* A, long lda, long k, long i0, long i1, const float* x, float* y, long incy, float alpha,
+              float beta) {
+  auto finish = [&](long i, float dot) {
+    float& out = y[i * incy];
+    out = beta == 0.0f ? alpha * dot : alpha * dot + beta * out;
+  };
+  long i = i0;
+  for (; i + 4 <= i1; i += 4) {
+    const float* r0 = A + i * lda;
+    const float* r1 = r0 + lda;
+    const float* r2 = r1 + lda;
+    const float* r3 = r2 + lda;
+    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps(), s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
+    long p = 0;
+    for (; p + 8 <= k; p += 8) {
+      const __m256 xv = _mm256_loadu_ps(x + p);
+      s0 = _mm256_fmadd_ps(_mm256_loadu_ps(r0 + p), xv, s0);
+      s1 = _mm256_fmadd_ps(_mm256_loadu_ps(r1 + p), xv, s1);
+      s2 = _mm256_fmadd_ps(_mm256_loadu_ps(r2 + p), xv, s2);
+      s3 = _mm256_fmadd_ps(_mm256_loadu_ps(r3 + p), xv, s3);
+    }
+    float d0 = hsum(s0), d1 = hsum(s1), d2 = hsum(s2), d3 = hsum(s3);
+    for (; p < k; p++) {
+      d0 += r0[p] * x[p];
+      d1 += r1[p] * x[p];
+      d2 += r2[p] * x[p];
+      d3 += r3[p] * x[p];
+    }
+    finish(i, d0);
+    finish(i + 1, d1);
+    finish(i + 2, d2);
+    finish(i + 3, d3);
+  }
+  for (; i < i1; i++) {
+    const float* r0 = A + i * lda;
+    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+    long p = 0;
+    for (; p + 16 <= k; p += 16) {
+      s0 = _mm256_fmadd_ps(_mm256_loadu_ps(r0 + p), _mm256_loadu_ps(x + p), s0);
+      s1 = _mm256_fmadd_ps(_mm256_loadu_ps(r0 + p + 8), _mm256_loadu_ps(x + p + 8), s1);
+    }
+    float d0 = hsum(_mm256_add_ps(s0, s1));
+    for (; p < k; p++) d0 += r0[p] * x[p];
+    finish(i, d0);
+  }
+}
+
+// Gathers a strided vector into contiguous scratch (returns x itself when already contiguous).
+const float* contiguous_vector(const float* x, long inc, long k, Scratch& scratch) {
+  if (inc == 1) return x;
+  float* buf = scratch.floats(k);
+  for (long p = 0; p < k; p++) buf[p] = x[p * inc];
+  return buf;
+}
+
+// One matrix-vector product (m == 1 or n == 1), output range [lo, hi) of its long side.
+void gemv_item(const GemmArgs& g, const float* a, const float* b, float* c, long lo, long hi) {
+  if (g.k == 0 || g.alpha == 0.0f) {
+    if (g.m == 1) scale_block(c + lo, 0, 1, hi - lo, g.beta);
+    else for (long i = lo; i < hi; i++) c[i * g.ldc] = g.beta == 0.0f ? 0.0f : g.beta * c[i * g.ldc];
+    return;
+  }
+  if (g.m == 1) {
+    const float* x = contiguous_vector(a, g.trans_a ? g.lda : 1, g.k, tl_vec);
+    if (!g.trans_b) gemv_axpy(x, b, g.ldb, g.k, lo, hi, c, g.alpha, g.beta);
+    else gemv_dot(b, g.ldb, g.k, lo, hi, x, c, 1, g.alpha, g.beta);
+  } else {
+    const float* x = contiguous_vector(b, g.trans_b ? 1 : g.ldb, g.k, tl_vec);
+    if (!g.trans_a) {
+      gemv_dot(a, g.lda, g.k, lo, hi, x, c, g.ldc, g.alpha, g.beta);
+    } else if (g.ldc == 1) {
+      gemv_axpy(x, a, g.lda, g.k, lo, hi, c, g.alpha, g.beta);
+    } else {
+      // A rare strided output column: compute contiguously, then scatter.
+      float tmp[256];
+      for (long s = lo; s < hi; s += 256) {
+        const long e = std::min(hi, s + 256);
+        for (long i = s; i < e; i++) tmp[i - s] = c[i * g.ldc];
+        gemv_axpy(x, a, g.lda, g.k, s, e, tmp - s, g.alpha, g.beta);
+        for (long i = s; i < e; i++) c[i * g.ldc] = tmp[i - s];
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void gemm_f32(const GemmArgs& g) {
+  if (g.m <= 0 || g.n <= 0 || g.batch <= 0) return;
+  const double flops = 2.0 * g.m * g.n * static_cast<double>(g.k) * g.batch;
+  const int threads = flops < kParallelFlops ? 1 : num_threads();
+  const bool vector_shape = g.m == 1 || g.n == 1;
+  const long side = g.m == 1 ? g.n : g.m;  // the output length of a matrix-vector product
+
+  auto item = [&](long bt, long lo, long hi, bool split_rows) {
+    const float* a = g.a + bt * g.stride_a;
+    const float* b = g.b + bt * g.stride_b;
+    float* c = g.c + bt * g.stride_c;
+    if (vector_shape) gemv_item(g, a, b, c, lo, hi);
+    else if (split_rows) gemm_block(g, a, b, c, lo, hi, 0, g.n);
+    else gemm_block(g, a, b, c, 0, g.m, lo, hi);
+  };
+  const bool split_rows = g.m >= g.n;
+  const long full = vector_shape ? side : split_rows ? g.m : g.n;
+
+  if (threads <= 1) {
+    for (long bt = 0; bt < g.batch; bt++) item(bt, 0, full, split_rows);
+    return;
+  }
+  if (g.batch >= threads) {
+    parallel_range(g.batch, 1, [&](long b0, long b1) {
+      for (long bt = b0; bt < b1; bt++) item(bt, 0, full, split_rows);
+    });
+    return;
+  }
+  const long unit = vector_shape ? 64 : split_rows ? MR : NR;
+  const long chunks = std::max(1L, std::min<long>(threads, full / unit));
+  const long per = round_up((full + chunks - 1) / chunks, unit);
+  for (long bt = 0; bt < g.batch; bt++) {
+    auto task = [&](int t) {
+      const long lo = t * per;
+      item(bt, lo, std::min(full, lo + per), split_rows);
+    };
+    parallel_for(static_cast<int>((full + per - 1) / per), task);
+  }
+}
+
+}  // namespace lmkit

@@ -2,11 +2,53 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The compiled addon's functions, as native/src/addon.cc exports them. */
+type F32 = Float32Array;
+
+/** The compiled addon's functions, as native/src/addon.cc and native/src/bindings.cc export them. */
 export interface NativeAddon {
   cpuHasAvx2Fma(): boolean;
-  [kernel: string]: (...args: never[]) => unknown;
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+  gemm(a: F32, aOffset: number, lda: number, transA: boolean, strideA: number,
+    b: F32, bOffset: number, ldb: number, transB: boolean, strideB: number,
+    c: F32, cOffset: number, ldc: number, strideC: number,
+    m: number, n: number, k: number, batch: number, alpha: number, beta: number): void;
+  /** meta = [ndim, shape..., aStrides..., bStrides...] */
+  binary(op: number, a: F32, aOffset: number, b: F32, bOffset: number, out: F32, meta: Int32Array): void;
+  /** meta = [ndim, shape..., strides...] */
+  copy(src: F32, srcOffset: number, out: F32, meta: Int32Array): void;
+  unary(op: number, x: F32, out: F32, n: number): void;
+  /** false when the op has no native derivative (nothing was written). */
+  unaryBackward(op: number, x: F32, y: F32, gy: F32, gx: F32, n: number): boolean;
+  clamp(x: F32, out: F32, n: number, lo: number, hi: number): void;
+  affine(x: F32, out: F32, n: number, scale: number, shift: number): void;
+  scaleInPlace(x: F32, n: number, s: number): void;
+  sumSquares(x: F32, n: number): number;
+  /** op: 0 sum, 1 max, 2 min */
+  reduce(op: number, x: F32, out: F32, outer: number, dim: number, inner: number, indices: Int32Array | null): void;
+  softmax(x: F32, out: F32, rows: number, dim: number, log: boolean): void;
+  softmaxBackward(y: F32, gy: F32, gx: F32, rows: number, dim: number, log: boolean): void;
+  layerNorm(x: F32, w: F32 | null, b: F32 | null, y: F32, mean: F32, rstd: F32, rows: number, cols: number,
+    eps: number): void;
+  layerNormBackward(x: F32, w: F32 | null, mean: F32, rstd: F32, gy: F32, gx: F32, gw: F32 | null, gb: F32 | null,
+    rows: number, cols: number): void;
+  embedding(ids: Int32Array, weight: F32, out: F32, n: number, dim: number): void;
+  embeddingBackward(ids: Int32Array, gy: F32, gw: F32, n: number, dim: number, paddingIdx: number): void;
+  crossEntropy(logits: F32, targets: Int32Array, rows: number, classes: number, ignoreIndex: number,
+    labelSmoothing: number, losses: F32, grad: F32 | null): void;
+  adam(p: F32, g: F32, m: F32, v: F32, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number,
+    step: number, decoupled: boolean): void;
+  attention(q: F32, k: F32, v: F32, out: F32, batch: number, heads: number, tq: number, tk: number, d: number,
+    scale: number, causal: boolean, mask: Uint8Array | null, maskStrideB: number, maskStrideH: number,
+    probs: F32 | null): void;
+  attentionBackward(q: F32, k: F32, v: F32, probs: F32, gradOut: F32, gradQ: F32, gradK: F32, gradV: F32,
+    batch: number, heads: number, tq: number, tk: number, d: number, scale: number): void;
 }
+
+/** Kernels the TS wrapper calls; an addon built from older sources that lacks one is not used. */
+const REQUIRED: readonly (keyof NativeAddon)[] = ['setNumThreads', 'getNumThreads', 'gemm', 'binary', 'copy', 'unary',
+  'unaryBackward', 'clamp', 'affine', 'scaleInPlace', 'sumSquares', 'reduce', 'softmax', 'softmaxBackward', 'layerNorm',
+  'layerNormBackward', 'embedding', 'embeddingBackward', 'crossEntropy', 'adam', 'attention', 'attentionBackward'];
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const candidates = [
@@ -22,6 +64,8 @@ export function loadAddon(): NativeAddon | string {
     try {
       const addon = require(file) as NativeAddon;
       if (!addon.cpuHasAvx2Fma()) return 'this CPU lacks AVX2/FMA';
+      const missing = REQUIRED.filter((name) => typeof addon[name] !== 'function');
+      if (missing.length > 0) return `the native addon is out of date (no ${missing.join(', ')}); rebuild it`;
       return addon;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') lastError = String((e as Error).message);

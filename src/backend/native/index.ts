@@ -1,12 +1,23 @@
-import type { Backend } from '../types.js';
 import { jsBackend } from '../js/index.js';
+import type { Backend } from '../types.js';
 import type { NativeAddon } from './addon.js';
+import { nativeElementwise } from './elementwise.js';
+import { nativeGemm } from './gemm.js';
+import { nativeNn } from './nn.js';
 
 /**
  * The native backend: C++ kernels where they pay, the js kernels elsewhere (and for float64 work, which
- * the dispatcher never sends here).
+ * the dispatcher never sends here). Each wrapper falls back to js for non-float32 arrays and for sizes
+ * where the cost of calling into the addon exceeds the work.
  */
 export function createNativeBackend(addon: NativeAddon): Backend {
-  void addon;
-  return { ...jsBackend, name: 'native' };
+  return {
+    ...jsBackend,
+    ...nativeElementwise(addon),
+    ...nativeNn(addon),
+    name: 'native',
+    gemm: nativeGemm(addon),
+    setNumThreads: (n) => addon.setNumThreads(n),
+    getNumThreads: () => addon.getNumThreads(),
+  };
 }

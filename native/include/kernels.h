@@ -1,0 +1,71 @@
+#pragma once
+// Float32 kernels of the native backend. They live in the AVX2/FMA static library (native/src/avx2) and
+// may be called only after cpu_has_avx2_fma() returned true. Pointers already include each view's offset.
+#include <cstddef>
+#include <cstdint>
+
+namespace lmkit {
+
+struct GemmArgs {
+  const float* a; long lda; bool trans_a; long stride_a;
+  const float* b; long ldb; bool trans_b; long stride_b;
+  float* c; long ldc; long stride_c;
+  long m, n, k, batch;
+  float alpha, beta;
+};
+void gemm_f32(const GemmArgs& g);
+
+// Bytes of scratch (packing buffers) currently held by all threads, for V8's external-memory accounting.
+long scratch_bytes();
+
+enum BinaryCode { kAdd = 0, kSub, kMul, kDiv, kMax, kMin, kPow, kBinaryCount };
+// out (contiguous over shape) = a op b, a and b strided (stride 0 = broadcast).
+void binary_f32(int op, const float* a, const long* a_strides, const float* b, const long* b_strides, float* out,
+                const long* shape, int ndim);
+void copy_f32(const float* src, const long* strides, float* out, const long* shape, int ndim);
+
+enum UnaryCode {
+  kNeg = 0, kExp, kLog, kSqrt, kRsqrt, kAbs, kTanh, kSigmoid, kRelu, kGelu, kGeluTanh, kSilu, kSin, kCos,
+  kSquare, kReciprocal, kSign, kErf, kLog1p, kExpm1, kFloor, kCeil, kRound, kUnaryCount
+};
+void unary_f32(int op, const float* x, float* out, long n);
+// Returns false when the op's derivative has no native version (the caller then uses js).
+bool unary_backward_f32(int op, const float* x, const float* y, const float* gy, float* gx, long n);
+
+void clamp_f32(const float* x, float* out, long n, float lo, float hi);
+void affine_f32(const float* x, float* out, long n, float scale, float shift);
+void scale_f32(float* x, long n, float s);
+double sum_squares_f32(const float* x, long n);
+
+// op: 0 sum, 1 max, 2 min, 3 prod
+void reduce_f32(int op, const float* x, float* out, long outer, long dim, long inner, int32_t* indices);
+void softmax_f32(const float* x, float* out, long outer, long dim, long inner, bool log);
+void softmax_backward_f32(const float* y, const float* gy, float* gx, long outer, long dim, long inner, bool log);
+void layer_norm_f32(const float* x, const float* w, const float* b, float* y, float* mean, float* rstd, long rows,
+                    long cols, float eps);
+void layer_norm_backward_f32(const float* x, const float* w, const float* mean, const float* rstd, const float* gy,
+                             float* gx, float* gw, float* gb, long rows, long cols);
+void embedding_f32(const int32_t* ids, const float* weight, float* out, long n, long dim);
+void embedding_backward_f32(const int32_t* ids, const float* gy, float* gw, long n, long dim, int32_t padding_idx);
+void cross_entropy_f32(const float* logits, const int32_t* targets, long rows, long classes, int32_t ignore_index,
+                       float label_smoothing, float* losses, float* grad);
+void adam_f32(float* p, const float* g, float* m, float* v, long n, double lr, double beta1, double beta2,
+              double eps, double weight_decay, double step, bool decoupled);
+
+struct AttentionArgs {
+  const float* q; const float* k; const float* v; float* out;
+  long batch, heads, tq, tk, d;
+  float scale; bool causal;
+  const uint8_t* mask; long mask_stride_b, mask_stride_h;
+  float* probs;
+};
+void attention_f32(const AttentionArgs& a);
+struct AttentionBackwardArgs {
+  const float* q; const float* k; const float* v; const float* probs; const float* grad_out;
+  float* grad_q; float* grad_k; float* grad_v;
+  long batch, heads, tq, tk, d;
+  float scale;
+};
+void attention_backward_f32(const AttentionBackwardArgs& a);
+
+}  // namespace lmkit

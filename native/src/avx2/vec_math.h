@@ -1,0 +1,164 @@
+#pragma once
+// Vectorized float32 math for AVX2/FMA (Cephes-style polynomials, about 1-2 ulp). NaN propagates: every
+// clamp puts the input as the second operand of min/max, which returns it when it is NaN.
+#include <immintrin.h>
+
+namespace lmkit {
+namespace vm {
+
+inline __m256 set1(float x) { return _mm256_set1_ps(x); }
+
+// e^x, also correct for results in the subnormal range and for ±inf.
+inline __m256 exp(__m256 x) {
+  const __m256 hi = set1(88.7228394f), lo = set1(-104.0f);
+  __m256 xc = _mm256_min_ps(hi, _mm256_max_ps(lo, x));
+  const __m256 n = _mm256_round_ps(_mm256_mul_ps(xc, set1(1.44269504088896341f)),
+                                   _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m256 r = _mm256_fnmadd_ps(n, set1(0.693359375f), xc);
+  r = _mm256_fnmadd_ps(n, set1(-2.12194440e-4f), r);
+  __m256 p = set1(1.9875691500E-4f);
+  p = _mm256_fmadd_ps(p, r, set1(1.3981999507E-3f));
+  p = _mm256_fmadd_ps(p, r, set1(8.3334519073E-3f));
+  p = _mm256_fmadd_ps(p, r, set1(4.1665795894E-2f));
+  p = _mm256_fmadd_ps(p, r, set1(1.6666665459E-1f));
+  p = _mm256_fmadd_ps(p, r, set1(5.0000001201E-1f));
+  p = _mm256_fmadd_ps(_mm256_mul_ps(p, r), r, _mm256_add_ps(r, set1(1.0f)));
+  // Scale by 2^n in two halves so that n down to -150 stays representable.
+  const __m256i ni = _mm256_cvtps_epi32(n);
+  const __m256i n1 = _mm256_srai_epi32(ni, 1);
+  const __m256i n2 = _mm256_sub_epi32(ni, n1);
+  const __m256 s1 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(n1, _mm256_set1_epi32(127)), 23));
+  const __m256 s2 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(n2, _mm256_set1_epi32(127)), 23));
+  __m256 y = _mm256_mul_ps(_mm256_mul_ps(p, s1), s2);
+  // Beyond the clamp: +inf above, 0 below (x itself when NaN).
+  y = _mm256_blendv_ps(y, set1(__builtin_inff()), _mm256_cmp_ps(x, hi, _CMP_GT_OQ));
+  y = _mm256_blendv_ps(y, _mm256_setzero_ps(), _mm256_cmp_ps(x, lo, _CMP_LT_OQ));
+  return y;
+}
+
+// Natural log; log(0) = -inf, log(x < 0) = NaN, log(inf) = inf.
+inline __m256 log(__m256 x) {
+  const __m256 one = set1(1.0f);
+  // Scale subnormals into the normal range first.
+  const __m256 tiny = _mm256_cmp_ps(x, set1(1.17549435e-38f), _CMP_LT_OQ);
+  __m256 xs = _mm256_blendv_ps(x, _mm256_mul_ps(x, set1(8388608.0f)), tiny);
+  __m256 eadj = _mm256_and_ps(tiny, set1(23.0f));
+  __m256i xi = _mm256_castps_si256(xs);
+  __m256i ei = _mm256_sub_epi32(_mm256_srli_epi32(xi, 23), _mm256_set1_epi32(126));
+  __m256 m = _mm256_castsi256_ps(
+      _mm256_or_si256(_mm256_and_si256(xi, _mm256_set1_epi32(0x007fffff)), _mm256_set1_epi32(0x3f000000)));
+  __m256 e = _mm256_sub_ps(_mm256_cvtepi32_ps(ei), eadj);
+  // m in [0.5, 1): use m*2 - 1 when m < sqrt(1/2) so the argument is near 0.
+  const __m256 small = _mm256_cmp_ps(m, set1(0.707106781186547524f), _CMP_LT_OQ);
+  e = _mm256_sub_ps(e, _mm256_and_ps(small, one));
+  m = _mm256_add_ps(m, _mm256_and_ps(small, m));
+  m = _mm256_sub_ps(m, one);
+  const __m256 z = _mm256_mul_ps(m, m);
+  __m256 p = set1(7.0376836292E-2f);
+  p = _mm256_fmadd_ps(p, m, set1(-1.1514610310E-1f));
+  p = _mm256_fmadd_ps(p, m, set1(1.1676998740E-1f));
+  p = _mm256_fmadd_ps(p, m, set1(-1.2420140846E-1f));
+  p = _mm256_fmadd_ps(p, m, set1(1.4249322787E-1f));
+  p = _mm256_fmadd_ps(p, m, set1(-1.6668057665E-1f));
+  p = _mm256_fmadd_ps(p, m, set1(2.0000714765E-1f));
+  p = _mm256_fmadd_ps(p, m, set1(-2.4999993993E-1f));
+  p = _mm256_fmadd_ps(p, m, set1(3.3333331174E-1f));
+  __m256 y = _mm256_mul_ps(_mm256_mul_ps(p, m), z);
+  y = _mm256_fmadd_ps(e, set1(-2.12194440e-4f), y);
+  y = _mm256_fnmadd_ps(z, set1(0.5f), y);
+  __m256 r = _mm256_add_ps(m, y);
+  r = _mm256_fmadd_ps(e, set1(0.693359375f), r);
+  // Special inputs.
+  r = _mm256_blendv_ps(r, set1(-__builtin_inff()), _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_EQ_OQ));
+  r = _mm256_blendv_ps(r, set1(__builtin_nanf("")), _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_LT_OQ));
+  r = _mm256_blendv_ps(r, x, _mm256_cmp_ps(x, set1(__builtin_inff()), _CMP_EQ_OQ));
+  r = _mm256_blendv_ps(r, x, _mm256_cmp_ps(x, x, _CMP_UNORD_Q));
+  return r;
+}
+
+// 1 / (1 + e^-x)
+inline __m256 sigmoid(__m256 x) {
+  const __m256 one = set1(1.0f);
+  return _mm256_div_ps(one, _mm256_add_ps(one, exp(_mm256_sub_ps(_mm256_setzero_ps(), x))));
+}
+
+// tanh: a polynomial near 0 (relative accuracy), 1 - 2/(e^2|x| + 1) elsewhere.
+inline __m256 tanh(__m256 x) {
+  const __m256 sign = _mm256_and_ps(x, set1(-0.0f));
+  const __m256 ax = _mm256_andnot_ps(set1(-0.0f), x);
+  const __m256 z = _mm256_mul_ps(x, x);
+  __m256 p = set1(-5.70498872745E-3f);
+  p = _mm256_fmadd_ps(p, z, set1(2.06390887954E-2f));
+  p = _mm256_fmadd_ps(p, z, set1(-5.37397155531E-2f));
+  p = _mm256_fmadd_ps(p, z, set1(1.33314422036E-1f));
+  p = _mm256_fmadd_ps(p, z, set1(-3.33332819422E-1f));
+  const __m256 near0 = _mm256_fmadd_ps(_mm256_mul_ps(p, z), x, x);
+  const __m256 e = exp(_mm256_add_ps(ax, ax));
+  const __m256 far = _mm256_sub_ps(set1(1.0f), _mm256_div_ps(set1(2.0f), _mm256_add_ps(e, set1(1.0f))));
+  const __m256 farSigned = _mm256_or_ps(far, sign);
+  __m256 r = _mm256_blendv_ps(farSigned, near0, _mm256_cmp_ps(ax, set1(0.625f), _CMP_LT_OQ));
+  return _mm256_blendv_ps(r, x, _mm256_cmp_ps(x, x, _CMP_UNORD_Q));
+}
+
+// erfc(|x|) by the Numerical Recipes Chebyshev fit that the js backend uses (|error| < 1.2e-7).
+inline __m256 erfc_abs(__m256 ax) {
+  const __m256 t = _mm256_div_ps(set1(1.0f), _mm256_fmadd_ps(set1(0.5f), ax, set1(1.0f)));
+  __m256 p = set1(0.17087277f);
+  p = _mm256_fmadd_ps(p, t, set1(-0.82215223f));
+  p = _mm256_fmadd_ps(p, t, set1(1.48851587f));
+  p = _mm256_fmadd_ps(p, t, set1(-1.13520398f));
+  p = _mm256_fmadd_ps(p, t, set1(0.27886807f));
+  p = _mm256_fmadd_ps(p, t, set1(-0.18628806f));
+  p = _mm256_fmadd_ps(p, t, set1(0.09678418f));
+  p = _mm256_fmadd_ps(p, t, set1(0.37409196f));
+  p = _mm256_fmadd_ps(p, t, set1(1.00002368f));
+  p = _mm256_fmadd_ps(p, t, set1(-1.26551223f));
+  p = _mm256_fnmadd_ps(ax, ax, p);
+  return _mm256_mul_ps(t, exp(p));
+}
+
+inline __m256 erf(__m256 x) {
+  const __m256 sign = _mm256_and_ps(x, set1(-0.0f));
+  const __m256 ax = _mm256_andnot_ps(set1(-0.0f), x);
+  const __m256 r = _mm256_sub_ps(set1(1.0f), erfc_abs(ax));
+  return _mm256_or_ps(r, sign);
+}
+
+// 0.5 x (1 + erf(x / sqrt 2)), with 1 + erf written as erfc of -x so negative x keeps its precision.
+inline __m256 gelu(__m256 x) {
+  const __m256 u = _mm256_mul_ps(x, set1(0.70710678118654752f));
+  const __m256 c = erfc_abs(_mm256_andnot_ps(set1(-0.0f), u));  // erfc(|u|)
+  const __m256 neg = _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_LT_OQ);
+  const __m256 onePlusErf = _mm256_blendv_ps(_mm256_sub_ps(set1(2.0f), c), c, neg);
+  return _mm256_mul_ps(_mm256_mul_ps(set1(0.5f), x), onePlusErf);
+}
+
+// 0.5 x (1 + tanh(k (x + 0.044715 x^3))) = x * sigmoid(2 k (x + 0.044715 x^3))
+inline __m256 gelu_tanh(__m256 x) {
+  const __m256 x3 = _mm256_mul_ps(_mm256_mul_ps(x, x), x);
+  const __m256 inner = _mm256_mul_ps(set1(0.7978845608028654f), _mm256_fmadd_ps(set1(0.044715f), x3, x));
+  return _mm256_mul_ps(x, sigmoid(_mm256_add_ps(inner, inner)));
+}
+
+inline float hsum(__m256 v) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_movehdup_ps(s));
+  return _mm_cvtss_f32(s);
+}
+
+inline float hmax(__m256 v) {
+  __m128 s = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_max_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_max_ss(s, _mm_movehdup_ps(s));
+  return _mm_cvtss_f32(s);
+}
+
+// Mask of the first n (0..8) lanes, for tails.
+inline __m256i tail_mask(long n) {
+  const __m256i idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(n)), idx);
+}
+
+}  // namespace vm
+}  // namespace lmkit

@@ -1,0 +1,122 @@
+import type { AnyArray, FloatArray } from '../../tensor/dtype.js';
+import { jsBackend } from '../js/index.js';
+import type { Backend, BinaryOp, StridedView, UnaryOp } from '../types.js';
+import type { NativeAddon } from './addon.js';
+
+/** Below these element counts the js loop beats the cost of a call into the addon (measured crossovers). */
+export const NATIVE_MIN = {
+  binaryDense: 128,
+  binaryStrided: 32,
+  copy: 256,
+  unaryCheap: 256,
+  unaryTranscendental: 16,
+  clamp: 256,
+  sumSquares: 256,
+};
+
+const BINARY_CODE: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, max: 4, min: 5, pow: 6 };
+
+const UNARY_ORDER: readonly UnaryOp[] = ['neg', 'exp', 'log', 'sqrt', 'rsqrt', 'abs', 'tanh', 'sigmoid', 'relu',
+  'gelu', 'gelu_tanh', 'silu', 'sin', 'cos', 'square', 'reciprocal', 'sign', 'erf', 'log1p', 'expm1', 'floor',
+  'ceil', 'round'];
+const UNARY_CODE = new Map<UnaryOp, number>(UNARY_ORDER.map((op, i) => [op, i]));
+/** Ops whose js loop is a single arithmetic step: native pays only for larger arrays. */
+const CHEAP_UNARY = new Set<UnaryOp>(['neg', 'abs', 'relu', 'square']);
+
+const MAX_DIMS = 16;
+const meta = new Int32Array(1 + 3 * MAX_DIMS);
+
+function isDense(v: StridedView, shape: readonly number[]): boolean {
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    if (shape[i] !== 1 && v.strides[i] !== s) return false;
+    s *= shape[i];
+  }
+  return true;
+}
+
+/** Writes [ndim, shape, strides of each view] into `meta`; false when a value does not fit an int32. */
+function fillMeta(shape: readonly number[], views: readonly StridedView[]): boolean {
+  const nd = shape.length;
+  if (nd > MAX_DIMS) return false;
+  meta[0] = nd;
+  for (let d = 0; d < nd; d++) {
+    meta[1 + d] = shape[d];
+    for (let v = 0; v < views.length; v++) {
+      const s = views[v].strides[d];
+      if (s > 0x7fffffff || s < -0x80000000) return false;
+      meta[1 + (v + 1) * nd + d] = s;
+    }
+  }
+  return true;
+}
+
+function numel(shape: readonly number[]): number {
+  let n = 1;
+  for (let i = 0; i < shape.length; i++) n *= shape[i];
+  return n;
+}
+
+export function nativeElementwise(addon: NativeAddon): Pick<Backend, 'binary' | 'copy' | 'unary' | 'unaryBackward' |
+  'clamp' | 'affine' | 'scaleInPlace' | 'sumSquares'> {
+  return {
+    binary(op: BinaryOp, a: StridedView, b: StridedView, out: AnyArray, shape: readonly number[]): void {
+      const code = BINARY_CODE[op];
+      const ad = a.data;
+      const bd = b.data;
+      if (code === undefined || !(ad instanceof Float32Array && bd instanceof Float32Array && out instanceof Float32Array)) {
+        jsBackend.binary(op, a, b, out, shape);
+        return;
+      }
+      const n = numel(shape);
+      const dense = isDense(a, shape) && isDense(b, shape);
+      if (n < (dense ? NATIVE_MIN.binaryDense : NATIVE_MIN.binaryStrided) || !fillMeta(shape, [a, b])) {
+        jsBackend.binary(op, a, b, out, shape);
+        return;
+      }
+      addon.binary(code, ad, a.offset, bd, b.offset, out, meta);
+    },
+    copy(src: StridedView, out: AnyArray, shape: readonly number[]): void {
+      const sd = src.data;
+      if (!(sd instanceof Float32Array && out instanceof Float32Array) || numel(shape) < NATIVE_MIN.copy ||
+        isDense(src, shape) || !fillMeta(shape, [src])) {
+        jsBackend.copy(src, out, shape); // dense copies are a single TypedArray.set in js
+        return;
+      }
+      addon.copy(sd, src.offset, out, meta);
+    },
+    unary(op: UnaryOp, x: FloatArray, out: FloatArray, n: number): void {
+      const code = UNARY_CODE.get(op)!;
+      if (!(x instanceof Float32Array && out instanceof Float32Array) ||
+        n < (CHEAP_UNARY.has(op) ? NATIVE_MIN.unaryCheap : NATIVE_MIN.unaryTranscendental)) {
+        jsBackend.unary(op, x, out, n);
+        return;
+      }
+      addon.unary(code, x, out, n);
+    },
+    unaryBackward(op: UnaryOp, x: FloatArray, y: FloatArray, gy: FloatArray, gx: FloatArray, n: number): void {
+      if (x instanceof Float32Array && y instanceof Float32Array && gy instanceof Float32Array &&
+        gx instanceof Float32Array && n >= NATIVE_MIN.unaryTranscendental &&
+        addon.unaryBackward(UNARY_CODE.get(op)!, x, y, gy, gx, n)) return;
+      jsBackend.unaryBackward(op, x, y, gy, gx, n);
+    },
+    clamp(x: FloatArray, out: FloatArray, n: number, lo: number, hi: number): void {
+      if (x instanceof Float32Array && out instanceof Float32Array && n >= NATIVE_MIN.clamp) addon.clamp(x, out, n, lo, hi);
+      else jsBackend.clamp(x, out, n, lo, hi);
+    },
+    affine(x: FloatArray, out: FloatArray, n: number, scale: number, shift: number): void {
+      if (x instanceof Float32Array && out instanceof Float32Array && n >= NATIVE_MIN.clamp) {
+        addon.affine(x, out, n, scale, shift);
+      } else {
+        jsBackend.affine(x, out, n, scale, shift);
+      }
+    },
+    scaleInPlace(x: FloatArray, n: number, s: number): void {
+      if (x instanceof Float32Array && n >= NATIVE_MIN.clamp) addon.scaleInPlace(x, n, s);
+      else jsBackend.scaleInPlace(x, n, s);
+    },
+    sumSquares(x: FloatArray, n: number): number {
+      return x instanceof Float32Array && n >= NATIVE_MIN.sumSquares ? addon.sumSquares(x, n) : jsBackend.sumSquares(x, n);
+    },
+  };
+}

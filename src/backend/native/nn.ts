@@ -1,0 +1,102 @@
+import type { FloatArray } from '../../tensor/dtype.js';
+import { jsBackend } from '../js/index.js';
+import type { AdamArgs, AttentionArgs, AttentionBackwardArgs, Backend, CrossEntropyArgs, ReduceOp } from '../types.js';
+import type { NativeAddon } from './addon.js';
+
+/** Below this many elements a row-wise kernel runs in js (the call into the addon would dominate). */
+const MIN_ELEMENTS = 64;
+
+const REDUCE_CODE: Partial<Record<ReduceOp, number>> = { sum: 0, max: 1, min: 2 };
+
+const f32 = (x: unknown): x is Float32Array => x instanceof Float32Array;
+const f32OrNull = (x: unknown): x is Float32Array | null => x === null || x instanceof Float32Array;
+
+export function nativeNn(addon: NativeAddon): Pick<Backend, 'reduce' | 'softmax' | 'softmaxBackward' | 'layerNorm' |
+  'layerNormBackward' | 'embedding' | 'embeddingBackward' | 'crossEntropy' | 'adamUpdate' | 'attention' |
+  'attentionBackward'> {
+  return {
+    reduce(op: ReduceOp, x: FloatArray, out: FloatArray, outer: number, dim: number, inner: number,
+      indices: Int32Array | null): void {
+      const code = REDUCE_CODE[op];
+      if (code === undefined || !f32(x) || !f32(out) || outer * dim * inner < MIN_ELEMENTS) {
+        jsBackend.reduce(op, x, out, outer, dim, inner, indices);
+        return;
+      }
+      addon.reduce(code, x, out, outer, dim, inner, indices);
+    },
+    softmax(x: FloatArray, out: FloatArray, outer: number, dim: number, inner: number, log: boolean): void {
+      if (inner !== 1 || !f32(x) || !f32(out) || outer * dim < MIN_ELEMENTS) {
+        jsBackend.softmax(x, out, outer, dim, inner, log);
+        return;
+      }
+      addon.softmax(x, out, outer, dim, log);
+    },
+    softmaxBackward(y: FloatArray, gy: FloatArray, gx: FloatArray, outer: number, dim: number, inner: number,
+      log: boolean): void {
+      if (inner !== 1 || !f32(y) || !f32(gy) || !f32(gx) || outer * dim < MIN_ELEMENTS) {
+        jsBackend.softmaxBackward(y, gy, gx, outer, dim, inner, log);
+        return;
+      }
+      addon.softmaxBackward(y, gy, gx, outer, dim, log);
+    },
+    layerNorm(x, w, b, y, mean, rstd, rows, cols, eps): void {
+      if (!f32(x) || !f32OrNull(w) || !f32OrNull(b) || !f32(y) || !f32(mean) || !f32(rstd) || cols < 1 ||
+        rows * cols < MIN_ELEMENTS) {
+        jsBackend.layerNorm(x, w, b, y, mean, rstd, rows, cols, eps);
+        return;
+      }
+      addon.layerNorm(x, w, b, y, mean, rstd, rows, cols, eps);
+    },
+    layerNormBackward(x, w, mean, rstd, gy, gx, gw, gb, rows, cols): void {
+      if (!f32(x) || !f32OrNull(w) || !f32(mean) || !f32(rstd) || !f32(gy) || !f32(gx) || !f32OrNull(gw) ||
+        !f32OrNull(gb) || cols < 1 || rows * cols < MIN_ELEMENTS) {
+        jsBackend.layerNormBackward(x, w, mean, rstd, gy, gx, gw, gb, rows, cols);
+        return;
+      }
+      addon.layerNormBackward(x, w, mean, rstd, gy, gx, gw, gb, rows, cols);
+    },
+    embedding(ids, weight, out, n, dim): void {
+      if (!f32(weight) || !f32(out) || dim < 1) jsBackend.embedding(ids, weight, out, n, dim);
+      else addon.embedding(ids, weight, out, n, dim);
+    },
+    embeddingBackward(ids, gy, gw, n, dim, paddingIdx): void {
+      if (!f32(gy) || !f32(gw) || dim < 1 || n * dim < MIN_ELEMENTS) {
+        jsBackend.embeddingBackward(ids, gy, gw, n, dim, paddingIdx);
+      } else {
+        addon.embeddingBackward(ids, gy, gw, n, dim, paddingIdx);
+      }
+    },
+    crossEntropy(a: CrossEntropyArgs): void {
+      if (!f32(a.logits) || !f32(a.losses) || !f32OrNull(a.gradLogits) || a.classes < 1) {
+        jsBackend.crossEntropy(a);
+        return;
+      }
+      addon.crossEntropy(a.logits, a.targets, a.rows, a.classes, a.ignoreIndex, a.labelSmoothing, a.losses,
+        a.gradLogits);
+    },
+    adamUpdate(a: AdamArgs): void {
+      if (!f32(a.param) || !f32(a.grad) || !f32(a.m) || !f32(a.v) || a.param.length < MIN_ELEMENTS) {
+        jsBackend.adamUpdate(a);
+        return;
+      }
+      addon.adam(a.param, a.grad, a.m, a.v, a.lr, a.beta1, a.beta2, a.eps, a.weightDecay, a.step, a.decoupled);
+    },
+    attention(a: AttentionArgs): void {
+      if (!f32(a.q) || !f32(a.k) || !f32(a.v) || !f32(a.out) || !f32OrNull(a.probs)) {
+        jsBackend.attention(a);
+        return;
+      }
+      addon.attention(a.q, a.k, a.v, a.out, a.batch, a.heads, a.tq, a.tk, a.headDim, a.scale, a.causal, a.mask,
+        a.maskStrideB, a.maskStrideH, a.probs);
+    },
+    attentionBackward(a: AttentionBackwardArgs): void {
+      if (!f32(a.q) || !f32(a.k) || !f32(a.v) || !f32(a.probs) || !f32(a.gradOut) || !f32(a.gradQ) || !f32(a.gradK) ||
+        !f32(a.gradV)) {
+        jsBackend.attentionBackward(a);
+        return;
+      }
+      addon.attentionBackward(a.q, a.k, a.v, a.probs, a.gradOut, a.gradQ, a.gradK, a.gradV, a.batch, a.heads, a.tq,
+        a.tk, a.headDim, a.scale);
+    },
+  };
+}
