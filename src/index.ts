@@ -8,7 +8,7 @@ export { backend, setBackend, nativeStatus, setNumThreads, getNumThreads } from 
 export { LmkitError, type ErrorCode } from './errors.js';
 export * from './io/index.js';
 export * as optim from './optim/index.js';
-export { SGD, Adam, AdamW, clipGradNorm, clipGradValue, StepLR, LambdaLR, LinearLR, WarmupCosineLR } from './optim/index.js';
+export { SGD, Adam, AdamW, clipGradNorm, clipGradValue, StepLR, LambdaLR, LinearLR, WarmupCosineLR, weightDecayGroups } from './optim/index.js';
 export * from './train/index.js';
 export * as nn from './nn/index.js';
 export * from './nn/index.js';

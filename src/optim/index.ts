@@ -6,3 +6,4 @@ export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from './clip.js
 export { LRScheduler, StepLR, LambdaLR, LinearLR, WarmupCosineLR, warmupCosineLr, type SchedulerStateDict,
   type WarmupCosineOptions } from './lr_scheduler.js';
 export { flattenOptimizerState, unflattenOptimizerState, type FlatOptimizerState } from './serialize.js';
+export { weightDecayGroups } from './groups.js';

@@ -168,3 +168,20 @@ test('clipGradValue clamps each element', () => {
   clipGradValue([a], 0.5);
   assertClose(a.grad!, [0.5, -0.5, 0.25], 0, 0);
 });
+
+test('weightDecayGroups decays matrices, not vectors', async () => {
+  const { weightDecayGroups } = await import('./groups.js');
+  const w = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+  const b = param([1, 1]);
+  const frozen = tensor([[1]]);
+  const groups = weightDecayGroups([w, b, frozen], 0.1);
+  assert.deepEqual(groups.map((g) => [g.params.length, g.weightDecay]), [[1, 0.1], [1, 0]]);
+  assert.equal(groups[0].params[0], w);
+  const opt = new AdamW(groups, { lr: 0.1 });
+  w.grad = tensor([[0, 0], [0, 0]]);
+  b.grad = tensor([0, 0]);
+  opt.step();
+  assertClose(w, [0.99, 1.98, 2.97, 3.96], 1e-6, 0);
+  assertClose(b, [1, 1], 0, 0);
+  assert.equal(weightDecayGroups([b], 0.1).length, 1);
+});

@@ -91,3 +91,21 @@ test('ModelCheckpoint in max mode with everyNSteps, and saveTopK 0 keeps only la
   fs.rmSync(dir, { recursive: true });
   fs.rmSync(dir2, { recursive: true });
 });
+
+test('stopOnInterrupt: Ctrl-C stops after the step and ModelCheckpoint saves last', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lmkit-ckpt-'));
+  const listeners = process.listenerCount('SIGINT');
+  const t = new Trainer<TinyRegression, XYBatch>({
+    optimizer: (m) => new SGD(m.parameters(), { lr: 0.01 }), lossFn: mseLoss, maxSteps: 100, progress: 'none', stopOnInterrupt: true,
+    callbacks: [
+      { onStepEnd: (_t, m) => { if (m.step === 2) process.emit('SIGINT', 'SIGINT'); } },
+      new ModelCheckpoint({ dirpath: dir }),
+    ],
+  });
+  await t.fit(new TinyRegression(), regressionBatches(10, 4));
+  assert.equal(t.step, 2);
+  assert.equal(t.stopReason, 'interrupted (SIGINT)');
+  assert.equal(loadCheckpoint(path.join(dir, 'last.safetensors')).state.step, 2);
+  assert.equal(process.listenerCount('SIGINT'), listeners);
+  fs.rmSync(dir, { recursive: true });
+});

@@ -57,6 +57,11 @@ export interface TrainerOptions<M extends TrainableModel = TrainableModel, B = u
   metricsFile?: string;
   /** An SVG file for the loss curve, rewritten at each validation and at the end. */
   plotFile?: string;
+  /**
+   * Ctrl-C (SIGINT) stops training cleanly after the current step (callbacks' onTrainEnd runs, so
+   * ModelCheckpoint saves `last`); a second Ctrl-C exits at once. Default: false.
+   */
+  stopOnInterrupt?: boolean;
   /** Tokens in a batch, for tokens/s. Default: the size of the batch's first tensor. */
   tokensPerBatch?: (batch: B) => number;
 }
@@ -189,6 +194,12 @@ export class Trainer<M extends TrainableModel = TrainableModel, B = unknown> {
       pending = null;
     };
 
+    const onInterrupt = () => {
+      if (this.stopRequested) process.exit(130);
+      progress.message('interrupted: stopping after this step (Ctrl-C again to quit at once)');
+      this.stop('interrupted (SIGINT)');
+    };
+    if (o.stopOnInterrupt) process.on('SIGINT', onInterrupt);
     progress.start(this.step, totalSteps);
     try {
       for (const cb of this.callbacks()) await cb.onTrainStart?.(this);
@@ -235,6 +246,7 @@ export class Trainer<M extends TrainableModel = TrainableModel, B = unknown> {
       if (o.plotFile) writeLossPlot(o.plotFile, this.history);
       for (const cb of this.callbacks()) await cb.onTrainEnd?.(this);
     } finally {
+      if (o.stopOnInterrupt) process.off('SIGINT', onInterrupt);
       progress.stop();
       metrics?.close();
       this.progress = null;
