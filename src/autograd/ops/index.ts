@@ -9,5 +9,7 @@ export * from './join.js';
 export * from './scan.js';
 export * from './attention.js';
 export * from './logical.js';
+export * from './scatter.js';
+export * from './activation.js';
 export * from './rnn.js';
 export { type TensorLike } from './util.js';
