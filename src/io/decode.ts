@@ -3,10 +3,10 @@ import { allocArray } from '../tensor/alloc.js';
 import type { AnyArray, DType } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { isReadable, type SafetensorsDType } from './dtypes.js';
-import { float16Table, float8E4M3Table, float8E5M2Table, float8E8M0Table } from './float-convert.js';
-import type { SafetensorsTensorInfo } from './safetensors-header.js';
 import { LITTLE_ENDIAN } from './endian.js';
+import { float16Table, float8E4M3Table, float8E5M2Table, float8E8M0Table } from './float-convert.js';
 import { preview } from './preview.js';
+import type { SafetensorsTensorInfo } from './safetensors-header.js';
 
 /** Reads exactly `into.length` bytes starting at `position` of the data section. */
 export type ByteReader = (into: Uint8Array, position: number) => void;

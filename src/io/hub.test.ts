@@ -44,7 +44,7 @@ repos.set('org/sharded', new Map<string, Uint8Array>([
 repos.set('org/bin-only', new Map<string, Uint8Array>([['config.json', Buffer.from('{}')], ['pytorch_model.bin', new Uint8Array(2000)]]));
 
 interface Logged { method: string; url: string; range?: string }
-const state = { log: [] as Logged[], cutAfter: null as number | null, corrupt: false, unavailable: 0, stall: false };
+const state = { commit: COMMIT, log: [] as Logged[], cutAfter: null as number | null, corrupt: false, unavailable: 0, stall: false };
 
 function lfsBlob(sha: string): Uint8Array | undefined {
   for (const files of repos.values()) for (const b of files.values()) if (b.length >= 1024 && sha256(b) === sha) return b;
@@ -88,18 +88,18 @@ const server = http.createServer((req, res) => {
   const m = /^\/([^/]+\/[^/]+|[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(url.pathname);
   const files = m && repos.get(m[1]);
   if (!m || !files) return void res.writeHead(401, { 'x-error-code': 'RepositoryNotFound' }).end();
-  if (m[2] !== 'main' && m[2] !== COMMIT) return void res.writeHead(404, { 'x-error-code': 'RevisionNotFound' }).end();
+  if (m[2] !== 'main' && m[2] !== state.commit) return void res.writeHead(404, { 'x-error-code': 'RevisionNotFound' }).end();
   const file = decodeURIComponent(m[3]);
   const body = files.get(file);
-  if (!body) return void res.writeHead(404, { 'x-error-code': 'EntryNotFound', 'x-repo-commit': COMMIT }).end();
+  if (!body) return void res.writeHead(404, { 'x-error-code': 'EntryNotFound', 'x-repo-commit': state.commit }).end();
   if (body.length >= 1024) {
     const sha = sha256(body);
     const { port } = server.address() as AddressInfo;
     return void res
-      .writeHead(302, { location: `http://127.0.0.1:${port}/cdn/${sha}`, 'x-linked-etag': `"${sha}"`, 'x-linked-size': String(body.length), 'x-repo-commit': COMMIT, etag: `"${gitSha1(body)}"` })
+      .writeHead(302, { location: `http://127.0.0.1:${port}/cdn/${sha}`, 'x-linked-etag': `"${sha}"`, 'x-linked-size': String(body.length), 'x-repo-commit': state.commit, etag: `"${gitSha1(body)}"` })
       .end();
   }
-  res.writeHead(200, { etag: `"${gitSha1(body)}"`, 'x-repo-commit': COMMIT, 'content-length': body.length });
+  res.writeHead(200, { etag: `"${gitSha1(body)}"`, 'x-repo-commit': state.commit, 'content-length': body.length });
   res.end(req.method === 'HEAD' ? undefined : body);
 });
 
@@ -117,6 +117,7 @@ beforeEach(() => {
   state.corrupt = false;
   state.unavailable = 0;
   state.stall = false;
+  state.commit = COMMIT;
   delete process.env.HF_HUB_OFFLINE;
 });
 
@@ -189,6 +190,27 @@ test('a 503 answer is retried, and a stalled transfer is abandoned, then resumed
   const dir = await resolveModel('org/tiny', { cacheDir: other, endpoint, files: ['model.safetensors'] });
   assert.deepEqual(state.log.filter((l) => l.url.startsWith('/cdn/')).map((l) => l.range), ['bytes=100-']);
   assert.deepEqual(new Uint8Array(fs.readFileSync(path.join(dir, 'model.safetensors'))), weights);
+});
+
+test('refresh picks up a new commit of the branch, reusing unchanged blobs', async () => {
+  const cacheDir = freshCache();
+  const before = await resolveModel('org/tiny', { cacheDir, endpoint });
+  const files = repos.get('org/tiny')!;
+  const oldConfig = files.get('config.json')!;
+  state.commit = crypto.createHash('sha1').update('second commit').digest('hex');
+  files.set('config.json', Buffer.from('{"model_type":"gpt2","n_embd":32,"n_layer":2}'));
+  try {
+    assert.equal(await resolveModel('org/tiny', { cacheDir, endpoint }), before, 'without refresh the cached commit is used');
+    state.log = [];
+    const after = await resolveModel('org/tiny', { cacheDir, endpoint, refresh: true });
+    assert.equal(after, path.join(cacheDir, 'models--org--tiny', 'snapshots', state.commit));
+    assert.equal(JSON.parse(fs.readFileSync(path.join(after, 'config.json'), 'utf8')).n_layer, 2);
+    assert.equal(JSON.parse(fs.readFileSync(path.join(before, 'config.json'), 'utf8')).n_layer, undefined);
+    assert.deepEqual(state.log.filter((l) => l.method === 'GET').map((l) => l.url), [`/org/tiny/resolve/main/config.json`]);
+    assert.equal(fs.readFileSync(path.join(cacheDir, 'models--org--tiny', 'refs', 'main'), 'utf8'), state.commit);
+  } finally {
+    files.set('config.json', oldConfig);
+  }
 });
 
 test('a corrupted download is rejected by the hash check and deleted', async () => {

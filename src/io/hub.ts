@@ -35,6 +35,11 @@ export interface ResolveModelOptions {
   retries?: number;
   /** Give up on a request when no bytes arrive for this long. Default 60 s. */
   idleTimeoutMs?: number;
+  /**
+   * Ask the hub which commit the revision is now at, instead of trusting the cache's earlier answer
+   * (files whose content did not change are not downloaded again). Default false.
+   */
+  refresh?: boolean;
   /** Called as bytes of a file arrive (`bytes` counts a resumed file's earlier part too). */
   onProgress?: (progress: DownloadProgress) => void;
 }
@@ -187,7 +192,8 @@ function missingFiles(cache: RepoCache, commit: string, required: readonly strin
  * weights (`model.safetensors`, or `model.safetensors.index.json` and its shards) and whichever
  * tokenizer files exist. Downloads resume after an interruption (HTTP Range), are checked against the
  * hub's sha256 (large files) or git sha1 and size, and appear in the cache only once complete. A revision
- * already in the cache is served without any request; with HF_HUB_OFFLINE=1 only the cache is used.
+ * already in the cache is served without any request (`refresh: true` asks the hub for the revision's
+ * current commit); with HF_HUB_OFFLINE=1 only the cache is used.
  *
  * @returns the snapshot directory (`<cache>/models--org--name/snapshots/<commit>`).
  * @throws LmkitError 'DownloadFailed' (HTTP errors, unreachable hub, corrupt download), 'NotCached'
@@ -207,7 +213,7 @@ export async function resolveModel(idOrDir: string, opts: ResolveModelOptions = 
   for (const f of required) checkRelativePath('file name', f);
   const cache = new RepoCache(hubCacheDir(opts.cacheDir), idOrDir);
 
-  const known = cache.commitFor(revision);
+  const known = opts.refresh && !isOffline() ? null : cache.commitFor(revision);
   const missing = known ? missingFiles(cache, known, required, !explicit) : [...required, ...(explicit ? [] : [SINGLE_WEIGHTS])];
   const unresolved = (commit: string | null) => optional.filter((f) => !commit || (!cache.has(commit, f) && !cache.isMarkedMissing(commit, f)));
   if (known && missing.length === 0 && (isOffline() || unresolved(known).length === 0)) return cache.snapshotDir(known);
