@@ -11,5 +11,6 @@ export * from './attention.js';
 export * from './logical.js';
 export * from './scatter.js';
 export * from './activation.js';
+export * from './graph-conv.js';
 export * from './rnn.js';
 export { type TensorLike } from './util.js';
