@@ -8,15 +8,20 @@ import type { CausalLM, KVCache } from './types.js';
  * Runs a model one step at a time over growing rows of tokens and hands back each row's next-token
  * logits. With a cache, the first step reads the prompts and every later step only the newest token;
  * without one, each step re-reads every row from the start.
+ *
+ * Rows longer than the model's context (`maxPositions`) slide, as nanoGPT's sampling does: without a
+ * cache the model reads the last `maxPositions` tokens; with one, the cache is refilled from the last
+ * half-context tokens whenever it is full, so each token still costs about one position's work.
  */
 export class Stepper {
   private cache: KVCache | null;
+  /** Where in the rows the cache's first position stands (moves when the context slides). */
+  private start = 0;
+  private readonly limit: number;
 
-  constructor(private readonly model: CausalLM, batch: number, maxLength: number, useCache: boolean) {
-    if (model.maxPositions !== undefined && maxLength > model.maxPositions) {
-      fail('InvalidArgument', `generate: prompt plus new tokens need ${maxLength} positions, but the model takes at most ${model.maxPositions}`);
-    }
-    this.cache = useCache && model.newCache ? model.newCache(batch, maxLength) : null;
+  constructor(private readonly model: CausalLM, private readonly batch: number, maxLength: number, useCache: boolean) {
+    this.limit = model.maxPositions ?? Infinity;
+    this.cache = useCache && model.newCache ? model.newCache(batch, Math.min(maxLength, this.limit)) : null;
   }
 
   /**
@@ -26,7 +31,15 @@ export class Stepper {
   next(rows: readonly (readonly number[])[], mask: readonly (readonly number[])[] | null): Float64Array[] {
     const B = rows.length;
     const total = rows[0].length;
-    const past = this.cache ? this.cache.length : 0;
+    if (total > this.limit) {
+      if (mask) fail('InvalidArgument', `generate: padded rows of ${total} tokens exceed the model's ${this.limit} positions`);
+      if (!this.cache) this.start = total - this.limit;
+      else if (total - this.start > this.limit) {
+        this.cache = this.model.newCache!(this.batch, this.limit);
+        this.start = total - Math.max(1, Math.floor(this.limit / 2));
+      }
+    }
+    const past = this.start + (this.cache ? this.cache.length : 0);
     const T = total - past;
     const ids = new Int32Array(B * T);
     for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) ids[b * T + t] = rows[b][past + t];

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../main.js');
+
+function lmkit(args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function corpus(dir: string, text: string): string {
+  const file = path.join(dir, 'corpus.txt');
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+const TINY = ['--n-layer', '1', '--n-head', '2', '--n-embd', '16', '--n-hidden', '16', '--block-size', '16',
+  '--batch-size', '4', '--eval-iters', '1', '--warmup-steps', '2', '--lr-decay-steps', '8', '--threads', '1'];
+const ENGLISH = 'The whale surfaced near the ship, and the sailors shouted to one another. '.repeat(80);
+const CHINESE = '人生在世，须尽欢。莫使金樽空对月。天生我材必有用，千金散尽还复来。\n'.repeat(60);
+
+test('train → generate → eval → resume on a small text', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lmkit-train-'));
+  const data = corpus(dir, ENGLISH);
+  const out = path.join(dir, 'run');
+  const first = lmkit(['train', '--data', data, '--max-steps', '4', '--eval-interval', '2', '--out', out, ...TINY]);
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stdout, /trained 4 steps/);
+  for (const f of ['config.json', 'model.safetensors', 'tokenizer.json', 'metrics.jsonl', 'loss.svg', 'checkpoints/last.safetensors']) {
+    assert.ok(fs.existsSync(path.join(out, f)), `${f} written`);
+  }
+  const metrics = fs.readFileSync(path.join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.ok(metrics.some((m) => typeof m.val_loss === 'number'), 'validation losses recorded');
+  assert.ok(metrics.every((m) => typeof m.step === 'number' && typeof m.train_loss === 'number'));
+
+  const gen = lmkit(['generate', '--model', out, '--prompt', 'The whale', '--max-new-tokens', '40', '--seed', '3']);
+  assert.equal(gen.code, 0, gen.stderr);
+  assert.ok(gen.stdout.startsWith('The whale'));
+  const again = lmkit(['generate', '--model', out, '--prompt', 'The whale', '--max-new-tokens', '40', '--seed', '3']);
+  assert.equal(again.stdout, gen.stdout, 'a seed makes sampling reproducible');
+
+  const ev = lmkit(['eval', '--model', out, '--data', data, '--json']);
+  assert.equal(ev.code, 0, ev.stderr);
+  const r = JSON.parse(ev.stdout);
+  assert.ok(r.perplexity > 1 && Math.abs(Math.log(r.perplexity) - r.loss) < 1e-9);
+
+  const resumed = lmkit(['train', '--data', data, '--max-steps', '6', '--eval-interval', '2', '--out', out, '--resume', ...TINY]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  const after = fs.readFileSync(path.join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(after[after.length - 1].step, 6, 'resumed run continues to step 6');
+});
+
+test('an LSTM trains on Chinese text and samples Chinese characters', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lmkit-train-zh-'));
+  const out = path.join(dir, 'zh');
+  const r = lmkit(['train', '--data', corpus(dir, CHINESE), '--arch', 'lstm', '--max-steps', '3', '--eval-interval', '3', '--out', out, ...TINY]);
+  assert.equal(r.code, 0, r.stderr);
+  const gen = lmkit(['generate', '--model', out, '--prompt', '人生', '--max-new-tokens', '20', '--seed', '1']);
+  assert.equal(gen.code, 0, gen.stderr);
+  assert.ok(gen.stdout.startsWith('人生'));
+  assert.ok(!gen.stdout.includes('\ufffd'), 'no broken characters');
+});
+
+test('a config file supplies settings and flags override it', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lmkit-train-cfg-'));
+  const cfg = path.join(dir, 'cfg.yaml');
+  fs.writeFileSync(cfg, 'max_steps: 2\nn-embd: 16\nnHead: 2\nn_layer: 1\nblock_size: 16\nbatch_size: 2\neval_iters: 1\n');
+  const out = path.join(dir, 'run');
+  const r = lmkit(['train', '--data', corpus(dir, ENGLISH), '--config', cfg, '--max-steps', '3', '--eval-interval', '0', '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /trained 3 steps/);
+  const used = JSON.parse(fs.readFileSync(path.join(out, 'train_config.json'), 'utf8'));
+  assert.equal(used.nEmbd, 16);
+  assert.equal(used.blockSize, 16);
+});
+
+test('bad flags and config files are one-line errors with exit status 2', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lmkit-train-bad-'));
+  const cases: [string[], RegExp][] = [
+    [['train', '--max-steps', 'ten'], /--max-steps expects a number/],
+    [['train', '--lr', '-1'], /--lr must be at least 0|--lr must be positive/],
+    [['train', '--arch', 'cnn'], /--arch must be one of/],
+    [['train', '--n-embd', '30', '--n-head', '4'], /divisible/],
+    [['train', '--bogus'], /unknown option/],
+    [['train', '--data', path.join(dir, 'missing.txt')], /cannot read/],
+    [['generate'], /required option/],
+  ];
+  fs.writeFileSync(path.join(dir, 'bad.json'), '{"max_steps": "many"}');
+  cases.push([['train', '--config', path.join(dir, 'bad.json')], /must be a number/]);
+  fs.writeFileSync(path.join(dir, 'unknown.json'), '{"learning_rate_typo": 1}');
+  cases.push([['train', '--config', path.join(dir, 'unknown.json')], /unknown setting/]);
+  for (const [args, pattern] of cases) {
+    const r = lmkit(args);
+    assert.equal(r.code, 2, `${args.join(' ')} → exit 2 (stderr: ${r.stderr})`);
+    assert.match(r.stderr, pattern);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  }
+});
