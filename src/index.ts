@@ -14,3 +14,5 @@ export * as nn from './nn/index.js';
 export * from './nn/index.js';
 export * from './tokenizers/index.js';
 export * from './data/index.js';
+export * from './generation/index.js';
+export * from './models/index.js';

@@ -1,0 +1,15 @@
+export {
+  Block as GPTBlock, CausalSelfAttention, Conv1D, GPT, GPTBody, gptDefaults, gptPresets, MLP as GPTMLP, paddedCausalMask,
+  resolveConfig as resolveGPTConfig,
+  type GPTConfig, type GPTOptions, type GPTPreset,
+} from './gpt.js';
+export {
+  CONV1D_WEIGHTS, gptConfigFromHF, gptConfigToHF, gptStateDictFromHF, loadPretrainedGPT, savePretrainedGPT,
+  type FromPretrainedOptions,
+} from './gpt-pretrained.js';
+export { LayerKVCache } from './kv-cache.js';
+export {
+  GRULanguageModel, LSTMLanguageModel, RecurrentLanguageModel, RNNLanguageModel,
+  type RecurrentCell, type RecurrentLMOptions, type RecurrentState,
+} from './rnn-lm.js';
+export { perplexity, type PerplexityOptions, type PerplexityResult } from './perplexity.js';
