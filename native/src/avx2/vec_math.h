@@ -117,11 +117,21 @@ inline __m256 erfc_abs(__m256 ax) {
   return _mm256_mul_ps(t, exp(p));
 }
 
+// erf: Cephes' odd polynomial for |x| < 1 (relative accuracy near 0), 1 - erfc(|x|) beyond.
 inline __m256 erf(__m256 x) {
   const __m256 sign = _mm256_and_ps(x, set1(-0.0f));
   const __m256 ax = _mm256_andnot_ps(set1(-0.0f), x);
-  const __m256 r = _mm256_sub_ps(set1(1.0f), erfc_abs(ax));
-  return _mm256_or_ps(r, sign);
+  const __m256 far = _mm256_or_ps(_mm256_sub_ps(set1(1.0f), erfc_abs(ax)), sign);
+  const __m256 z = _mm256_mul_ps(x, x);
+  __m256 p = set1(7.853861353153693E-5f);
+  p = _mm256_fmadd_ps(p, z, set1(-8.010193625184903E-4f));
+  p = _mm256_fmadd_ps(p, z, set1(5.188327685732524E-3f));
+  p = _mm256_fmadd_ps(p, z, set1(-2.685381193529856E-2f));
+  p = _mm256_fmadd_ps(p, z, set1(1.128358514861418E-1f));
+  p = _mm256_fmadd_ps(p, z, set1(-3.761262582423300E-1f));
+  p = _mm256_fmadd_ps(p, z, set1(1.128379165726710E+0f));
+  const __m256 near0 = _mm256_mul_ps(x, p);
+  return _mm256_blendv_ps(far, near0, _mm256_cmp_ps(ax, set1(1.0f), _CMP_LT_OQ));
 }
 
 // 0.5 x (1 + erf(x / sqrt 2)), with 1 + erf written as erfc of -x so negative x keeps its precision.

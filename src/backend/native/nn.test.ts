@@ -1,0 +1,247 @@
+import assert from 'node:assert/strict';
+import test from 'node:test';
+import { compareArrays } from '../../testing/assert.js';
+import { jsBackend } from '../js/index.js';
+import type { AttentionArgs } from '../types.js';
+import { nativeForTests, randomFloats, withThreads } from './testing.js';
+
+const { native, skip } = nativeForTests();
+
+function close(actual: ArrayLike<number>, expected: ArrayLike<number>, atol: number, rtol: number, what: string): void {
+  const { ok, maxErr } = compareArrays(actual, expected, atol, rtol);
+  assert.ok(ok, `${what}: max error ${maxErr}`);
+}
+
+function randomInts(n: number, seed: number, hi: number): Int32Array {
+  const f = randomFloats(n, seed, 0, hi);
+  return Int32Array.from(f, (v) => Math.min(hi - 1, Math.floor(v)));
+}
+
+test('native reduce (sum, max, min with indices) matches js', { skip }, () => {
+  withThreads(native!, () => {
+    let seed = 1;
+    for (const [outer, dim, inner] of [[1, 257, 1], [33, 7, 1], [4, 33, 257], [3, 5, 7], [300, 129, 1], [2, 1, 64], [64, 1000, 2]]) {
+      const x = randomFloats(outer * dim * inner, seed++, -5, 5);
+      x[1] = NaN;
+      if (x.length > 100) x[x.length - 3] = 7; // a tie with nothing: fine; and a large value
+      for (const op of ['sum', 'max', 'min'] as const) {
+        const e = new Float32Array(outer * inner);
+        const a = new Float32Array(outer * inner);
+        const ei = new Int32Array(outer * inner);
+        const ai = new Int32Array(outer * inner);
+        jsBackend.reduce(op, x, e, outer, dim, inner, op === 'sum' ? null : ei);
+        native!.reduce(op, x, a, outer, dim, inner, op === 'sum' ? null : ai);
+        close(a, e, 1e-5, 1e-6, `${op} [${outer}, ${dim}, ${inner}]`);
+        assert.deepEqual(ai, ei, `${op} indices [${outer}, ${dim}, ${inner}]`);
+      }
+    }
+    // Ties pick the first index.
+    const t = new Float32Array([1, 3, 3, 0, 3, 2, 2, 2]);
+    for (const op of ['max', 'min'] as const) {
+      const a = new Float32Array(1);
+      const ai = new Int32Array(1);
+      const e = new Float32Array(1);
+      const ei = new Int32Array(1);
+      const big = new Float32Array(80).fill(1);
+      big.set(t, 40);
+      jsBackend.reduce(op, big, e, 1, 80, 1, ei);
+      native!.reduce(op, big, a, 1, 80, 1, ai);
+      assert.deepEqual([a[0], ai[0]], [e[0], ei[0]], `${op} ties`);
+    }
+  });
+});
+
+test('native softmax / log-softmax and their backward match js', { skip }, () => {
+  withThreads(native!, () => {
+    let seed = 50;
+    for (const [rows, dim] of [[1, 257], [33, 7], [64, 65], [512, 300]]) {
+      const x = randomFloats(rows * dim, seed++, -8, 8);
+      for (let j = 0; j < dim; j++) x[j] = -Infinity; // a fully masked row gives NaN in both
+      if (rows > 1) x[dim + 1] = -Infinity;
+      for (const log of [false, true]) {
+        const e = new Float32Array(rows * dim);
+        const a = new Float32Array(rows * dim);
+        jsBackend.softmax(x, e, rows, dim, 1, log);
+        native!.softmax(x, a, rows, dim, 1, log);
+        close(a, e, 1e-6, 1e-5, `softmax log=${log} [${rows}, ${dim}]`);
+        const y = e.map((v) => (Number.isNaN(v) ? 0 : v === -Infinity ? -100 : v));
+        const gy = randomFloats(rows * dim, seed++);
+        const ge = new Float32Array(rows * dim);
+        const ga = new Float32Array(rows * dim);
+        jsBackend.softmaxBackward(y, gy, ge, rows, dim, 1, log);
+        native!.softmaxBackward(y, gy, ga, rows, dim, 1, log);
+        close(ga, ge, 1e-5, 1e-5, `softmaxBackward log=${log} [${rows}, ${dim}]`);
+      }
+    }
+    // A middle-axis softmax (inner > 1) still works (served by js).
+    const x = randomFloats(2 * 5 * 3, 3);
+    const e = new Float32Array(30);
+    const a = new Float32Array(30);
+    jsBackend.softmax(x, e, 2, 5, 3, false);
+    native!.softmax(x, a, 2, 5, 3, false);
+    close(a, e, 1e-7, 1e-6, 'softmax inner 3');
+  });
+});
+
+test('native layerNorm and its backward match js (with and without affine)', { skip }, () => {
+  withThreads(native!, () => {
+    let seed = 90;
+    for (const [rows, cols] of [[1, 257], [33, 7], [768, 128], [64, 33]]) {
+      const x = randomFloats(rows * cols, seed++, -3, 5);
+      const w = randomFloats(cols, seed++, 0.5, 1.5);
+      const b = randomFloats(cols, seed++);
+      for (const affine of [true, false]) {
+        const W = affine ? w : null;
+        const B = affine ? b : null;
+        const ye = new Float32Array(rows * cols);
+        const ya = new Float32Array(rows * cols);
+        const me = new Float32Array(rows);
+        const ma = new Float32Array(rows);
+        const re = new Float32Array(rows);
+        const ra = new Float32Array(rows);
+        jsBackend.layerNorm(x, W, B, ye, me, re, rows, cols, 1e-5);
+        native!.layerNorm(x, W, B, ya, ma, ra, rows, cols, 1e-5);
+        close(ya, ye, 1e-5, 1e-5, `layerNorm y [${rows}, ${cols}]`);
+        close(ma, me, 1e-6, 1e-6, 'layerNorm mean');
+        close(ra, re, 1e-6, 1e-5, 'layerNorm rstd');
+        const gy = randomFloats(rows * cols, seed++);
+        const gxe = new Float32Array(rows * cols);
+        const gxa = new Float32Array(rows * cols);
+        const start = randomFloats(cols, seed++);
+        const gwe = affine ? start.slice() : null;
+        const gwa = affine ? start.slice() : null;
+        const gbe = affine ? start.slice() : null;
+        const gba = affine ? start.slice() : null;
+        jsBackend.layerNormBackward(x, W, me, re, gy, gxe, gwe, gbe, rows, cols);
+        native!.layerNormBackward(x, W, me, re, gy, gxa, gwa, gba, rows, cols);
+        close(gxa, gxe, 1e-5, 1e-4, `layerNormBackward gx [${rows}, ${cols}]`);
+        if (affine) {
+          close(gwa!, gwe!, 1e-4, 1e-4, 'layerNormBackward gw (accumulated)');
+          close(gba!, gbe!, 1e-4, 1e-4, 'layerNormBackward gb (accumulated)');
+        }
+      }
+    }
+  });
+});
+
+test('native embedding and embeddingBackward (scatter-add, padding) match js', { skip }, () => {
+  withThreads(native!, () => {
+    for (const [n, dim, vocab] of [[7, 33, 5], [768, 128, 65], [4096, 96, 50]]) {
+      const ids = randomInts(n, n, vocab);
+      const w = randomFloats(vocab * dim, dim);
+      const e = new Float32Array(n * dim);
+      const a = new Float32Array(n * dim);
+      jsBackend.embedding(ids, w, e, n, dim);
+      native!.embedding(ids, w, a, n, dim);
+      assert.deepEqual(a, e, 'embedding');
+      const gy = randomFloats(n * dim, 3);
+      for (const padding of [-1, 2]) {
+        const ge = randomFloats(vocab * dim, 4);
+        const ga = ge.slice();
+        jsBackend.embeddingBackward(ids, gy, ge, n, dim, padding);
+        native!.embeddingBackward(ids, gy, ga, n, dim, padding);
+        close(ga, ge, 1e-5, 1e-5, `embeddingBackward padding=${padding}`);
+      }
+    }
+  });
+});
+
+test('native embedding rejects ids out of range', { skip }, () => {
+  const w = new Float32Array(10 * 8);
+  assert.throws(() => native!.embedding(new Int32Array([1, 10]), w, new Float32Array(16), 2, 8), /out of range/);
+});
+
+test('native crossEntropy matches js (ignore_index, label smoothing, with and without gradient)', { skip }, () => {
+  withThreads(native!, () => {
+    for (const [rows, classes] of [[1, 7], [33, 65], [768, 65], [16, 1000]]) {
+      const logits = randomFloats(rows * classes, rows + classes, -6, 6);
+      const targets = randomInts(rows, classes, classes);
+      if (rows > 2) targets[1] = -100;
+      for (const smoothing of [0, 0.1]) {
+        for (const withGrad of [true, false]) {
+          const le = new Float32Array(rows);
+          const la = new Float32Array(rows);
+          const ge = withGrad ? new Float32Array(rows * classes) : null;
+          const ga = withGrad ? new Float32Array(rows * classes) : null;
+          const args = { logits, targets, rows, classes, ignoreIndex: -100, labelSmoothing: smoothing };
+          jsBackend.crossEntropy({ ...args, losses: le, gradLogits: ge });
+          native!.crossEntropy({ ...args, losses: la, gradLogits: ga });
+          close(la, le, 1e-5, 1e-5, `crossEntropy loss [${rows}, ${classes}] ε=${smoothing}`);
+          if (withGrad) close(ga!, ge!, 1e-6, 1e-5, `crossEntropy grad [${rows}, ${classes}] ε=${smoothing}`);
+        }
+      }
+    }
+  });
+});
+
+test('native Adam / AdamW steps match js', { skip }, () => {
+  withThreads(native!, () => {
+    for (const n of [65, 257, 100_003]) {
+      for (const decoupled of [true, false]) {
+        for (const weightDecay of [0, 0.1]) {
+          const p = [randomFloats(n, 1), randomFloats(n, 1)];
+          const m = [randomFloats(n, 2, -0.1, 0.1), randomFloats(n, 2, -0.1, 0.1)];
+          const v = [randomFloats(n, 3, 0, 0.01), randomFloats(n, 3, 0, 0.01)];
+          for (let step = 1; step <= 3; step++) {
+            const grad = randomFloats(n, 10 + step);
+            const common = { lr: 1e-3, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay, step, decoupled };
+            jsBackend.adamUpdate({ param: p[0], grad, m: m[0], v: v[0], ...common });
+            native!.adamUpdate({ param: p[1], grad, m: m[1], v: v[1], ...common });
+          }
+          const what = `adam n=${n} decoupled=${decoupled} wd=${weightDecay}`;
+          close(p[1], p[0], 1e-6, 1e-5, `${what} param`);
+          close(m[1], m[0], 1e-7, 1e-5, `${what} m`);
+          close(v[1], v[0], 1e-9, 1e-5, `${what} v`);
+        }
+      }
+    }
+  });
+});
+
+function attentionCase(b: number, h: number, tq: number, tk: number, d: number, causal: boolean, masked: boolean,
+  seed: number): void {
+  const q = randomFloats(b * h * tq * d, seed, -1, 1);
+  const k = randomFloats(b * h * tk * d, seed + 1, -1, 1);
+  const v = randomFloats(b * h * tk * d, seed + 2, -1, 1);
+  // A [B, 1, Tq, Tk] mask broadcast over heads (stride 0), with every row keeping key 0.
+  const mask = masked ? Uint8Array.from(randomFloats(b * tq * tk, seed + 3, 0, 1), (x, i) => (x > 0.3 || i % tk === 0 ? 1 : 0)) : null;
+  const args = (out: Float32Array, probs: Float32Array | null): AttentionArgs => ({
+    q, k, v, out, batch: b, heads: h, tq, tk, headDim: d, scale: 1 / Math.sqrt(d), causal,
+    mask, maskStrideB: masked ? tq * tk : 0, maskStrideH: 0, probs,
+  });
+  const what = `attention B${b} H${h} Tq${tq} Tk${tk} D${d} causal=${causal} mask=${masked}`;
+  const oe = new Float32Array(q.length);
+  const oa = new Float32Array(q.length);
+  const pe = new Float32Array(b * h * tq * tk);
+  const pa = new Float32Array(b * h * tq * tk);
+  jsBackend.attention(args(oe, pe));
+  native!.attention(args(oa, pa));
+  close(oa, oe, 1e-5, 1e-5, `${what} out`);
+  close(pa, pe, 1e-6, 1e-5, `${what} probs`);
+  const oNoProbs = new Float32Array(q.length);
+  native!.attention(args(oNoProbs, null));
+  close(oNoProbs, oe, 1e-5, 1e-5, `${what} out without probs`);
+
+  const gradOut = randomFloats(q.length, seed + 4);
+  const grads = () => ({ gradQ: new Float32Array(q.length), gradK: new Float32Array(k.length), gradV: new Float32Array(v.length) });
+  const ge = grads();
+  const ga = grads();
+  const common = { q, k, v, probs: pe, gradOut, batch: b, heads: h, tq, tk, headDim: d, scale: 1 / Math.sqrt(d) };
+  jsBackend.attentionBackward({ ...common, ...ge });
+  native!.attentionBackward({ ...common, ...ga });
+  close(ga.gradQ, ge.gradQ, 1e-5, 1e-4, `${what} gradQ`);
+  close(ga.gradK, ge.gradK, 1e-5, 1e-4, `${what} gradK`);
+  close(ga.gradV, ge.gradV, 1e-5, 1e-4, `${what} gradV`);
+}
+
+test('native fused attention and its backward match js (causal, masks, Tq != Tk)', { skip }, () => {
+  withThreads(native!, () => {
+    let seed = 300;
+    attentionCase(1, 1, 1, 1, 1, true, false, seed++);
+    attentionCase(2, 3, 7, 7, 33, true, false, seed++);
+    attentionCase(2, 3, 7, 7, 33, false, true, seed++);
+    attentionCase(2, 2, 5, 9, 16, true, true, seed++);
+    attentionCase(1, 4, 1, 33, 64, true, false, seed++);
+    attentionCase(12, 4, 64, 64, 32, true, false, seed++);
+  });
+});
