@@ -65,3 +65,9 @@ test('float64 erf and gelu are precise to double rounding', () => {
   assert.ok(Math.abs(g - 0.8413447460685429) < 1e-14);
   gradcheck((x) => ops.gelu(x), [leaf([20], -4, 4)], { atol: 1e-8, rtol: 1e-6 });
 });
+
+test('conversion to bool is "nonzero", as PyTorch', () => {
+  assert.deepEqual(ops.toDtype(tensor([0, 0.5, 2, -1, NaN]), 'bool').tolist(), [false, true, true, true, true]);
+  assert.deepEqual(ops.toDtype(tensor(new Int32Array([0, 3])), 'bool').tolist(), [false, true]);
+  assert.deepEqual(ops.toDtype(tensor([1.7, -1.7]), 'int32').tolist(), [1, -1]);
+});

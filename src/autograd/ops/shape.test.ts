@@ -31,3 +31,8 @@ test('views share storage; reshape copies only when it must', () => {
   assert.throws(() => tr.view(24), /incompatible/);
   assert.deepEqual(x.slice(1, [0, 3, 2], -1).tolist(), [15, 23]);
 });
+
+test('expand rejects -1 for a new leading dimension', () => {
+  assert.throws(() => ops.expand(arange(3), -1, 3), /invalid size/);
+  assert.deepEqual(ops.expand(arange(3).reshape(1, 3), 2, -1).shape, [2, 3]);
+});

@@ -149,6 +149,9 @@ export function expand(t: Tensor, ...shape: (number | number[])[]): Tensor {
   if (target.length < t.ndim) fail('ShapeMismatch', `expand: cannot expand [${t.shape.join(', ')}] to [${target.join(', ')}]`);
   const lead = target.length - t.ndim;
   const outShape = target.map((s, i) => (i >= lead && s === -1 ? t.shape[i - lead] : s));
+  if (outShape.some((s) => !Number.isInteger(s) || s < 0)) {
+    fail('InvalidArgument', `expand: invalid size in [${target.join(', ')}] (-1 only keeps an existing dimension)`);
+  }
   const strides = outShape.map((s, i) => {
     if (i < lead) return 0;
     const own = t.shape[i - lead];

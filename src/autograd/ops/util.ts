@@ -41,6 +41,12 @@ export function contiguousRaw(t: Tensor): Tensor {
 export function castRaw(t: Tensor, dtype: DType): Tensor {
   if (t.dtype === dtype) return t;
   const out = emptyTensor(t.shape, dtype);
+  if (dtype === 'bool') {
+    // Nonzero (and NaN) is true; a plain byte store would keep 2 as 2 and 0.5 as 0.
+    const src = t.dense();
+    for (let i = 0; i < src.length; i++) out.data[i] = src[i] !== 0 ? 1 : 0;
+    return out;
+  }
   jsBackend.copy(t, out.data, t.shape); // conversions between array types run on the reference kernels
   return out;
 }
