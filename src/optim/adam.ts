@@ -1,6 +1,7 @@
 import { backendFor } from '../backend/index.js';
 import { fail } from '../errors.js';
 import { zerosLike } from '../tensor/create.js';
+import type { FloatArray } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
 import { floatStorage } from './storage.js';
@@ -14,6 +15,33 @@ export interface AdamOptions {
   eps: number;
   /** Weight decay λ: an L2 penalty for Adam, decoupled decay for AdamW. Default: 0 (Adam), 1e-2 (AdamW). */
   weightDecay: number;
+  /** AMSGrad: divide by the running maximum of v instead of v. Default: false. */
+  amsgrad: boolean;
+  /** Maximize the objective instead of minimizing it. Default: false. */
+  maximize: boolean;
+}
+
+interface VariantArgs {
+  param: FloatArray; grad: FloatArray; m: FloatArray; v: FloatArray; vMax: FloatArray | null;
+  lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; step: number;
+  decoupled: boolean; maximize: boolean;
+}
+
+/** The Adam step with AMSGrad and/or maximize (torch's single-tensor path); the kernel covers the rest. */
+function adamVariantUpdate(a: VariantArgs): void {
+  const { param: p, grad: g, m, v, vMax, lr, beta1, beta2, eps, weightDecay: wd, step, decoupled, maximize } = a;
+  const stepSize = lr / (1 - Math.pow(beta1, step));
+  const bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
+  for (let i = 0; i < p.length; i++) {
+    let gi = maximize ? -g[i] : g[i];
+    if (decoupled) p[i] *= 1 - lr * wd;
+    else if (wd !== 0) gi += wd * p[i];
+    m[i] = beta1 * m[i] + (1 - beta1) * gi;
+    v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
+    let vi = v[i];
+    if (vMax) vi = vMax[i] = Math.max(vMax[i], vi);
+    p[i] -= (stepSize * m[i]) / (Math.sqrt(vi) / bc2Sqrt + eps);
+  }
 }
 
 /** Shared Adam/AdamW update; `decoupled` picks AdamW's weight decay. */
@@ -33,7 +61,7 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
   step(): void {
     const name = this.constructor.name;
     for (const group of this.paramGroups) {
-      const { lr, betas, eps, weightDecay } = group;
+      const { lr, betas, eps, weightDecay, amsgrad, maximize } = group;
       for (const p of group.params) {
         if (!p.grad) continue;
         if (p.grad.dtype !== p.dtype) fail('DTypeMismatch', `${name}: gradient dtype ${p.grad.dtype} differs from parameter dtype ${p.dtype}`);
@@ -42,8 +70,9 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
           state = { step: 0, exp_avg: zerosLike(p), exp_avg_sq: zerosLike(p) };
           this.state.set(p, state);
         }
+        if (amsgrad && !state.max_exp_avg_sq) state.max_exp_avg_sq = zerosLike(p);
         state.step = (state.step as number) + 1;
-        backendFor(p.dtype).adamUpdate({
+        const args = {
           param: floatStorage(p, `${name} parameter`),
           grad: floatStorage(p.grad, `${name} gradient`),
           m: floatStorage(state.exp_avg as Tensor, `${name} exp_avg`),
@@ -51,7 +80,13 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
           lr, beta1: betas[0], beta2: betas[1], eps, weightDecay,
           step: state.step,
           decoupled: this.decoupled,
-        });
+        };
+        if (amsgrad || maximize) {
+          const vMax = amsgrad ? floatStorage(state.max_exp_avg_sq as Tensor, `${name} max_exp_avg_sq`) : null;
+          adamVariantUpdate({ ...args, vMax, maximize });
+        } else {
+          backendFor(p.dtype).adamUpdate(args);
+        }
       }
     }
   }
@@ -61,11 +96,12 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
  * Adam (torch.optim.Adam): with g = ∇ + λ·θ,
  *   m = β1·m + (1 − β1)·g;  v = β2·v + (1 − β2)·g²
  *   θ = θ − lr/(1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + ε)
+ * (with `amsgrad`, v in the denominator is the running maximum of v).
  */
 export class Adam extends AdamBase {
   protected readonly decoupled = false;
   constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, ...options });
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...options });
   }
 }
 
@@ -76,6 +112,6 @@ export class Adam extends AdamBase {
 export class AdamW extends AdamBase {
   protected readonly decoupled = true;
   constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, ...options });
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false, ...options });
   }
 }

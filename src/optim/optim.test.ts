@@ -185,3 +185,22 @@ test('weightDecayGroups decays matrices, not vectors', async () => {
   assertClose(b, [1, 1], 0, 0);
   assert.equal(weightDecayGroups([b], 0.1).length, 1);
 });
+
+test('Adam with amsgrad divides by the running maximum of v; maximize climbs', () => {
+  const run = (amsgrad: boolean) => {
+    const p = param([1]);
+    const opt = new Adam([p], { lr: 0.1, betas: [0.5, 0.5], eps: 0, amsgrad });
+    setGrad(p, [1]);
+    opt.step(); // m = v = 0.5: θ = 1 − 0.2·0.5/1 = 0.9
+    setGrad(p, [0]);
+    opt.step(); // m = v = 0.25, max v = 0.5
+    return p.dense()[0];
+  };
+  assert.ok(Math.abs(run(true) - (0.9 - ((0.1 / 0.75) * 0.25) / (Math.sqrt(0.5) / Math.sqrt(0.75)))) < 1e-6);
+  assert.ok(Math.abs(run(false) - (0.9 - ((0.1 / 0.75) * 0.25) / (Math.sqrt(0.25) / Math.sqrt(0.75)))) < 1e-6);
+  const q = param([1]);
+  const up = new AdamW([q], { lr: 0.1, weightDecay: 0, maximize: true });
+  setGrad(q, [2]);
+  up.step();
+  assertClose(q, [1.1], 1e-6, 0);
+});

@@ -16,8 +16,8 @@ import { CaseComparison, type CaseResult, FORWARD_TOL, type KindContext, type Pa
 /** Fields that describe the case rather than the optimizer. */
 const CASE_FIELDS = new Set(['file', 'name', 'kind', 'optimizer', 'steps', 'note']);
 
-/** PyTorch options that change nothing here when they have these values. */
-const NEUTRAL: Record<string, unknown> = { foreach: null, differentiable: false, fused: null, capturable: false, amsgrad: false, maximize: false };
+/** PyTorch implementation switches that do not change the math. */
+const NEUTRAL = new Set(['foreach', 'fused', 'capturable', 'differentiable']);
 
 type Make = (params: Tensor[], h: Record<string, unknown>) => Optimizer<BaseHyperParams>;
 
@@ -28,6 +28,8 @@ const adamOptions = (h: Record<string, unknown>) => ({
   betas: h.betas as [number, number] | undefined,
   eps: num(h, 'eps'),
   weightDecay: num(h, 'weight_decay'),
+  amsgrad: h.amsgrad as boolean | undefined,
+  maximize: h.maximize as boolean | undefined,
 });
 
 function defined<T extends object>(o: T): Partial<T> {
@@ -43,8 +45,8 @@ const OPTIMIZERS: Record<string, { fields: string[]; make: Make }> = {
       nesterov: h.nesterov as boolean | undefined, weightDecay: num(h, 'weight_decay'), maximize: h.maximize as boolean | undefined,
     })),
   },
-  Adam: { fields: ['lr', 'betas', 'eps', 'weight_decay'], make: (p, h) => new Adam(p, defined(adamOptions(h))) },
-  AdamW: { fields: ['lr', 'betas', 'eps', 'weight_decay'], make: (p, h) => new AdamW(p, defined(adamOptions(h))) },
+  Adam: { fields: ['lr', 'betas', 'eps', 'weight_decay', 'amsgrad', 'maximize'], make: (p, h) => new Adam(p, defined(adamOptions(h))) },
+  AdamW: { fields: ['lr', 'betas', 'eps', 'weight_decay', 'amsgrad', 'maximize'], make: (p, h) => new AdamW(p, defined(adamOptions(h))) },
 };
 
 function need(ctx: KindContext, c: ParityCase, name: string): Tensor {
@@ -60,7 +62,7 @@ function runOptimizer(c: ParityCase, ctx: KindContext): CaseResult {
   for (const [k, v] of Object.entries(c)) {
     if (CASE_FIELDS.has(k)) continue;
     if (spec.fields.includes(k)) hyper[k] = v;
-    else if (!(k in NEUTRAL) || NEUTRAL[k] !== v) return skipped(`${String(c.optimizer)}: argument ${k}=${JSON.stringify(v)} is not supported`);
+    else if (!NEUTRAL.has(k)) return skipped(`${String(c.optimizer)}: argument ${k}=${JSON.stringify(v)} is not supported`);
   }
   const tensors = ctx.file?.tensors ?? new Map<string, Tensor>();
   const steps = c.steps !== undefined ? Number(c.steps) : [...tensors.keys()].filter((k) => /^grad\.\d+$/.test(k)).length;
