@@ -11,6 +11,7 @@ import { fsyncDir } from './atomic.js';
  *   <cache>/models--<org>--<name>/refs/<revision>              the commit a branch or tag pointed to
  *   <cache>/models--<org>--<name>/snapshots/<commit>/<file>    relative symlink to ../../blobs/<etag>
  *   <cache>/models--<org>--<name>/.no_exist/<commit>/<file>    empty marker: the file does not exist upstream
+ *   <cache>/.locks/models--<org>--<name>/<etag>.lmkit.lock     pid of the process downloading that blob
  */
 
 /** $HF_HUB_CACHE, else $HF_HOME/hub, else $XDG_CACHE_HOME/huggingface/hub, else ~/.cache/huggingface/hub. */
@@ -43,8 +44,17 @@ export function checkRelativePath(what: string, p: string): void {
 export class RepoCache {
   readonly dir: string;
 
+  /** Where lmkit's download locks live (beside huggingface_hub's own, under other names). */
+  private readonly locks: string;
+
   constructor(cacheDir: string, readonly repoId: string) {
-    this.dir = path.join(cacheDir, `models--${repoId.split('/').join('--')}`);
+    const folder = `models--${repoId.split('/').join('--')}`;
+    this.dir = path.join(cacheDir, folder);
+    this.locks = path.join(cacheDir, '.locks', folder);
+  }
+
+  lockPath(etag: string): string {
+    return path.join(this.locks, `${etag}.lmkit.lock`);
   }
 
   snapshotDir(commit: string): string {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -210,6 +211,34 @@ test('refresh picks up a new commit of the branch, reusing unchanged blobs', asy
     assert.equal(fs.readFileSync(path.join(cacheDir, 'models--org--tiny', 'refs', 'main'), 'utf8'), state.commit);
   } finally {
     files.set('config.json', oldConfig);
+  }
+});
+
+test('concurrent calls share one download, and a download locked by another process is waited for', async () => {
+  const cacheDir = freshCache();
+  const [a, b] = await Promise.all([1, 2].map(() => resolveModel('org/tiny', { cacheDir, endpoint, files: ['model.safetensors'] })));
+  assert.equal(a, b);
+  assert.equal(state.log.filter((l) => l.url.startsWith('/cdn/')).length, 1);
+
+  // Another process (a live pid) holds the lock; when it finishes the blob, this call uses it as is.
+  const other = freshCache();
+  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+  try {
+    const lock = path.join(other, '.locks', 'models--org--tiny', `${sha256(weights)}.lmkit.lock`);
+    fs.mkdirSync(path.dirname(lock), { recursive: true });
+    fs.writeFileSync(lock, String(child.pid));
+    state.log = [];
+    const waiting = resolveModel('org/tiny', { cacheDir: other, endpoint, files: ['model.safetensors'] });
+    await new Promise((r) => setTimeout(r, 500));
+    const blob = path.join(other, 'models--org--tiny', 'blobs', sha256(weights));
+    fs.mkdirSync(path.dirname(blob), { recursive: true });
+    fs.writeFileSync(blob, weights);
+    fs.rmSync(lock);
+    const dir = await waiting;
+    assert.deepEqual(requests(), [`HEAD /org/tiny/resolve/main/model.safetensors`]);
+    assert.deepEqual(new Uint8Array(fs.readFileSync(path.join(dir, 'model.safetensors'))), weights);
+  } finally {
+    child.kill();
   }
 });
 

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { fail } from '../errors.js';
+import { withFileLock } from './download-lock.js';
 import { downloadVerified, type ExpectedContent } from './download.js';
 import { checkRelativePath, hubCacheDir, isCommitHash, isOffline, RepoCache } from './hub-cache.js';
 import { readShardIndex, SHARD_INDEX, SINGLE_WEIGHTS } from './model-files.js';
@@ -70,7 +71,7 @@ interface Context {
   onProgress?: (progress: DownloadProgress) => void;
 }
 
-/** In-process downloads by blob path, so concurrent calls share one download instead of racing. */
+/** In-process downloads by blob path, so concurrent calls share one download (file locks keep other processes out). */
 const inflight = new Map<string, Promise<void>>();
 
 function checkRepoId(id: string): void {
@@ -158,16 +159,19 @@ async function fetchFile(ctx: Context, revision: string, file: string, required:
   if (!fs.existsSync(blob)) {
     let pending = inflight.get(blob);
     if (!pending) {
-      pending = downloadVerified({
-        url: remote.url,
-        headers: ctx.headers,
-        dest: blob,
-        expected: remote.expected,
-        what: `${ctx.repoId}: ${file}`,
-        retries: ctx.retries,
-        idleTimeoutMs: ctx.idleTimeoutMs,
-        onProgress: ctx.onProgress && ((bytes, total) => ctx.onProgress!({ file, bytes, total })),
-      }).finally(() => inflight.delete(blob));
+      const download = () =>
+        downloadVerified({
+          url: remote.url,
+          headers: ctx.headers,
+          dest: blob,
+          expected: remote.expected,
+          what: `${ctx.repoId}: ${file}`,
+          retries: ctx.retries,
+          idleTimeoutMs: ctx.idleTimeoutMs,
+          onProgress: ctx.onProgress && ((bytes, total) => ctx.onProgress!({ file, bytes, total })),
+        });
+      // Another process may have finished the blob while this one waited for the lock.
+      pending = withFileLock(ctx.cache.lockPath(remote.etag), async () => (fs.existsSync(blob) ? undefined : download())).finally(() => inflight.delete(blob));
       inflight.set(blob, pending);
     }
     await pending;
