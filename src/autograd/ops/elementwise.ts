@@ -28,14 +28,20 @@ export function add(a: Tensor, b: TensorLike): Tensor {
   const bt = asTensor(b, a);
   const out = binaryRaw('add', a, bt);
   if (!needsGrad(a, bt)) return out;
-  return record(out, 'AddBackward', [a, bt], (g) => [sumToShape(g, a.shape), sumToShape(g, bt.shape)]);
+  return record(out, 'AddBackward', [a, bt], (g) => [
+    a.requiresGrad ? sumToShape(g, a.shape) : null,
+    bt.requiresGrad ? sumToShape(g, bt.shape) : null,
+  ]);
 }
 
 export function sub(a: Tensor, b: TensorLike): Tensor {
   const bt = asTensor(b, a);
   const out = binaryRaw('sub', a, bt);
   if (!needsGrad(a, bt)) return out;
-  return record(out, 'SubBackward', [a, bt], (g) => [sumToShape(g, a.shape), bt.requiresGrad ? sumToShape(neg(g), bt.shape) : null]);
+  return record(out, 'SubBackward', [a, bt], (g) => [
+    a.requiresGrad ? sumToShape(g, a.shape) : null,
+    bt.requiresGrad ? sumToShape(neg(g), bt.shape) : null,
+  ]);
 }
 
 export function mul(a: Tensor, b: TensorLike): Tensor {
