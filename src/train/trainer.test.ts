@@ -187,7 +187,7 @@ test('maxTime stops training, and so does stop()', async () => {
   };
   const t = trainer({ maxSteps: 1000, maxTime: 0.1, lossFn: slow });
   await t.fit(new TinyRegression(), { nextBatch: () => regressionBatches(1, 4)[0] });
-  assert.ok(t.step >= 2 && t.step < 20, `steps ${t.step}`);
+  assert.ok(t.step >= 1 && t.step <= 6, `steps ${t.step}`);
   assert.match(t.stopReason ?? '', /maxTime/);
 
   const s = trainer({ maxSteps: 100, callbacks: [{ onStepEnd: (tr, m) => { if (m.step === 3) tr.stop('enough'); } }] });

@@ -154,7 +154,8 @@ export class Trainer<M extends TrainableModel = TrainableModel, B = unknown> {
 
   /**
    * Trains `model` on `trainData` and validates on `valData` (or on `trainData.nextBatch('val')` when the
-   * training data is such a source). Resolves with the metrics history.
+   * training data is such a source). Each call starts counting at step 0 unless `resumeFrom` is set.
+   * Resolves with the metrics history.
    */
   async fit(model: M, trainData: BatchSource<B>, valData?: BatchSource<B>): Promise<StepMetrics[]> {
     const o = this.options;
@@ -177,6 +178,10 @@ export class Trainer<M extends TrainableModel = TrainableModel, B = unknown> {
     this.batches = new TrainBatches(trainData, maxEpochs);
     this.stopRequested = false;
     this.stopReason = null;
+    this.step = 0;
+    this.elapsed = 0;
+    this.skippedBatches = 0;
+    this.history = [];
     if (o.resumeFrom) this.restore(o.resumeFrom);
     else if (o.seed !== undefined) manualSeed(o.seed);
 
@@ -248,6 +253,7 @@ export class Trainer<M extends TrainableModel = TrainableModel, B = unknown> {
     } finally {
       if (o.stopOnInterrupt) process.off('SIGINT', onInterrupt);
       progress.stop();
+      flush();
       metrics?.close();
       this.progress = null;
     }
