@@ -70,6 +70,7 @@ async function attempt(req: DownloadRequest, partial: string): Promise<void> {
     try {
       res = await fetch(req.url, { headers, redirect: 'follow', signal: abort.signal });
     } catch (e) {
+      if (abort.signal.aborted) throw new Retryable(`no response within ${req.idleTimeoutMs} ms`);
       throw new Retryable(`request failed (${(e as Error).cause ?? (e as Error).message})`);
     }
     if (res.status === 429 || res.status >= 500) throw new Retryable(`HTTP ${res.status} ${res.statusText}`);
@@ -101,7 +102,8 @@ async function attempt(req: DownloadRequest, partial: string): Promise<void> {
             req.onProgress?.(written, req.expected.size);
           }
         } catch (e) {
-          throw new Retryable(`connection lost after ${sizeOf(partial)} bytes (${(e as Error).message})`);
+          const why = abort.signal.aborted ? `no data for ${req.idleTimeoutMs} ms` : (e as Error).message;
+          throw new Retryable(`connection lost after ${written} bytes (${why})`);
         }
       }
       fs.fsyncSync(fd);

@@ -186,7 +186,7 @@ test('a 503 answer is retried, and a stalled transfer is abandoned, then resumed
 
   state.stall = true;
   const other = freshCache();
-  await assert.rejects(resolveModel('org/tiny', { cacheDir: other, endpoint, files: ['model.safetensors'], retries: 0, idleTimeoutMs: 300 }), /connection lost after 100 bytes/);
+  await assert.rejects(resolveModel('org/tiny', { cacheDir: other, endpoint, files: ['model.safetensors'], retries: 0, idleTimeoutMs: 300 }), /connection lost after 100 bytes \(no data for 300 ms\)/);
   state.log = [];
   const dir = await resolveModel('org/tiny', { cacheDir: other, endpoint, files: ['model.safetensors'] });
   assert.deepEqual(state.log.filter((l) => l.url.startsWith('/cdn/')).map((l) => l.range), ['bytes=100-']);
