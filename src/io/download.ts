@@ -73,6 +73,7 @@ async function attempt(req: DownloadRequest, partial: string): Promise<void> {
       if (abort.signal.aborted) throw new Retryable(`no response within ${req.idleTimeoutMs} ms`);
       throw new Retryable(`request failed (${(e as Error).cause ?? (e as Error).message})`);
     }
+    if (!res.ok && res.status !== 206) await res.body?.cancel();
     if (res.status === 429 || res.status >= 500) throw new Retryable(`HTTP ${res.status} ${res.statusText}`);
     if (res.status === 416) {
       fs.rmSync(partial, { force: true });
@@ -92,12 +93,18 @@ async function attempt(req: DownloadRequest, partial: string): Promise<void> {
     // 200 to a range request: the server ignored it and sends everything, so start over.
     const fd = fs.openSync(partial, append ? 'a' : 'w');
     let written = append ? have : 0;
+    let diskError: unknown = null;
     try {
       if (res.body) {
         try {
           for await (const chunk of res.body) {
             touch();
-            writeAll(fd, chunk as Uint8Array);
+            try {
+              writeAll(fd, chunk as Uint8Array);
+            } catch (e) {
+              diskError = e; // a full disk is not a network problem: no retry
+              break;
+            }
             written += (chunk as Uint8Array).length;
             req.onProgress?.(written, req.expected.size);
           }
@@ -106,6 +113,7 @@ async function attempt(req: DownloadRequest, partial: string): Promise<void> {
           throw new Retryable(`connection lost after ${written} bytes (${why})`);
         }
       }
+      if (diskError) throw diskError;
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
