@@ -16,3 +16,4 @@ export * from './tokenizers/index.js';
 export * from './data/index.js';
 export * from './generation/index.js';
 export * from './models/index.js';
+export * as parity from './parity/index.js';
