@@ -24,22 +24,10 @@ export function encodeAndShowWork(tokenizer: Tokenizer, text: string): BpeWork {
   const model = tokenizer.model;
   if (!(model instanceof BPE)) fail('InvalidArgument', `encodeAndShowWork: expected a BPE model, got ${model.type}`);
   const work: BpeWork = { words: [], ids: [] };
-  const enc = tokenizer.encode(text, null, { addSpecialTokens: false, truncation: false, padding: false });
-  // Re-derive each word from the pipeline so the twin shares only the pre-tokenizer with the fast path.
-  const words = tokenizer.preTokenizeWords(text);
-  const added = new Set(tokenizer.addedVocabulary.tokens.map((t) => t.id));
-  let wi = 0;
-  for (let i = 0; i < enc.length; ) {
-    if (added.has(enc.ids[i]) && model.idToToken(enc.ids[i]) !== enc.tokens[i]) {
-      work.words.push({ word: enc.tokens[i], initial: [enc.tokens[i]], merges: [], ids: [enc.ids[i]] });
-      work.ids.push(enc.ids[i]);
-      i++;
-      continue;
-    }
-    const w = slowMerge(model, words[wi++]);
-    work.words.push(w);
-    work.ids.push(...w.ids);
-    i += w.ids.length;
+  for (const w of tokenizer.preTokenize(text)) {
+    const step = typeof w === 'number' ? { word: tokenizer.idToToken(w)!, initial: [tokenizer.idToToken(w)!], merges: [], ids: [w] } : slowMerge(model, w);
+    work.words.push(step);
+    work.ids.push(...step.ids);
   }
   return work;
 }

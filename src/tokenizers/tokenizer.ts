@@ -146,18 +146,29 @@ export class Tokenizer {
 
   /** The normalized, pre-tokenized words of a text, as the model sees them (trainers count these). */
   preTokenizeWords(text: string): string[] {
-    const words: string[] = [];
+    return this.preTokenize(text).filter((w): w is string => typeof w === 'string');
+  }
+
+  /** The words the model will see, in order, with the ids of added tokens found in the text between them. */
+  preTokenize(text: string): (string | number)[] {
+    const out: (string | number)[] = [];
     for (const seg of this.addedVocabulary.splitRaw(text)) {
-      if (seg.id !== null) continue;
+      if (seg.id !== null) {
+        out.push(seg.id);
+        continue;
+      }
       const ns = new NormalizedString(text.slice(seg.start, seg.end));
       this.normalizer?.normalize(ns);
       for (const sub of this.addedVocabulary.splitNormalized(ns.normalized)) {
-        if (sub.id !== null) continue;
+        if (sub.id !== null) {
+          out.push(sub.id);
+          continue;
+        }
         const piece: Piece = { text: ns.normalized.slice(sub.start, sub.end), start: sub.start };
-        for (const p of this.preTokenizer ? this.preTokenizer.preTokenize([piece]) : [piece]) words.push(p.text);
+        for (const p of this.preTokenizer ? this.preTokenizer.preTokenize([piece]) : [piece]) out.push(p.text);
       }
     }
-    return words;
+    return out;
   }
 
   /** One sequence through normalizer, pre-tokenizer and model (no special tokens). */

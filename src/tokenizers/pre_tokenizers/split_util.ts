@@ -39,37 +39,29 @@ export function splitPiece(p: Piece, matches: [number, number][], behavior: Spli
   }
   if (pos < p.text.length) segs.push([pos, p.text.length, invert]);
   const ranges: [number, number][] = [];
-  let lastWasMatch = false;
-  let pendingStart = -1; // MergedWithNext: start of delimiters waiting for the next segment
-  for (const [s, e, isMatch] of segs) {
-    const last = ranges[ranges.length - 1];
-    switch (behavior) {
-      case 'Removed':
-        if (!isMatch) ranges.push([s, e]);
-        break;
-      case 'Isolated':
-        ranges.push([s, e]);
-        break;
-      case 'MergedWithPrevious':
-        if (isMatch && last && last[1] === s) last[1] = e;
-        else ranges.push([s, e]);
-        break;
-      case 'MergedWithNext':
-        if (isMatch) {
-          if (pendingStart < 0) pendingStart = s;
-        } else {
-          ranges.push([pendingStart >= 0 ? pendingStart : s, e]);
-          pendingStart = -1;
-        }
-        break;
-      case 'Contiguous':
-        if (isMatch && lastWasMatch && last && last[1] === s) last[1] = e;
-        else ranges.push([s, e]);
-        break;
+  if (behavior === 'MergedWithNext') {
+    // A delimiter joins the segment after it, unless that segment is a delimiter too (Hugging Face).
+    let nextWasMatch = false;
+    for (let k = segs.length - 1; k >= 0; k--) {
+      const [s, e, isMatch] = segs[k];
+      const first = ranges[ranges.length - 1];
+      if (isMatch && !nextWasMatch && first) first[0] = s;
+      else ranges.push([s, e]);
+      nextWasMatch = isMatch;
     }
-    lastWasMatch = isMatch;
+    ranges.reverse();
+  } else {
+    let lastWasMatch = false;
+    for (const [s, e, isMatch] of segs) {
+      const last = ranges[ranges.length - 1];
+      if (behavior === 'Removed') {
+        if (!isMatch) ranges.push([s, e]);
+      } else if (behavior === 'MergedWithPrevious' && isMatch && !lastWasMatch && last) last[1] = e;
+      else if (behavior === 'Contiguous' && isMatch && lastWasMatch && last) last[1] = e;
+      else ranges.push([s, e]);
+      lastWasMatch = isMatch;
+    }
   }
-  if (pendingStart >= 0) ranges.push([pendingStart, p.text.length]);
   return ranges.filter(([s, e]) => e > s).map(([s, e]) => slicePiece(p, s, e));
 }
 
