@@ -38,12 +38,32 @@ function nodePeerEnv(pkg: string, label: string): NodeJS.ProcessEnv | { skip: st
 
 const PYTHON = process.env.LMKIT_PYTHON || '/usr/bin/python3';
 
+/**
+ * Debian's python3-torch does its products in whichever libblas.so.3 the alternatives system picks; with
+ * only the reference BLAS (libblas3) installed, PyTorch multiplies at about 1 GFLOP/s instead of OpenBLAS's
+ * 80, and every ratio against it is meaningless. A note when that is so, else null.
+ */
+export function referenceBlasNote(): string | null {
+  try {
+    const alt = fs.readdirSync('/etc/alternatives').find((f) => f.startsWith('libblas.so.3'));
+    if (!alt) return null;
+    const target = fs.realpathSync(path.join('/etc/alternatives', alt));
+    if (!/\/blas\/libblas\.so/.test(target)) return null;
+    return `PyTorch peer: libblas.so.3 is the reference BLAS (${target}), so its products run ~50x slower than ` +
+      'with OpenBLAS; install libopenblas0-pthread for the PyTorch the benchmark assumes';
+  } catch {
+    return null;
+  }
+}
+
 export const PEERS: readonly Peer[] = [
   {
     label: 'PyTorch peer',
     suites: ['smallop', 'gemm', 'gpt_train', 'lstm_train', 'gpt_generate', 'bert_forward'],
     command: ({ suite, threads, quick, peersDir }) => {
       if (!fs.existsSync(PYTHON)) return { skip: `PyTorch peer skipped: ${PYTHON} not found` };
+      const blas = referenceBlasNote();
+      if (blas) process.stderr.write(`bench: ${blas}\n`);
       const args = [path.join(peersDir, 'torch_peer.py'), suite, '--threads', String(threads)];
       return { file: PYTHON, args: quick ? [...args, '--quick'] : args };
     },
