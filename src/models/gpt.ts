@@ -12,7 +12,7 @@
  * (c_attn, c_proj, c_fc) are stored [in, out] and applied as y = x·W + b; embeddings are [V, C].
  */
 import {
-  add, crossEntropy, gelu, matmul, reshape, scaledDotProductAttention, slice, split, t, transpose, view,
+  add, crossEntropy, gelu, matmul, reshape, scaledDotProductAttention, slice, t, transpose, view,
 } from '../autograd/ops/index.js';
 import '../autograd/methods.js'; // Tensor methods (detach, ...) that nn's state dicts use
 import { arange } from '../tensor/create.js';
@@ -96,10 +96,17 @@ export class Conv1D extends Module<[Tensor], Tensor> {
   }
 
   override forward(x: Tensor): Tensor {
+    return this.forwardColumns(x, 0, this.outFeatures);
+  }
+
+  /** Output features [start, end) only: x·W[:, start:end] + b[start:end] (a view of W, no copy). */
+  forwardColumns(x: Tensor, start: number, end: number): Tensor {
     const lead = x.shape.slice(0, -1);
-    let y = matmul(reshape(x, [-1, this.inFeatures]), this.weight); // (B·T, out)
-    if (this.bias) y = add(y, this.bias);
-    return reshape(y, [...lead, this.outFeatures]);
+    const all = start === 0 && end === this.outFeatures;
+    const w = all ? this.weight : slice(this.weight, null, [start, end]);
+    let y = matmul(reshape(x, [-1, this.inFeatures]), w); // (B·T, end - start)
+    if (this.bias) y = add(y, all ? this.bias : slice(this.bias, [start, end]));
+    return reshape(y, [...lead, end - start]);
   }
 
   override extraRepr(): string {
@@ -133,9 +140,10 @@ export class CausalSelfAttention extends Module {
     const [B, T, C] = x.shape;
     const nh = this.config.nHead;
     const hs = C / nh;
-    // query, key and value of every head from one product, each head moved next to the batch
-    const [q, k, v] = split(this.cAttn.forward(x), C, 2)
-      .map((z) => transpose(view(z, B, T, nh, hs), 1, 2)); // (B, nh, T, hs)
+    // query, key and value of every head (c_attn's output columns are [q | k | v]), each head moved next
+    // to the batch. Three products over column views of the weight rather than one product split three
+    // ways: the same arithmetic, but backward then scatters into the (C, 3C) weight, not (B·T, 3C) activations.
+    const [q, k, v] = [0, 1, 2].map((i) => transpose(view(this.cAttn.forwardColumns(x, i * C, (i + 1) * C), B, T, nh, hs), 1, 2)); // (B, nh, T, hs)
     const [keys, values] = pass.cache ? pass.cache.update(this.layer, k, v) : [k, v]; // (B, nh, past + T, hs)
     const y = scaledDotProductAttention(q, keys, values, {
       attnMask: pass.mask, isCausal: pass.mask === null, dropoutP: this.training ? this.config.dropout : 0,
