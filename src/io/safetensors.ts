@@ -73,6 +73,16 @@ export function readSafetensorsHeader(path: string): SafetensorsHeader {
  * its storage (or converted a chunk at a time), so the file is never held in memory twice.
  *
  * @throws LmkitError 'InvalidFile' for a malformed file, 'Unsupported' for a dtype or value lmkit cannot hold.
+ *
+ * @example
+ * ```ts
+ * saveSafetensors('/tmp/tiny.safetensors', { w: tensor([[1, 2], [3, 4]]), ids: tensor([5], { dtype: 'int32' }) },
+ *   { format: 'pt' }, { dtypes: { ids: 'I64' } });
+ * const { tensors, metadata } = loadSafetensors('/tmp/tiny.safetensors');
+ * tensors.get('w')!.shape; // [2, 2]
+ * tensors.get('ids')!.dtype; // 'int32' (stored as I64)
+ * metadata.format; // 'pt'
+ * ```
  */
 export function loadSafetensors(path: string, opts?: LoadOptions): SafetensorsFile {
   const fd = fs.openSync(path, 'r');
