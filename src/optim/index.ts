@@ -3,7 +3,7 @@ export { Optimizer, type OptimizerStateDict, type ParamGroup, type ParamGroupSpe
 export { SGD, type SGDOptions } from './sgd.js';
 export { Adam, AdamW, type AdamOptions } from './adam.js';
 export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from './clip.js';
-export { LRScheduler, StepLR, LambdaLR, LinearLR, WarmupCosineLR, warmupCosineLr, type SchedulerStateDict,
+export { LRScheduler, StepLR, LambdaLR, LinearLR, ExponentialLR, CosineAnnealingLR, WarmupCosineLR, warmupCosineLr, type SchedulerStateDict,
   type WarmupCosineOptions } from './lr_scheduler.js';
 export { flattenOptimizerState, unflattenOptimizerState, type FlatOptimizerState } from './serialize.js';
 export { weightDecayGroups } from './groups.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { tensor } from '../tensor/create.js';
-import { LambdaLR, LinearLR, type LRScheduler, StepLR, WarmupCosineLR, warmupCosineLr } from './lr_scheduler.js';
+import { CosineAnnealingLR, ExponentialLR, LambdaLR, LinearLR, type LRScheduler, StepLR, WarmupCosineLR, warmupCosineLr } from './lr_scheduler.js';
 import { SGD } from './sgd.js';
 
 function sgd(lr = 1) {
@@ -56,4 +56,11 @@ test('a scheduler state dict resumes the schedule', () => {
   close(rates(b, 6), rates(a, 6));
   const other = new WarmupCosineLR(sgd(1), { warmupSteps: 2, lrDecaySteps: 9, minLr: 0.01 });
   assert.throws(() => other.loadStateDict(a.stateDict()), /warmup_steps expected 2, got 3/);
+});
+
+test('ExponentialLR and CosineAnnealingLR', () => {
+  close(rates(new ExponentialLR(sgd(2), 0.5), 4), [2, 1, 0.5, 0.25]);
+  // T = 4, ηmin = 0.1: 1, 0.1 + 0.45·(1 + cos(π/4)), 0.55, 0.1 + 0.45·(1 − cos(π/4)), 0.1, 0.1
+  const c = Math.SQRT1_2;
+  close(rates(new CosineAnnealingLR(sgd(1), { tMax: 4, etaMin: 0.1 }), 6), [1, 0.1 + 0.45 * (1 + c), 0.55, 0.1 + 0.45 * (1 - c), 0.1, 0.1]);
 });

@@ -156,6 +156,49 @@ export class LinearLR extends LRScheduler {
   }
 }
 
+/** lr = baseLr · γᵗ (torch's ExponentialLR). */
+export class ExponentialLR extends LRScheduler {
+  constructor(optimizer: Optimizer<BaseHyperParams>, readonly gamma: number) {
+    super(optimizer);
+    if (!(gamma > 0)) fail('InvalidArgument', `ExponentialLR: gamma must be > 0, got ${gamma}`);
+    this.apply();
+  }
+
+  lrAt(step: number, baseLr: number): number {
+    return baseLr * Math.pow(this.gamma, step);
+  }
+
+  protected override settings(): Record<string, unknown> {
+    return { gamma: this.gamma };
+  }
+}
+
+/**
+ * lr = ηmin + (baseLr − ηmin) · ½(1 + cos(π · t / T)) for t ≤ T, ηmin after (torch's CosineAnnealingLR
+ * without restarts, in closed form).
+ */
+export class CosineAnnealingLR extends LRScheduler {
+  readonly tMax: number;
+  readonly etaMin: number;
+
+  constructor(optimizer: Optimizer<BaseHyperParams>, opts: { tMax: number; etaMin?: number }) {
+    super(optimizer);
+    positiveInt('CosineAnnealingLR', 'tMax', opts.tMax);
+    this.tMax = opts.tMax;
+    this.etaMin = opts.etaMin ?? 0;
+    this.apply();
+  }
+
+  lrAt(step: number, baseLr: number): number {
+    if (step >= this.tMax) return this.etaMin;
+    return this.etaMin + ((baseLr - this.etaMin) * (1 + Math.cos((Math.PI * step) / this.tMax))) / 2;
+  }
+
+  protected override settings(): Record<string, unknown> {
+    return { t_max: this.tMax, eta_min: this.etaMin };
+  }
+}
+
 export interface WarmupCosineOptions {
   /** Steps of linear warmup. */
   warmupSteps: number;

@@ -35,6 +35,13 @@ export interface ZeroGradOptions {
   setToNone?: boolean;
 }
 
+/** A fresh contiguous copy of a state buffer. */
+function copyOf(t: Tensor): Tensor {
+  const c = zerosLike(t);
+  c.data.set(t.dense());
+  return c;
+}
+
 function isGroupSpecs<H>(params: ParamsInput<H>): params is ParamGroupSpec<H>[] {
   return Array.isArray(params) && params.length > 0 && !(params[0] instanceof Tensor);
 }
@@ -106,7 +113,7 @@ export abstract class Optimizer<H extends BaseHyperParams = BaseHyperParams> {
       const s = this.state.get(p);
       if (!s) return;
       const copy: ParamState = {};
-      for (const [k, v] of Object.entries(s)) copy[k] = typeof v === 'number' ? v : v.clone();
+      for (const [k, v] of Object.entries(s)) copy[k] = typeof v === 'number' ? v : copyOf(v);
       state[String(i)] = copy;
     });
     let index = 0;

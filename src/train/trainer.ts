@@ -1,3 +1,4 @@
+import '../autograd/index.js';
 import { noGrad } from '../autograd/graph.js';
 import { fail, LmkitError } from '../errors.js';
 import { clipGradNorm } from '../optim/clip.js';
