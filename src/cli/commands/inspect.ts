@@ -29,7 +29,8 @@ function describe(file: string, header: SafetensorsHeader): string {
   if (meta.length > 0) {
     lines.push('metadata:');
     for (const [k, v] of meta) {
-      const shown = v.length > LONG_VALUE ? `${v.slice(0, LONG_VALUE)}… (${v.length} characters; --json prints all)` : v;
+      const oneLine = v.replace(/\r?\n/g, '\\n');
+      const shown = oneLine.length > LONG_VALUE ? `${oneLine.slice(0, LONG_VALUE)}… (${v.length} characters; --json prints all)` : oneLine;
       lines.push(`  ${k}: ${shown}`);
     }
   }
