@@ -37,6 +37,15 @@ function checkMode(who: string, mode: string): void {
   if (mode !== 'min' && mode !== 'max') fail('InvalidArgument', `${who}: mode must be "min" or "max", got "${mode}"`);
 }
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export interface ModelCheckpointOptions {
   /** Folder of the checkpoint files. */
   dirpath: string;
@@ -93,6 +102,15 @@ export class ModelCheckpoint implements Callback {
   /** The best checkpoint's path, or null before the first validation. */
   get bestModelPath(): string | null {
     return this.best.length > 0 ? this.best[0].file : null;
+  }
+
+  /** Removes temporary files that a killed process left while writing a checkpoint here. */
+  onTrainStart(): void {
+    if (!fs.existsSync(this.dirpath)) return;
+    for (const f of fs.readdirSync(this.dirpath)) {
+      const m = /^\..+\.safetensors\.(\d+)\.[0-9a-f]+\.tmp$/.exec(f);
+      if (m && !processAlive(Number(m[1]))) fs.rmSync(path.join(this.dirpath, f), { force: true });
+    }
   }
 
   async onStepEnd(trainer: AnyTrainer, metrics: StepMetrics): Promise<void> {

@@ -97,6 +97,14 @@ test('a process killed (SIGKILL) while saving leaves the previous checkpoint loa
     for (const f of temps) fs.rmSync(path.join(dir, f));
   }
   t.diagnostic(`${midWrite} of 3 kills landed while a checkpoint was being written`);
+  // ModelCheckpoint clears what a killed writer left behind (and only that).
+  const { ModelCheckpoint } = await import('./callbacks.js');
+  const stale = path.join(dir, '.last.safetensors.999999999.0badc0ffee.tmp');
+  const live = path.join(dir, `.last.safetensors.${process.pid}.0badc0ffee.tmp`);
+  fs.writeFileSync(stale, 'partial');
+  fs.writeFileSync(live, 'partial');
+  new ModelCheckpoint({ dirpath: dir }).onTrainStart();
+  assert.deepEqual(fs.readdirSync(dir).sort(), ['.last.safetensors.' + process.pid + '.0badc0ffee.tmp', 'last.safetensors']);
   assert.ok(lastSeen >= 1);
   fs.rmSync(dir, { recursive: true });
 });
