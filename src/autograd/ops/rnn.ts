@@ -48,11 +48,12 @@ function fillRows(out: FloatArray, bias: FloatArray | null, rows: number, n: num
   for (let r = 0; r < rows; r++) out.set(bias, r * n);
 }
 
-/** Column sums of a rows × n block, accumulated into `out` (length n). */
-function addColumnSums(be: Backend, x: FloatArray, rows: number, n: number, out: FloatArray): void {
-  const sums = allocArray(out instanceof Float64Array ? 'float64' : 'float32', n) as FloatArray;
-  be.reduce('sum', x, sums, 1, rows, n, null);
-  for (let j = 0; j < n; j++) out[j] += sums[j];
+/** Column sums of a rows × n block, accumulated into `out` (length n); reads the block row by row. */
+function addColumnSums(x: FloatArray, rows: number, n: number, out: FloatArray): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * n;
+    for (let j = 0; j < n; j++) out[j] += x[o + j];
+  }
 }
 
 /**
@@ -203,12 +204,12 @@ export function recurrentLayer(mode: RecurrentMode, x: Tensor, h0: Tensor, c0: T
       }
       if (biasIh && biasIh.requiresGrad) {
         const db = alloc(GH);
-        addColumnSums(be, dG, T * B, GH, db);
+        addColumnSums(dG, T * B, GH, db);
         grads[5] = tensorOf(db, [GH]);
       }
       if (biasHh && biasHh.requiresGrad) {
         const db = alloc(GH);
-        addColumnSums(be, dGh, T * B, GH, db);
+        addColumnSums(dGh, T * B, GH, db);
         grads[6] = tensorOf(db, [GH]);
       }
       return grads;
