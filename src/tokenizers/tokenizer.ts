@@ -7,7 +7,7 @@ import { Encoding } from './encoding.js';
 import { NormalizedString } from './normalized_string.js';
 import { type PaddingOptions, padEncodings } from './padding.js';
 import { type Piece, tokenOffsets } from './piece.js';
-import { ByteLevelPreTokenizer } from './pre_tokenizers/byte_level.js';
+import { ByteLevelPreTokenizer, toByteLevel } from './pre_tokenizers/byte_level.js';
 import { loadPretrained, loadTokenizerFile } from './load.js';
 import { tokenizerFromJSON, tokenizerToJSON } from './serialization.js';
 import { truncatePair, type TruncationOptions } from './truncation.js';
@@ -62,6 +62,10 @@ export class Tokenizer {
   padding: PaddingOptions | null = null;
   /** tokenizer_config.json as loaded (empty when there was none). */
   config: TokenizerConfig = {};
+  /** encodeIds' cache of raw words → ids, valid for one model and pre-tokenizer. */
+  private readonly fastCache = new Map<string, ArrayLike<number>>();
+  private fastCacheOwner: Model | null = null;
+  private fastCachePre: PreTokenizer | null = null;
 
   constructor(model: Model) {
     this.model = model;
@@ -234,17 +238,33 @@ export class Tokenizer {
   encodeIds(text: string, opts: { addSpecialTokens?: boolean } = {}): number[] {
     const addSpecial = opts.addSpecialTokens ?? true;
     const pre = this.preTokenizer;
-    const tokenizeIds = this.model.tokenizeIds?.bind(this.model);
+    const model = this.model;
     const processorAdds = addSpecial && this.postProcessor !== null && this.postProcessor.addedTokens(false) > 0;
-    if (!(pre instanceof ByteLevelPreTokenizer) || !tokenizeIds || processorAdds) return this.encode(text, null, { addSpecialTokens: addSpecial, truncation: false, padding: false }).ids;
+    if (!(pre instanceof ByteLevelPreTokenizer) || !model.tokenizeIds || processorAdds) {
+      return this.encode(text, null, { addSpecialTokens: addSpecial, truncation: false, padding: false }).ids;
+    }
+    if (this.fastCacheOwner !== model || this.fastCachePre !== pre || this.fastCache.size > 200_000) {
+      this.fastCache.clear();
+      this.fastCacheOwner = model;
+      this.fastCachePre = pre;
+    }
+    const cache = this.fastCache;
     const ids: number[] = [];
-    const words: string[] = [];
+    const emit = (chunk: string) => (s: number, e: number) => {
+      const raw = chunk.slice(s, e);
+      let wordIds = cache.get(raw);
+      if (wordIds === undefined) {
+        wordIds = model.tokenizeIds!(toByteLevel(raw));
+        cache.set(raw, wordIds);
+      }
+      for (let k = 0; k < wordIds.length; k++) ids.push(wordIds[k]);
+    };
     for (const seg of this.addedVocabulary.splitRaw(text)) {
       if (seg.id !== null) {
         ids.push(seg.id);
         continue;
       }
-      let chunk = text.slice(seg.start, seg.end);
+      let chunk = seg.start === 0 && seg.end === text.length ? text : text.slice(seg.start, seg.end);
       if (this.normalizer) {
         const ns = new NormalizedString(chunk);
         this.normalizer.normalize(ns);
@@ -255,12 +275,9 @@ export class Tokenizer {
           ids.push(sub.id);
           continue;
         }
-        words.length = 0;
-        pre.words(chunk.slice(sub.start, sub.end), words);
-        for (const w of words) {
-          const wordIds = tokenizeIds(w);
-          for (let k = 0; k < wordIds.length; k++) ids.push(wordIds[k]);
-        }
+        let part = sub.start === 0 && sub.end === chunk.length ? chunk : chunk.slice(sub.start, sub.end);
+        if (pre.addPrefixSpace && !part.startsWith(' ')) part = ` ${part}`;
+        pre.splitRanges(part, emit(part));
       }
     }
     return ids;

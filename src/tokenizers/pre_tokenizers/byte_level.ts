@@ -1,6 +1,7 @@
 import { BYTE_TO_CHAR } from '../byte_level_alphabet.js';
 import type { Piece } from '../piece.js';
 import type { PreTokenizer } from '../types.js';
+import { gpt2Words } from './gpt2_scanner.js';
 
 /** GPT-2's word pattern: contractions, letters, digits, other symbols, each with one leading space. */
 export const GPT2_PATTERN = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
@@ -18,7 +19,7 @@ const PRINTABLE = new Uint8Array(128);
 for (let c = 33; c < 127; c++) PRINTABLE[c] = 1;
 
 /**
- * GPT-2's byte-level pre-tokenizer: splits with GPT2_PATTERN, then rewrites each word's UTF-8 bytes
+ * GPT-2's byte-level pre-tokenizer: splits with GPT2_PATTERN (by an equivalent hand-written scanner), then rewrites each word's UTF-8 bytes
  * as the printable characters of BYTE_TO_CHAR, so BPE never meets an unknown symbol.
  */
 export class ByteLevelPreTokenizer implements PreTokenizer {
@@ -26,7 +27,6 @@ export class ByteLevelPreTokenizer implements PreTokenizer {
   readonly addPrefixSpace: boolean;
   readonly trimOffsets: boolean;
   readonly useRegex: boolean;
-  private readonly pattern = new RegExp(GPT2_PATTERN.source, 'gu');
 
   constructor(opts: ByteLevelOptions = {}) {
     this.addPrefixSpace = opts.addPrefixSpace ?? false;
@@ -47,10 +47,13 @@ export class ByteLevelPreTokenizer implements PreTokenizer {
       out.push(toByteLevel(text));
       return;
     }
-    const re = this.pattern;
-    re.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(text)) !== null) out.push(toByteLevel(m[0]));
+    gpt2Words(text, (s, e) => out.push(toByteLevel(text.slice(s, e))));
+  }
+
+  /** Calls `word(start, end)` for each word of `text` before byte mapping (no prefix space added). */
+  splitRanges(text: string, word: (start: number, end: number) => void): void {
+    if (this.useRegex) gpt2Words(text, word);
+    else if (text.length > 0) word(0, text.length);
   }
 
   private splitInto(p: Piece, out: Piece[]): void {
@@ -60,10 +63,7 @@ export class ByteLevelPreTokenizer implements PreTokenizer {
       out.push(mapPiece(src, 0, src.text.length));
       return;
     }
-    const re = this.pattern;
-    re.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(src.text)) !== null) out.push(mapPiece(src, m.index, m.index + m[0].length));
+    gpt2Words(src.text, (s, e) => out.push(mapPiece(src, s, e)));
   }
 
   toJSON(): object {
