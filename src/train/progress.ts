@@ -137,7 +137,7 @@ export class NoProgress implements ProgressReporter {
 
 /**
  * The reporter for `mode`: 'auto' is a bar when stderr is a terminal, CI is not set and the number of
- * steps is known, log lines otherwise.
+ * steps is known, log lines otherwise ('bar' too falls back to lines when the number of steps is unknown).
  */
 export function createProgress(mode: ProgressMode, opts: { logInterval: number; totalSteps?: number }): ProgressReporter {
   const ci = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
@@ -148,7 +148,7 @@ export function createProgress(mode: ProgressMode, opts: { logInterval: number; 
     case 'log':
       return log();
     case 'bar':
-      return new BarProgress();
+      return opts.totalSteps === undefined ? log() : new BarProgress();
     default:
       return process.stderr.isTTY && !ci && opts.totalSteps !== undefined ? new BarProgress() : log();
   }

@@ -33,7 +33,8 @@ test('the progress mode: plain lines under CI or without a terminal', () => {
   process.env.CI = 'true';
   try {
     assert.ok(createProgress('auto', { logInterval: 10, totalSteps: 5 }) instanceof LogProgress);
-    assert.ok(createProgress('bar', { logInterval: 10 }) instanceof BarProgress);
+    assert.ok(createProgress('bar', { logInterval: 10, totalSteps: 5 }) instanceof BarProgress);
+    assert.ok(createProgress('bar', { logInterval: 10 }) instanceof LogProgress);
     assert.ok(createProgress('none', { logInterval: 10 }) instanceof NoProgress);
   } finally {
     if (saved === undefined) delete process.env.CI;
