@@ -5,5 +5,5 @@ export { Adam, AdamW, type AdamOptions } from './adam.js';
 export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from './clip.js';
 export { LRScheduler, StepLR, LambdaLR, LinearLR, ExponentialLR, CosineAnnealingLR, WarmupCosineLR, warmupCosineLr, type SchedulerStateDict,
   type WarmupCosineOptions } from './lr_scheduler.js';
-export { flattenOptimizerState, unflattenOptimizerState, type FlatOptimizerState } from './serialize.js';
+export { flattenOptimizerState, unflattenOptimizerState, saveOptimizerState, loadOptimizerState, type FlatOptimizerState } from './serialize.js';
 export { weightDecayGroups } from './groups.js';

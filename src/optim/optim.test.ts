@@ -204,3 +204,24 @@ test('Adam with amsgrad divides by the running maximum of v; maximize climbs', (
   up.step();
   assertClose(q, [1.1], 1e-6, 0);
 });
+
+test('saveOptimizerState / loadOptimizerState round-trip through a safetensors file', async () => {
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const { loadOptimizerState, saveOptimizerState } = await import('./serialize.js');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lmkit-opt-'));
+  const file = path.join(dir, 'optimizer.safetensors');
+  const p = param([1, 2]);
+  const opt = new Adam([p], { lr: 0.01 });
+  setGrad(p, [0.5, -1]);
+  opt.step();
+  saveOptimizerState(file, opt.stateDict());
+  const q = param([1, 2]);
+  const again = new Adam([q]);
+  again.loadStateDict(loadOptimizerState(file));
+  assert.equal(again.paramGroups[0].lr, 0.01);
+  assert.deepEqual(Array.from((again.state.get(q)!.exp_avg as Tensor).dense()), Array.from((opt.state.get(p)!.exp_avg as Tensor).dense()));
+  assert.equal(again.state.get(q)!.step, 1);
+  fs.rmSync(dir, { recursive: true });
+});

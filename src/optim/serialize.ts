@@ -1,4 +1,5 @@
 import { fail } from '../errors.js';
+import { loadSafetensors, saveSafetensors } from '../io/safetensors.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { OptimizerStateDict, ParamState } from './optimizer.js';
 
@@ -41,4 +42,20 @@ export function unflattenOptimizerState(tensors: Map<string, Tensor>, json: Flat
     (state[index] ??= {})[rest.slice(dot + 1)] = t;
   }
   return { state, param_groups: json.param_groups };
+}
+
+const OPTIMIZER_JSON_KEY = 'lmkit_optimizer';
+
+/** Saves an optimizer state dict as a safetensors file (buffers as tensors, the rest as JSON metadata), atomically. */
+export function saveOptimizerState(file: string, sd: OptimizerStateDict): void {
+  const { tensors, json } = flattenOptimizerState(sd);
+  saveSafetensors(file, tensors, { [OPTIMIZER_JSON_KEY]: JSON.stringify(json) });
+}
+
+/** Loads an optimizer state dict saved by `saveOptimizerState` (pass it to `optimizer.loadStateDict`). */
+export function loadOptimizerState(file: string): OptimizerStateDict {
+  const { tensors, metadata } = loadSafetensors(file, { float64: true });
+  const raw = metadata[OPTIMIZER_JSON_KEY];
+  if (raw === undefined) fail('InvalidFile', `${file}: not an optimizer state file (no "${OPTIMIZER_JSON_KEY}" metadata)`);
+  return unflattenOptimizerState(tensors, JSON.parse(raw));
 }
