@@ -12,8 +12,9 @@
  * (c_attn, c_proj, c_fc) are stored [in, out] and applied as y = x·W + b; embeddings are [V, C].
  */
 import {
-  add, crossEntropy, gelu, matmul, reshape, scaledDotProductAttention, slice, t, transpose, view,
+  add, crossEntropy, gelu, matmul, mul, reshape, scaledDotProductAttention, slice, softmax, split, t, transpose, view, where,
 } from '../autograd/ops/index.js';
+import { needsGrad } from '../autograd/graph.js';
 import '../autograd/methods.js'; // Tensor methods (detach, ...) that nn's state dicts use
 import { arange } from '../tensor/create.js';
 import { fail } from '../errors.js';
@@ -141,16 +142,32 @@ export class CausalSelfAttention extends Module {
     const nh = this.config.nHead;
     const hs = C / nh;
     // query, key and value of every head (c_attn's output columns are [q | k | v]), each head moved next
-    // to the batch. Three products over column views of the weight rather than one product split three
-    // ways: the same arithmetic, but backward then scatters into the (C, 3C) weight, not (B·T, 3C) activations.
-    const [q, k, v] = [0, 1, 2].map((i) => transpose(view(this.cAttn.forwardColumns(x, i * C, (i + 1) * C), B, T, nh, hs), 1, 2)); // (B, nh, T, hs)
+    // to the batch. When training: three products over column views of the weight rather than one product
+    // split three ways, so that backward scatters into the (C, 3C) weight, not the (B·T, 3C) activations.
+    const qkv = needsGrad(x, this.cAttn.weight)
+      ? [0, 1, 2].map((i) => this.cAttn.forwardColumns(x, i * C, (i + 1) * C))
+      : split(this.cAttn.forward(x), C, 2); // 3 × (B, T, C)
+    const [q, k, v] = qkv.map((z) => transpose(view(z, B, T, nh, hs), 1, 2)); // (B, nh, T, hs)
     const [keys, values] = pass.cache ? pass.cache.update(this.layer, k, v) : [k, v]; // (B, nh, past + T, hs)
-    const y = scaledDotProductAttention(q, keys, values, {
-      attnMask: pass.mask, isCausal: pass.mask === null, dropoutP: this.training ? this.config.dropout : 0,
-    }); // (B, nh, T, hs)
+    const y = pass.cache && T === 1 && !needsGrad(q)
+      ? attendFromCache(q, keys, values, pass.mask)
+      : scaledDotProductAttention(q, keys, values, {
+        attnMask: pass.mask, isCausal: pass.mask === null, dropoutP: this.training ? this.config.dropout : 0,
+      }); // (B, nh, T, hs)
     const merged = reshape(transpose(y, 1, 2), [B, T, C]); // (B, T, C): head outputs side by side
     return this.residDropout.forward(this.cProj.forward(merged));
   }
+}
+
+/**
+ * One new position attending the cached ones: softmax(q·kᵀ/√hs)·v with products that read the cache's
+ * strided views in place (the fused kernel wants contiguous keys and values, which would copy the whole
+ * history every step). q (B, nh, 1, hs), keys and values (B, nh, past + 1, hs) → (B, nh, 1, hs).
+ */
+function attendFromCache(q: Tensor, keys: Tensor, values: Tensor, mask: Tensor | null): Tensor {
+  let att = mul(matmul(q, transpose(keys, -2, -1)), 1 / Math.sqrt(q.shape[3])); // (B, nh, 1, past + 1)
+  if (mask) att = where(mask, att, -Infinity);
+  return matmul(softmax(att, -1), values);
 }
 
 /** The feed-forward part of a block: C → 4C → GELU → C. */
