@@ -48,14 +48,6 @@ function fillRows(out: FloatArray, bias: FloatArray | null, rows: number, n: num
   for (let r = 0; r < rows; r++) out.set(bias, r * n);
 }
 
-/** Column sums of a rows × n block, accumulated into `out` (length n); reads the block row by row. */
-function addColumnSums(x: FloatArray, rows: number, n: number, out: FloatArray): void {
-  for (let r = 0; r < rows; r++) {
-    const o = r * n;
-    for (let j = 0; j < n; j++) out[j] += x[o + j];
-  }
-}
-
 /**
  * One layer and one direction of an LSTM, GRU or RNN over a whole sequence, as ONE autograd node
  * (cuDNN's layout of the work):
@@ -154,30 +146,34 @@ export function recurrentLayer(mode: RecurrentMode, x: Tensor, h0: Tensor, c0: T
       const gP = dataOf(gPacked);
       const gates2 = mode === 'gru' ? alloc(T * BG) : null; // GRU: gradient of the hidden part
       const dG = alloc(T * BG);
-      const dh = alloc(BH);
-      let dhNext = alloc(BH);
-      let dhNextSpare = alloc(BH);
+      // dh: dL/dh of the step being processed (its output's gradient plus what flowed back from the
+      // later step); dhPrev receives dL/dh of the step before it.
+      let dh = alloc(BH);
+      let dhPrev = alloc(BH);
+      dh.set(rows(gP, stepAt(T - 1), BH));
       // dL/dc, starting from the gradient of c_T (packed row T).
       const dcBuf = mode === 'lstm' ? gP.slice(T * BH, (T + 1) * BH) : null;
       for (let k = T - 1; k >= 0; k--) {
         const t = stepAt(k);
-        const hPrev = k === 0 ? h0d : rows(out, stepAt(k - 1), BH);
-        const gOut = rows(gP, t, BH);
-        for (let j = 0; j < BH; j++) dh[j] = gOut[j] + dhNext[j];
         const dGt = rows(dG, t, BG);
-        if (mode === 'lstm') {
-          const cPrev = k === 0 ? c0d! : rows(cells!, stepAt(k - 1), BH);
-          be.lstmCellBackward(rows(gates, t, BG), cPrev, rows(cells!, t, BH), dh, dcBuf!, dGt, dcBuf!, B, H);
-          gemm(be, dGt, false, Whh, false, dhNextSpare, B, H, GH, 0);
-        } else if (mode === 'gru') {
+        const gOutPrev = k > 0 ? rows(gP, stepAt(k - 1), BH) : null;
+        if (mode === 'gru') {
+          const hPrev = k === 0 ? h0d : rows(out, stepAt(k - 1), BH);
           const dGh = rows(gates2!, t, BG);
-          be.gruCellBackward(rows(gates, t, BG), rows(hidden!, t, BG), hPrev, dh, dGt, dGh, dhNextSpare, B, H);
-          gemm(be, dGh, false, Whh, false, dhNextSpare, B, H, GH, 1);
+          be.gruCellBackward(rows(gates, t, BG), rows(hidden!, t, BG), hPrev, dh, dGt, dGh, dhPrev, B, H);
+          if (gOutPrev) for (let j = 0; j < BH; j++) dhPrev[j] += gOutPrev[j];
+          gemm(be, dGh, false, Whh, false, dhPrev, B, H, GH, 1);
         } else {
-          be.unaryBackward(mode === 'rnn_tanh' ? 'tanh' : 'relu', rows(gates, t, BG), rows(out, t, BH), dh, dGt, BH);
-          gemm(be, dGt, false, Whh, false, dhNextSpare, B, H, GH, 0);
+          if (mode === 'lstm') {
+            const cPrev = k === 0 ? c0d! : rows(cells!, stepAt(k - 1), BH);
+            be.lstmCellBackward(rows(gates, t, BG), cPrev, rows(cells!, t, BH), dh, dcBuf!, dGt, dcBuf!, B, H);
+          } else {
+            be.unaryBackward(mode === 'rnn_tanh' ? 'tanh' : 'relu', rows(gates, t, BG), rows(out, t, BH), dh, dGt, BH);
+          }
+          if (gOutPrev) dhPrev.set(gOutPrev);
+          gemm(be, dGt, false, Whh, false, dhPrev, B, H, GH, gOutPrev ? 1 : 0);
         }
-        [dhNext, dhNextSpare] = [dhNextSpare, dhNext];
+        [dh, dhPrev] = [dhPrev, dh];
       }
       const dGh = gates2 ?? dG; // gradient of the part multiplied by W_hh
       const grads: (Tensor | null)[] = [null, null, null, null, null, null, null];
@@ -187,7 +183,7 @@ export function recurrentLayer(mode: RecurrentMode, x: Tensor, h0: Tensor, c0: T
         if (B > 0) gemm(be, dG, false, Wih, false, dX, T * B, I, GH, 0);
         grads[0] = tensorOf(dX, [T, B, I]);
       }
-      if (h0.requiresGrad) grads[1] = tensorOf(dhNext.slice(), [B, H]);
+      if (h0.requiresGrad) grads[1] = tensorOf(dh, [B, H]);
       if (c0 && c0.requiresGrad) grads[2] = tensorOf(dcBuf!.slice(), [B, H]);
       if (weightIh.requiresGrad) {
         const dW = alloc(GH * I);
@@ -202,15 +198,16 @@ export function recurrentLayer(mode: RecurrentMode, x: Tensor, h0: Tensor, c0: T
         if (B > 0) gemm(be, dGh, true, hPrevAll, false, dW, GH, H, T * B, 0);
         grads[4] = tensorOf(dW, [GH, H]);
       }
-      if (biasIh && biasIh.requiresGrad) {
+      // Bias gradients are column sums, as one GEMM each: 1[1, T·B] · dGates.
+      const columnSums = (d: FloatArray) => {
+        const ones = alloc(T * B).fill(1);
         const db = alloc(GH);
-        addColumnSums(dG, T * B, GH, db);
-        grads[5] = tensorOf(db, [GH]);
-      }
+        gemm(be, ones, false, d, false, db, 1, GH, T * B, 0);
+        return tensorOf(db, [GH]);
+      };
+      if (biasIh && biasIh.requiresGrad) grads[5] = columnSums(dG);
       if (biasHh && biasHh.requiresGrad) {
-        const db = alloc(GH);
-        addColumnSums(dGh, T * B, GH, db);
-        grads[6] = tensorOf(db, [GH]);
+        grads[6] = dGh === dG && grads[5] ? tensorOf((grads[5].data as FloatArray).slice(), [GH]) : columnSums(dGh);
       }
       return grads;
     });
