@@ -29,7 +29,20 @@ function isDense(v: StridedView, shape: readonly number[]): boolean {
   return true;
 }
 
+/** The float32 arithmetic loops, kept monomorphic (Float32Array only) so they stay fast. */
+function denseBinaryF32(op: BinaryOp, a: Float32Array, ao: number, b: Float32Array, bo: number, out: Float32Array, n: number): boolean {
+  switch (op) {
+    case 'add': for (let i = 0; i < n; i++) out[i] = a[ao + i] + b[bo + i]; return true;
+    case 'sub': for (let i = 0; i < n; i++) out[i] = a[ao + i] - b[bo + i]; return true;
+    case 'mul': for (let i = 0; i < n; i++) out[i] = a[ao + i] * b[bo + i]; return true;
+    case 'div': for (let i = 0; i < n; i++) out[i] = a[ao + i] / b[bo + i]; return true;
+    default: return false;
+  }
+}
+
 function denseBinary(op: BinaryOp, a: AnyArray, ao: number, b: AnyArray, bo: number, out: AnyArray, n: number): void {
+  if (a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array
+    && denseBinaryF32(op, a, ao, b, bo, out, n)) return;
   switch (op) {
     case 'add': for (let i = 0; i < n; i++) out[i] = a[ao + i] + b[bo + i]; return;
     case 'sub': for (let i = 0; i < n; i++) out[i] = a[ao + i] - b[bo + i]; return;
@@ -232,7 +245,27 @@ const DERIVATIVE64: Record<UnaryOp, (x: number, y: number) => number> = {
   gelu: (x) => 0.5 * (1 + erf64(x * SQRT1_2)) + x * Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI),
 };
 
+/** float32 loops kept monomorphic (Float32Array only). */
+function unaryF32(op: UnaryOp, x: Float32Array, out: Float32Array, n: number): void {
+  switch (op) {
+    case 'neg': for (let i = 0; i < n; i++) out[i] = -x[i]; return;
+    case 'exp': for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]); return;
+    case 'relu': for (let i = 0; i < n; i++) { const v = x[i]; out[i] = v > 0 ? v : v !== v ? v : 0; } return;
+    case 'tanh': for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]); return;
+    case 'sqrt': for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]); return;
+    case 'square': for (let i = 0; i < n; i++) out[i] = x[i] * x[i]; return;
+    default: {
+      const f = UNARY[op];
+      for (let i = 0; i < n; i++) out[i] = f(x[i]);
+    }
+  }
+}
+
 export function unary(op: UnaryOp, x: FloatArray, out: FloatArray, n: number): void {
+  if (x instanceof Float32Array && out instanceof Float32Array) {
+    unaryF32(op, x, out, n);
+    return;
+  }
   switch (op) {
     case 'neg': for (let i = 0; i < n; i++) out[i] = -x[i]; return;
     case 'exp': for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]); return;
