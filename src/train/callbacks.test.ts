@@ -109,3 +109,23 @@ test('stopOnInterrupt: Ctrl-C stops after the step and ModelCheckpoint saves las
   assert.equal(process.listenerCount('SIGINT'), listeners);
   fs.rmSync(dir, { recursive: true });
 });
+
+test('evalMetrics are averaged into the row and can be monitored; a missing monitor is an error', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lmkit-ckpt-'));
+  const mc = new ModelCheckpoint({ dirpath: dir, monitor: 'val_score', mode: 'max', saveLast: false });
+  let calls = 0;
+  const t = new Trainer<TinyRegression, XYBatch>({
+    optimizer: (m) => new SGD(m.parameters(), { lr: 0.01 }), lossFn: mseLoss, maxSteps: 2, evalInterval: 1, evalIters: 2,
+    progress: 'none', callbacks: [mc], evalMetrics: () => ({ val_score: ++calls }),
+  });
+  const history = await t.fit(new TinyRegression(), regressionBatches(4, 4), regressionBatches(2, 4));
+  assert.deepEqual(history.map((r) => r.val_score), [1.5, 3.5]);
+  assert.deepEqual(fs.readdirSync(dir), ['step=000002-val_score=3.5000.safetensors']);
+  const bad = new Trainer<TinyRegression, XYBatch>({
+    optimizer: (m) => new SGD(m.parameters()), lossFn: mseLoss, maxSteps: 1, progress: 'none',
+    callbacks: [new EarlyStopping({ monitor: 'val_acc' })],
+  });
+  await assert.rejects(bad.fit(new TinyRegression(), regressionBatches(1, 4), regressionBatches(1, 4)),
+    /monitor "val_acc" is not among the validation metrics \(step, epoch, train_loss, lr, tokens_per_s, elapsed, val_loss\)/);
+  fs.rmSync(dir, { recursive: true });
+});

@@ -119,6 +119,9 @@ export class ModelCheckpoint implements Callback {
 
   async onValidationEnd(trainer: AnyTrainer, metrics: StepMetrics): Promise<void> {
     const score = metrics[this.monitor];
+    if (this.saveTopK > 0 && typeof score !== 'number') {
+      fail('InvalidArgument', `ModelCheckpoint: monitor "${this.monitor}" is not among the validation metrics (${Object.keys(metrics).join(', ')})`);
+    }
     const extra: string[] = [];
     let dropped: Ranked[] = [];
     if (this.saveTopK > 0 && typeof score === 'number' && !Number.isNaN(score)) {
@@ -194,7 +197,9 @@ export class EarlyStopping implements Callback {
 
   onValidationEnd(trainer: AnyTrainer, metrics: StepMetrics): void {
     const value = metrics[this.monitor];
-    if (typeof value !== 'number') fail('InvalidArgument', `EarlyStopping: metric "${this.monitor}" is missing at step ${metrics.step}`);
+    if (typeof value !== 'number') {
+      fail('InvalidArgument', `EarlyStopping: monitor "${this.monitor}" is not among the validation metrics (${Object.keys(metrics).join(', ')})`);
+    }
     if (improves(value, this.best, this.mode, this.minDelta)) {
       this.best = value;
       this.wait = 0;

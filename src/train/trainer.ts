@@ -39,6 +39,11 @@ export interface TrainerOptions<M extends TrainableModel = TrainableModel, B = u
   evalInterval?: number;
   /** Batches per validation, whose mean loss is the validation loss. Default: all of an iterable; a nextBatch source needs it (and validates only with it). */
   evalIters?: number;
+  /**
+   * More validation metrics, per batch (e.g. `{ val_accuracy: 0.9 }`); each is averaged over the
+   * validation batches into the metrics row, where ModelCheckpoint and EarlyStopping can monitor it.
+   */
+  evalMetrics?: (model: M, batch: B) => Record<string, number>;
   /** Validate after the last step as well. Default: true. */
   evalAtEnd?: boolean;
   /** Seeds the global generator when training starts (not on resume, which restores it). */
@@ -326,11 +331,14 @@ export class Trainer<M extends TrainableModel = TrainableModel, B = unknown> {
     model.eval();
     let sum = 0;
     let n = 0;
+    const extra = new Map<string, number>();
+    const evalMetrics = this.options.evalMetrics;
     try {
       noGrad(() => {
         for (const batch of validationBatches(val, this.options.evalIters ?? Infinity)) {
           sum += this.lossOf(batch, 'val').item();
           n++;
+          if (evalMetrics) for (const [k, v] of Object.entries(evalMetrics(model, batch))) extra.set(k, (extra.get(k) ?? 0) + v);
         }
       });
     } finally {
@@ -338,6 +346,7 @@ export class Trainer<M extends TrainableModel = TrainableModel, B = unknown> {
     }
     if (n === 0) fail('InvalidArgument', 'Trainer: the validation data yielded no batches');
     row.val_loss = sum / n;
+    for (const [k, total] of extra) row[k] = total / n;
     this.progress?.validation(row);
     if (this.options.plotFile) writeLossPlot(this.options.plotFile, this.history);
     for (const cb of this.callbacks()) await cb.onValidationEnd?.(this, row);
