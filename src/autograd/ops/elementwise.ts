@@ -13,7 +13,7 @@ const COMPARISONS = new Set<BinaryOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
 /** Applies a binary kernel with broadcasting (no autograd). */
 export function binaryRaw(op: BinaryOp, a: Tensor, b: Tensor, outDtype?: DType): Tensor {
   const shape = shapesEqual(a.shape, b.shape) ? a.shape : broadcastShapes(a.shape, b.shape, op);
-  let dtype = outDtype ?? (COMPARISONS.has(op) ? 'bool' : promoteTypes(a.dtype, b.dtype));
+  let dtype = outDtype ?? (COMPARISONS.has(op) ? 'bool' : a.dtype === b.dtype ? a.dtype : promoteTypes(a.dtype, b.dtype));
   if (op === 'div' && !isFloat(dtype)) dtype = 'float32'; // true division, as torch.div
   const out = emptyTensor(shape, dtype);
   const kernelDtype = a.dtype === 'float64' || b.dtype === 'float64' ? 'float64' : dtype;
