@@ -69,7 +69,10 @@ async function runCase(c: ParityCase, dir: string): Promise<CaseResult> {
   if (!handler) return { status: 'skip', maxErr: 0, detail: `kind "${c.kind}" is not implemented` };
   try {
     const file = typeof c.file === 'string' ? loadSafetensors(path.join(dir, c.file)) : undefined;
-    return await handler(c, { file, dir });
+    // The file's own description fills in anything index.json leaves out (index.json wins on conflicts).
+    const own = file?.metadata.case;
+    const full = own ? { ...parseCaseJson(own, path.join(dir, String(c.file))), ...c } : c;
+    return await handler(full, { file, dir });
   } catch (e) {
     return { status: 'fail', maxErr: Infinity, detail: (e as Error).message };
   }

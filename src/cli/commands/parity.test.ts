@@ -64,3 +64,12 @@ test('parity rejects bad flags and missing folders', () => {
   assert.equal(r.status, 1);
   assert.match(r.stderr, /neither index.json nor expected.safetensors/);
 });
+
+test('parity takes the op arguments from the file metadata when index.json only lists the case', () => {
+  const meta = { name: 'meta', kind: 'op', op: 'sum', args: ['x'], dim: 1, keepdim: true };
+  saveSafetensors(path.join(tmp, 'c4.safetensors'), { x: p, out: tensor([[3], [7]]) }, { case: JSON.stringify(meta) });
+  fs.writeFileSync(path.join(tmp, 'index.json'), JSON.stringify({ cases: [{ file: 'c4.safetensors', name: 'meta', kind: 'op' }] }));
+  const r = lmkit('parity', tmp);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /^meta\s+pass/m);
+});
