@@ -36,6 +36,19 @@ export class Embedding extends Module<[Tensor], Tensor> {
     if (pad !== null) this.weight.data.fill(0, pad * embeddingDim, (pad + 1) * embeddingDim);
   }
 
+  /**
+   * An Embedding holding a copy of `weights` (num_embeddings, embedding_dim), like
+   * torch.nn.Embedding.from_pretrained; `freeze` (default true) turns its gradient off.
+   */
+  static fromPretrained(weights: Tensor, opts: { freeze?: boolean; paddingIdx?: number | null } = {}): Embedding {
+    if (weights.ndim !== 2) fail('ShapeMismatch', `Embedding.fromPretrained: expected weights of 2 dims, got [${weights.shape.join(', ')}]`);
+    const dtype = weights.dtype === 'float64' ? 'float64' : 'float32';
+    const e = new Embedding(weights.shape[0], weights.shape[1], { dtype, paddingIdx: opts.paddingIdx });
+    e.loadStateDict({ weight: weights });
+    e.weight.requiresGrad = !(opts.freeze ?? true);
+    return e;
+  }
+
   override forward(ids: Tensor): Tensor {
     return embedding(ids, this.weight, this.paddingIdx ?? undefined);
   }

@@ -39,6 +39,10 @@ test('Embedding looks rows up; the padding row gets no gradient', () => {
   y.sum().backward();
   assertClose(e.weight.grad!, [0, 0, 2, 2, 0, 0, 1, 1]);
   assert.equal(e.extraRepr(), '4, 2, padding_idx=0');
+  const frozen = Embedding.fromPretrained(tensor([[1, 2], [3, 4]]));
+  assertClose(frozen.forward(tensor([1], { dtype: 'int32' })), [3, 4]);
+  assert.equal(frozen.weight.requiresGrad, false);
+  assert.equal(Embedding.fromPretrained(tensor([[1, 2]]), { freeze: false }).requiresGrad_(false).weight.requiresGrad, false);
 });
 
 test('LayerNorm normalizes the last dims with γ = 1, β = 0 at start; gradients pass gradcheck', () => {

@@ -170,6 +170,12 @@ export class Module<Args extends unknown[] = any[], Out = any> {
     return this.train(false);
   }
 
+  /** Turns gradients on or off for every parameter (freezing a module with false). */
+  requiresGrad_(flag = true): this {
+    for (const p of this.parameters()) p.requiresGrad = flag;
+    return this;
+  }
+
   /** Clears the gradients of every parameter (sets them to null, PyTorch's default). */
   zeroGrad(): void {
     for (const p of this.parameters()) p.grad = null;
