@@ -101,3 +101,20 @@ test('bad flags and config files are one-line errors with exit status 2', () => 
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
   }
 });
+
+test('Ctrl-C during training saves a checkpoint and exits cleanly', async () => {
+  const { spawn } = await import('node:child_process');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lmkit-train-int-'));
+  const out = path.join(dir, 'run');
+  const child = spawn(process.execPath, [cli, 'train', '--data', corpus(dir, ENGLISH), '--max-steps', '100000',
+    '--eval-interval', '0', '--out', out, ...TINY], { env: { ...process.env, CI: 'true' } });
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr += String(d);
+    if (/step \d+/.test(stderr) && !child.killed) child.kill('SIGINT');
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  assert.equal(code, 0, stderr);
+  assert.ok(fs.existsSync(path.join(out, 'checkpoints', 'last.safetensors')), 'checkpoint saved on interrupt');
+  assert.ok(fs.existsSync(path.join(out, 'model.safetensors')), 'model saved on interrupt');
+});

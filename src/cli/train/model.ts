@@ -2,7 +2,7 @@ import { GPT } from '../../models/gpt.js';
 import { type LanguageModel } from '../../models/auto.js';
 import { RecurrentLanguageModel } from '../../models/rnn-lm.js';
 import { AdamW } from '../../optim/adam.js';
-import type { Tensor } from '../../tensor/tensor.js';
+import { weightDecayGroups } from '../../optim/groups.js';
 import type { TrainConfig } from './config.js';
 
 /** The model `--arch` names, sized by the flags. */
@@ -15,16 +15,7 @@ export function buildModel(c: TrainConfig, vocabSize: number): LanguageModel {
   return new RecurrentLanguageModel(c.arch, vocabSize, c.nEmbd, c.nHidden, c.nLayer, { dropout: c.dropout });
 }
 
-/**
- * AdamW as nanoGPT configures it: weight decay on tensors of two or more dimensions (matrices and
- * embeddings), none on biases and norm weights.
- */
+/** AdamW as nanoGPT configures it: weight decay on matrices and embeddings only. */
 export function buildOptimizer(model: LanguageModel, c: TrainConfig): AdamW {
-  const decay: Tensor[] = [];
-  const noDecay: Tensor[] = [];
-  for (const p of model.parameters()) (p.ndim >= 2 ? decay : noDecay).push(p);
-  return new AdamW([
-    { params: decay, weightDecay: c.weightDecay },
-    { params: noDecay, weightDecay: 0 },
-  ], { lr: c.lr, betas: [c.beta1, c.beta2] });
+  return new AdamW(weightDecayGroups(model.parameters(), c.weightDecay), { lr: c.lr, betas: [c.beta1, c.beta2] });
 }

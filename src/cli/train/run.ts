@@ -105,21 +105,10 @@ export async function runTraining(c: TrainConfig, log: (line: string) => void): 
     metricsFile: c.metricsOut || path.join(outDir, 'metrics.jsonl'),
     plotFile: path.join(outDir, 'loss.svg'),
     tokensPerBatch: (b) => b.x.size,
+    stopOnInterrupt: true,
   });
 
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts > 1) process.exit(130);
-    log('interrupted: finishing the step, saving a checkpoint (Ctrl-C again to quit at once)');
-    trainer.stop('interrupted');
-  };
-  process.on('SIGINT', onSigint);
-  try {
-    await trainer.fit(model, data, data);
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
+  await trainer.fit(model, data, data);
   saveModel(outDir, model, tokenizer);
   const evaluated = trainer.history.filter((r) => typeof r.val_loss === 'number');
   const finalValLoss = evaluated.length > 0 ? evaluated[evaluated.length - 1].val_loss! : null;
