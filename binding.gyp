@@ -27,7 +27,8 @@
             "native/src/avx2/gemm_avx2.cc",
             "native/src/avx2/elementwise_avx2.cc",
             "native/src/avx2/nn_avx2.cc",
-            "native/src/avx2/attention_avx2.cc"
+            "native/src/avx2/attention_avx2.cc",
+            "native/src/avx2/rnn_avx2.cc"
           ]
         }, {
           "type": "none"

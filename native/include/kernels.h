@@ -68,4 +68,12 @@ struct AttentionBackwardArgs {
 };
 void attention_backward_f32(const AttentionBackwardArgs& a);
 
+// Fused recurrent-cell steps (see Backend.lstmCellForward etc. in src/backend/types.ts).
+void lstm_cell_forward_f32(float* gates, const float* c_prev, float* c, float* h, long batch, long hidden);
+void lstm_cell_backward_f32(const float* gates, const float* c_prev, const float* c, const float* gh, const float* gc,
+                            float* g_gates, float* gc_prev, long batch, long hidden);
+void gru_cell_forward_f32(float* gi, const float* gh, const float* h_prev, float* h, long batch, long hidden);
+void gru_cell_backward_f32(const float* gates, const float* gh, const float* h_prev, const float* g_out, float* g_gi,
+                           float* g_gh, float* g_h_prev, long batch, long hidden);
+
 }  // namespace lmkit

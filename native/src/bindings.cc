@@ -474,6 +474,69 @@ napi_value AttentionBackward(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// Unwraps `count` Float32Arrays starting at argument `first`, each needing at least need[i] elements.
+bool float_arrays(Args& args, size_t first, int count, float** out, const long* need, const char* what) {
+  for (int i = 0; i < count; i++) {
+    size_t len;
+    out[i] = args.f32(first + i, &len);
+    if (args.failed()) return false;
+    if (static_cast<size_t>(need[i]) > len) return args.fail(what);
+  }
+  return true;
+}
+
+// lstmCellForward(gates, cPrev, c, h, batch, hidden)
+napi_value LstmCellForward(napi_env env, napi_callback_info info) {
+  Args args(env, info);
+  const long batch = args.integer(4), hidden = args.integer(5);
+  if (args.failed() || batch < 0 || hidden < 0) return args.fail("lstmCellForward: bad arguments"), nullptr;
+  const long s = batch * hidden;
+  const long need[4] = {4 * s, s, s, s};
+  float* p[4];
+  if (!float_arrays(args, 0, 4, p, need, "lstmCellForward: an array is too short")) return nullptr;
+  lstm_cell_forward_f32(p[0], p[1], p[2], p[3], batch, hidden);
+  return nullptr;
+}
+
+// lstmCellBackward(gates, cPrev, c, gh, gc, gGates, gcPrev, batch, hidden)
+napi_value LstmCellBackward(napi_env env, napi_callback_info info) {
+  Args args(env, info);
+  const long batch = args.integer(7), hidden = args.integer(8);
+  if (args.failed() || batch < 0 || hidden < 0) return args.fail("lstmCellBackward: bad arguments"), nullptr;
+  const long s = batch * hidden;
+  const long need[7] = {4 * s, s, s, s, s, 4 * s, s};
+  float* p[7];
+  if (!float_arrays(args, 0, 7, p, need, "lstmCellBackward: an array is too short")) return nullptr;
+  lstm_cell_backward_f32(p[0], p[1], p[2], p[3], p[4], p[5], p[6], batch, hidden);
+  return nullptr;
+}
+
+// gruCellForward(gi, gh, hPrev, h, batch, hidden)
+napi_value GruCellForward(napi_env env, napi_callback_info info) {
+  Args args(env, info);
+  const long batch = args.integer(4), hidden = args.integer(5);
+  if (args.failed() || batch < 0 || hidden < 0) return args.fail("gruCellForward: bad arguments"), nullptr;
+  const long s = batch * hidden;
+  const long need[4] = {3 * s, 3 * s, s, s};
+  float* p[4];
+  if (!float_arrays(args, 0, 4, p, need, "gruCellForward: an array is too short")) return nullptr;
+  gru_cell_forward_f32(p[0], p[1], p[2], p[3], batch, hidden);
+  return nullptr;
+}
+
+// gruCellBackward(gates, gh, hPrev, gOut, gGi, gGh, gHPrev, batch, hidden)
+napi_value GruCellBackward(napi_env env, napi_callback_info info) {
+  Args args(env, info);
+  const long batch = args.integer(7), hidden = args.integer(8);
+  if (args.failed() || batch < 0 || hidden < 0) return args.fail("gruCellBackward: bad arguments"), nullptr;
+  const long s = batch * hidden;
+  const long need[7] = {3 * s, 3 * s, s, s, 3 * s, 3 * s, s};
+  float* p[7];
+  if (!float_arrays(args, 0, 7, p, need, "gruCellBackward: an array is too short")) return nullptr;
+  gru_cell_backward_f32(p[0], p[1], p[2], p[3], p[4], p[5], p[6], batch, hidden);
+  return nullptr;
+}
+
 void add(Napi::Env env, Napi::Object exports, const char* name, napi_callback cb) {
   napi_value fn;
   napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, nullptr, &fn);
@@ -503,6 +566,10 @@ void register_kernels(Napi::Env env, Napi::Object exports) {
   add(env, exports, "adam", Adam);
   add(env, exports, "attention", Attention);
   add(env, exports, "attentionBackward", AttentionBackward);
+  add(env, exports, "lstmCellForward", LstmCellForward);
+  add(env, exports, "lstmCellBackward", LstmCellBackward);
+  add(env, exports, "gruCellForward", GruCellForward);
+  add(env, exports, "gruCellBackward", GruCellBackward);
 }
 
 }  // namespace lmkit

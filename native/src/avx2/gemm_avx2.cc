@@ -3,6 +3,7 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 #include "kernels.h"
@@ -20,7 +21,7 @@ constexpr long MR = 6;
 constexpr long NR = 16;
 constexpr long KC = 256;   // a 16 x KC panel of B stays in L1 (16 KB)
 constexpr long MC = 144;   // an MC x KC block of A stays in L2 (144 KB)
-constexpr long NC = 3072;  // a KC x NC block of B stays in L3 (3 MB)
+constexpr long NC = 1536;  // a KC x NC block of B stays in L3 (1.5 MB)
 // Below this many flops a GEMM runs on the calling thread only.
 constexpr double kParallelFlops = 1.5e6;
 
@@ -151,6 +152,10 @@ void pack_b(const float* b, long ldb, bool tb, long p0, long kc, long j0, long n
 // C[0:6, 0:16] = alpha * A·B + beta * C, A a packed 6 x kc panel, B a packed kc x 16 panel (beta 0: C not read).
 __attribute__((noinline)) void micro_6x16(long kc, const float* __restrict A, const float* __restrict B, float* C, long ldc, float alpha,
                        float beta) {
+  for (int r = 0; r < 6; r++) {
+    _mm_prefetch(reinterpret_cast<const char*>(C + r * ldc), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(C + r * ldc + 15), _MM_HINT_T0);
+  }
   __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
   __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
   __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();

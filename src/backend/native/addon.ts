@@ -43,12 +43,19 @@ export interface NativeAddon {
     probs: F32 | null): void;
   attentionBackward(q: F32, k: F32, v: F32, probs: F32, gradOut: F32, gradQ: F32, gradK: F32, gradV: F32,
     batch: number, heads: number, tq: number, tk: number, d: number, scale: number): void;
+  lstmCellForward(gates: F32, cPrev: F32, c: F32, h: F32, batch: number, hidden: number): void;
+  lstmCellBackward(gates: F32, cPrev: F32, c: F32, gh: F32, gc: F32, gGates: F32, gcPrev: F32, batch: number,
+    hidden: number): void;
+  gruCellForward(gi: F32, gh: F32, hPrev: F32, h: F32, batch: number, hidden: number): void;
+  gruCellBackward(gates: F32, gh: F32, hPrev: F32, gOut: F32, gGi: F32, gGh: F32, gHPrev: F32, batch: number,
+    hidden: number): void;
 }
 
 /** Kernels the TS wrapper calls; an addon built from older sources that lacks one is not used. */
 const REQUIRED: readonly (keyof NativeAddon)[] = ['setNumThreads', 'getNumThreads', 'gemm', 'binary', 'copy', 'unary',
   'unaryBackward', 'clamp', 'affine', 'scaleInPlace', 'sumSquares', 'reduce', 'softmax', 'softmaxBackward', 'layerNorm',
-  'layerNormBackward', 'embedding', 'embeddingBackward', 'crossEntropy', 'adam', 'attention', 'attentionBackward'];
+  'layerNormBackward', 'embedding', 'embeddingBackward', 'crossEntropy', 'adam', 'attention', 'attentionBackward',
+  'lstmCellForward', 'lstmCellBackward', 'gruCellForward', 'gruCellBackward'];
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const candidates = [

@@ -4,6 +4,7 @@ import type { NativeAddon } from './addon.js';
 import { nativeElementwise } from './elementwise.js';
 import { nativeGemm } from './gemm.js';
 import { nativeNn } from './nn.js';
+import { nativeRnn } from './rnn.js';
 
 /**
  * The native backend: C++ kernels where they pay, the js kernels elsewhere (and for float64 work, which
@@ -15,6 +16,7 @@ export function createNativeBackend(addon: NativeAddon): Backend {
     ...jsBackend,
     ...nativeElementwise(addon),
     ...nativeNn(addon),
+    ...nativeRnn(addon),
     name: 'native',
     gemm: nativeGemm(addon),
     setNumThreads: (n) => addon.setNumThreads(n),
