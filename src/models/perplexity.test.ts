@@ -15,6 +15,9 @@ test('a uniform model over V tokens has perplexity V, every token but the first 
   const r = perplexity(uniform(7), [1, 2, 3, 4, 5, 6, 0, 1, 2, 3], { maxLength: 4, stride: 2 });
   assert.equal(r.tokens, 9);
   assert.ok(Math.abs(r.perplexity - 7) < 1e-5);
+  const chars = { encode: (text: string) => ({ ids: [...text].map((ch) => ch.charCodeAt(0) - 97) }) };
+  assert.equal(perplexity(uniform(7), 'abcdefg', { maxLength: 8, tokenizer: chars }).tokens, 6);
+  assert.throws(() => perplexity(uniform(7), 'abc', { maxLength: 8 }), /needs options\.tokenizer/);
 });
 
 test('a window as long as the text gives exp of the model\'s mean loss; shorter strides add context', () => {

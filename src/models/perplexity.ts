@@ -9,6 +9,8 @@ export interface PerplexityOptions {
   maxLength?: number;
   /** How far each window moves (default maxLength: windows do not overlap). */
   stride?: number;
+  /** Encodes a text input (needed when `input` is a string). */
+  tokenizer?: { encode(text: string): { ids: number[] } } | null;
 }
 
 export interface PerplexityResult {
@@ -31,8 +33,12 @@ export interface PerplexityResult {
  * perplexity = exp(-(1/N) Σ_t log p(x_t | x_<t))
  */
 export function perplexity(model: { forward(ids: Tensor): Tensor; readonly maxPositions?: number },
-  ids: Tensor | readonly number[], opts: PerplexityOptions = {}): PerplexityResult {
-  const seq = Array.isArray(ids) ? ids as readonly number[] : Array.from((ids as Tensor).dense(), Number);
+  input: Tensor | readonly number[] | string, opts: PerplexityOptions = {}): PerplexityResult {
+  let seq: readonly number[];
+  if (typeof input === 'string') {
+    if (!opts.tokenizer) fail('InvalidArgument', 'perplexity: a text input needs options.tokenizer');
+    seq = opts.tokenizer.encode(input).ids;
+  } else seq = Array.isArray(input) ? input as readonly number[] : Array.from((input as Tensor).dense(), Number);
   const maxLength = opts.maxLength ?? model.maxPositions ?? fail('InvalidArgument', 'perplexity: give maxLength (the model has no maxPositions)');
   const stride = opts.stride ?? maxLength;
   if (!Number.isInteger(maxLength) || maxLength < 2) fail('InvalidArgument', `perplexity: maxLength must be an integer ≥ 2, got ${maxLength}`);
