@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fail } from '../errors.js';
 import { AddedVocabulary, type AddedToken } from './added_vocabulary.js';
+import { ByteLevelFastPath } from './byte_level_fast_path.js';
 import { cleanUpTokenizationSpaces } from './decoders/cleanup.js';
 import { Encoding } from './encoding.js';
 import { NormalizedString } from './normalized_string.js';
 import { type PaddingOptions, padEncodings } from './padding.js';
 import { type Piece, tokenOffsets } from './piece.js';
-import { ByteLevelPreTokenizer, toByteLevel } from './pre_tokenizers/byte_level.js';
 import { loadPretrained, loadTokenizerFile } from './load.js';
 import { tokenizerFromJSON, tokenizerToJSON } from './serialization.js';
 import { truncatePair, type TruncationOptions } from './truncation.js';
@@ -62,10 +62,8 @@ export class Tokenizer {
   padding: PaddingOptions | null = null;
   /** tokenizer_config.json as loaded (empty when there was none). */
   config: TokenizerConfig = {};
-  /** encodeIds' cache of raw words → ids, valid for one model and pre-tokenizer. */
-  private readonly fastCache = new Map<string, ArrayLike<number>>();
-  private fastCacheOwner: Model | null = null;
-  private fastCachePre: PreTokenizer | null = null;
+  /** ByteLevel + model fused with a word cache (rebuilt when either changes). */
+  private fast: ByteLevelFastPath | null = null;
 
   constructor(model: Model) {
     this.model = model;
@@ -178,6 +176,7 @@ export class Tokenizer {
   /** One sequence through normalizer, pre-tokenizer and model (no special tokens). */
   private encodeSequence(text: string, sequenceId: number): Encoding {
     const enc = new Encoding();
+    const fast = (this.fast = ByteLevelFastPath.for(this.preTokenizer, this.model, this.fast));
     for (const seg of this.addedVocabulary.splitRaw(text)) {
       if (seg.id !== null) {
         enc.push(seg.id, this.idToToken(seg.id)!, [seg.start, seg.end], 0, 0, sequenceId);
@@ -188,6 +187,10 @@ export class Tokenizer {
       for (const sub of this.addedVocabulary.splitNormalized(ns.normalized)) {
         if (sub.id !== null) {
           enc.push(sub.id, this.idToToken(sub.id)!, ns.originalRange(sub.start, sub.end), 0, 0, sequenceId);
+          continue;
+        }
+        if (fast) {
+          fast.encode(ns, sub.start, sub.end, enc, sequenceId);
           continue;
         }
         const piece: Piece = { text: ns.normalized.slice(sub.start, sub.end), start: sub.start };
@@ -237,28 +240,10 @@ export class Tokenizer {
    */
   encodeIds(text: string, opts: { addSpecialTokens?: boolean } = {}): number[] {
     const addSpecial = opts.addSpecialTokens ?? true;
-    const pre = this.preTokenizer;
-    const model = this.model;
+    const fast = (this.fast = ByteLevelFastPath.for(this.preTokenizer, this.model, this.fast));
     const processorAdds = addSpecial && this.postProcessor !== null && this.postProcessor.addedTokens(false) > 0;
-    if (!(pre instanceof ByteLevelPreTokenizer) || !model.tokenizeIds || processorAdds) {
-      return this.encode(text, null, { addSpecialTokens: addSpecial, truncation: false, padding: false }).ids;
-    }
-    if (this.fastCacheOwner !== model || this.fastCachePre !== pre || this.fastCache.size > 200_000) {
-      this.fastCache.clear();
-      this.fastCacheOwner = model;
-      this.fastCachePre = pre;
-    }
-    const cache = this.fastCache;
+    if (!fast || processorAdds) return this.encode(text, null, { addSpecialTokens: addSpecial, truncation: false, padding: false }).ids;
     const ids: number[] = [];
-    const emit = (chunk: string) => (s: number, e: number) => {
-      const raw = chunk.slice(s, e);
-      let wordIds = cache.get(raw);
-      if (wordIds === undefined) {
-        wordIds = model.tokenizeIds!(toByteLevel(raw));
-        cache.set(raw, wordIds);
-      }
-      for (let k = 0; k < wordIds.length; k++) ids.push(wordIds[k]);
-    };
     for (const seg of this.addedVocabulary.splitRaw(text)) {
       if (seg.id !== null) {
         ids.push(seg.id);
@@ -271,13 +256,8 @@ export class Tokenizer {
         chunk = ns.normalized;
       }
       for (const sub of this.addedVocabulary.splitNormalized(chunk)) {
-        if (sub.id !== null) {
-          ids.push(sub.id);
-          continue;
-        }
-        let part = sub.start === 0 && sub.end === chunk.length ? chunk : chunk.slice(sub.start, sub.end);
-        if (pre.addPrefixSpace && !part.startsWith(' ')) part = ` ${part}`;
-        pre.splitRanges(part, emit(part));
+        if (sub.id !== null) ids.push(sub.id);
+        else fast.ids(sub.start === 0 && sub.end === chunk.length ? chunk : chunk.slice(sub.start, sub.end), ids);
       }
     }
     return ids;

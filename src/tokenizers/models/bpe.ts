@@ -88,6 +88,8 @@ export class BPE implements Model {
   private readonly cache = new Map<string, BpeWord>();
   private readonly cacheCapacity: number;
   private readonly unkId: number;
+  /** Token id of each single BMP character (-1: none); only when tokens carry no prefix or suffix. */
+  private readonly charIds: Int32Array | null = null;
 
   constructor(vocab: Vocab | Map<string, number>, merges: [string, string][], opts: BPEOptions = {}) {
     this.vocab = vocab instanceof Vocab ? vocab : new Vocab(vocab);
@@ -114,6 +116,13 @@ export class BPE implements Model {
         fail('InvalidFile', `BPE: merges[${rank}] "${a} ${b}": token ${JSON.stringify(missing)} is not in the vocabulary`);
       }
       this.pairs.setIfAbsent(ia, ib, rank, id);
+    }
+    if (!this.continuingSubwordPrefix && !this.endOfWordSuffix) {
+      this.charIds = new Int32Array(65536).fill(-1);
+      for (const [tok, id] of this.vocab.toId) {
+        const c = tok.charCodeAt(0);
+        if (tok.length === 1 && (c < 0xd800 || c > 0xdfff)) this.charIds[c] = id;
+      }
     }
   }
 
@@ -171,6 +180,30 @@ export class BPE implements Model {
       const id = this.vocab.toId.get(word);
       if (id !== undefined) return { ids: Int32Array.of(id), starts: Int32Array.of(0), ends: Int32Array.of(word.length) };
     }
+    return this.knownCharSymbols(word) ?? this.anySymbols(word);
+  }
+
+  /** The common case: every unit is a BMP character with its own token (byte-level words always are). */
+  private knownCharSymbols(word: string): BpeWord | null {
+    const table = this.charIds;
+    if (!table) return null;
+    const n = word.length;
+    const ids = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const id = table[word.charCodeAt(i)];
+      if (id < 0) return null;
+      ids[i] = id;
+    }
+    const starts = new Int32Array(n);
+    const ends = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      starts[i] = i;
+      ends[i] = i + 1;
+    }
+    return { ids, starts, ends };
+  }
+
+  private anySymbols(word: string): BpeWord {
     const ids: number[] = [];
     const starts: number[] = [];
     const ends: number[] = [];
@@ -229,14 +262,13 @@ export class BPE implements Model {
 
   /** Rescans all pairs for the lowest rank after every merge: fastest for short words. */
   private mergeShort(w: BpeWord): BpeWord {
-    const ids = Array.from(w.ids);
-    const starts = Array.from(w.starts);
-    const ends = Array.from(w.ends);
+    const { ids, starts, ends } = w;
     const pairs = this.pairs;
-    while (ids.length > 1) {
+    let n = ids.length;
+    while (n > 1) {
       let best = -1;
       let bestRank = 0x7fffffff;
-      for (let i = 0; i + 1 < ids.length; i++) {
+      for (let i = 0; i + 1 < n; i++) {
         const r = pairs.rank(ids[i], ids[i + 1]);
         if (r >= 0 && r < bestRank) {
           bestRank = r;
@@ -246,11 +278,12 @@ export class BPE implements Model {
       if (best < 0) break;
       ids[best] = pairs.id(ids[best], ids[best + 1]);
       ends[best] = ends[best + 1];
-      ids.splice(best + 1, 1);
-      starts.splice(best + 1, 1);
-      ends.splice(best + 1, 1);
+      ids.copyWithin(best + 1, best + 2, n);
+      starts.copyWithin(best + 1, best + 2, n);
+      ends.copyWithin(best + 1, best + 2, n);
+      n--;
     }
-    return { ids: Int32Array.from(ids), starts: Int32Array.from(starts), ends: Int32Array.from(ends) };
+    return n === ids.length ? w : { ids: ids.slice(0, n), starts: starts.slice(0, n), ends: ends.slice(0, n) };
   }
 
   /** Merges with a heap of (rank, position) over a linked list of symbols: O(n log n) for long words. */

@@ -40,7 +40,7 @@ export class ByteLevelProcessor implements PostProcessor {
       trimByteLevelOffsets(a, this.addPrefixSpace);
       if (b) trimByteLevelOffsets(b, this.addPrefixSpace);
     }
-    return concatPair(a, b);
+    return b || a.overflowing.length ? concatPair(a, b) : a;
   }
   toJSON(): object {
     return { type: this.type, add_prefix_space: this.addPrefixSpace, trim_offsets: this.trimOffsets, use_regex: this.useRegex };
