@@ -5,8 +5,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { SUITE_NAMES } from './harness.js';
-import { suites } from './suites/index.js';
 import { formatTable, KNOWN_FIGURES, ratio } from './table.js';
 import type { BenchRecord } from './types.js';
 
@@ -57,21 +55,6 @@ test('bench: smallop and gemm emit schema JSON lines (--quick --no-peers --json)
     cleanup();
   }
 });
-
-const unimplemented = SUITE_NAMES.find((name) => !suites.some((s) => s.name === name));
-
-test('bench: a suite without an lmkit implementation says so in one line',
-  { skip: unimplemented ? false : 'every suite has an lmkit implementation' }, () => {
-    const { file, cleanup } = tinyConfig();
-    try {
-      const res = runBench([unimplemented!, '--no-peers', '--json', '--config', file]);
-      assert.equal(res.status, 0, res.stderr);
-      assert.equal(res.stdout, '');
-      assert.match(res.stderr, new RegExp(`${unimplemented}: no lmkit implementation yet`));
-    } finally {
-      cleanup();
-    }
-  });
 
 test('bench: bad arguments and a bad config are one-line errors', () => {
   const unknown = runBench(['nosuch', '--no-peers']);
