@@ -3,9 +3,9 @@ import type { Backend } from '../../backend/types.js';
 import { fail } from '../../errors.js';
 import { allocArray } from '../../tensor/alloc.js';
 import type { FloatArray } from '../../tensor/dtype.js';
+import { contiguousStrides } from '../../tensor/shape.js';
 import { emptyTensor, Tensor } from '../../tensor/tensor.js';
 import { needsGradAny, record } from '../graph.js';
-import { slice } from './shape.js';
 import { dataOf } from './util.js';
 
 /** The cell of a recurrent layer: LSTM, GRU, or the Elman RNN with tanh or ReLU. */
@@ -215,8 +215,24 @@ export function recurrentLayer(mode: RecurrentMode, x: Tensor, h0: Tensor, c0: T
 
   const last = stepAt(T - 1);
   return {
-    output: mode === 'lstm' ? slice(packed, [0, T]) : packed,
-    hN: slice(packed, last),
-    cN: mode === 'lstm' ? slice(packed, T) : null,
+    output: mode === 'lstm' ? packedRows(packed, 0, T, false) : packed,
+    hN: packedRows(packed, last, 1, true),
+    cN: mode === 'lstm' ? packedRows(packed, T, 1, true) : null,
   };
+}
+
+/**
+ * Rows [start, start + count) of a packed [R, B, H] result as a view ([B, H] when `squeeze`). Its
+ * gradient goes back into a zero [R, B, H] block as one contiguous copy (a general slice's backward
+ * walks the elements one by one).
+ */
+function packedRows(packed: Tensor, start: number, count: number, squeeze: boolean): Tensor {
+  const [, B, H] = packed.shape;
+  const shape = squeeze ? [B, H] : [count, B, H];
+  const view = new Tensor(packed.data, shape, packed.dtype, contiguousStrides(shape), packed.offset + start * B * H);
+  return record(view, 'PackedRowsBackward', [packed], (g) => {
+    const full = emptyTensor(packed.shape, packed.dtype);
+    full.data.set(dataOf(g), start * B * H);
+    return [full];
+  });
 }
