@@ -48,6 +48,11 @@ test('stateDict round trip copies values into another instance', () => {
   a.fc.weight.data.fill(0.25);
   b.loadStateDict(a.stateDict());
   for (const [k, t] of a.stateDict()) assertClose(b.stateDict().get(k)!, t, 0, 0, k);
+  // Another dtype is converted on the way in.
+  const c = new Net();
+  c.loadStateDict(new Map([...a.stateDict()].map(([k, t]) => [k, t.double()])));
+  assertClose(c.fc.weight, a.fc.weight, 0, 0);
+  assert.equal(c.fc.weight.dtype, 'float32');
   // Loading copies: the tensors stay distinct.
   assert.notEqual(b.fc.weight.data, a.fc.weight.data);
   const x = randn([2, 3]);
