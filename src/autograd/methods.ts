@@ -99,6 +99,13 @@ declare module '../tensor/tensor.js' {
     logicalNot(): Tensor;
     logicalAnd(other: Tensor): Tensor;
     logicalOr(other: Tensor): Tensor;
+    flip(dims: number | number[]): Tensor;
+    repeat(...sizes: (number | number[])[]): Tensor;
+    roll(shift: number, dim: number): Tensor;
+    std(dim?: Dims, opts?: VarOptions): Tensor;
+    norm(p?: number, dim?: Dims, keepdim?: boolean): Tensor;
+    any(dim?: Dims, keepdim?: boolean): Tensor;
+    all(dim?: Dims, keepdim?: boolean): Tensor;
   }
 }
 
@@ -190,4 +197,11 @@ P.round = function () { return ops.round(this); };
 P.logicalNot = function () { return ops.logicalNot(this); };
 P.logicalAnd = function (o) { return ops.logicalAnd(this, o); };
 P.logicalOr = function (o) { return ops.logicalOr(this, o); };
+P.flip = function (dims) { return ops.flip(this, dims); };
+P.repeat = function (...sizes) { return ops.repeat(this, ...sizes); };
+P.roll = function (shift, dim) { return ops.roll(this, shift, dim); };
+P.std = function (dim, opts) { return ops.std(this, dim, opts); };
+P.norm = function (p, dim, keepdim) { return ops.norm(this, p, dim, keepdim); };
+P.any = function (dim, keepdim) { return ops.any(this, dim, keepdim); };
+P.all = function (dim, keepdim) { return ops.all(this, dim, keepdim); };
 

@@ -12,5 +12,7 @@ export * from './logical.js';
 export * from './scatter.js';
 export * from './activation.js';
 export * from './graph-conv.js';
+export * from './rearrange.js';
+export * from './stats.js';
 export * from './rnn.js';
 export { type TensorLike } from './util.js';
