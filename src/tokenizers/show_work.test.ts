@@ -12,6 +12,7 @@ test('encodeAndShowWork: the slow twin gives the fast ids and lists each merge',
   const text = 'Hello world<|endoftext|> lowering 中文 😀 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
   const work = encodeAndShowWork(tok, text);
   assert.deepEqual(work.ids, tok.encodeIds(text));
+  assert.deepEqual(tok.encodeAndShowWork(text).ids, work.ids);
   const hello = work.words[0];
   assert.equal(hello.word, 'Hello');
   assert.deepEqual(hello.initial, ['H', 'e', 'l', 'l', 'o']);

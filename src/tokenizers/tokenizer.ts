@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fail } from '../errors.js';
 import { AddedVocabulary, type AddedToken } from './added_vocabulary.js';
 import { ByteLevelFastPath } from './byte_level_fast_path.js';
+import { type BpeWork, encodeAndShowWork } from './show_work.js';
 import { cleanUpTokenizationSpaces } from './decoders/cleanup.js';
 import { Encoding } from './encoding.js';
 import { NormalizedString } from './normalized_string.js';
@@ -261,6 +262,14 @@ export class Tokenizer {
       }
     }
     return ids;
+  }
+
+  /**
+   * BPE only: the ids of `encodeIds(text, { addSpecialTokens: false })` computed the slow, obvious way,
+   * with every word's merges listed (for debugging and teaching).
+   */
+  encodeAndShowWork(text: string): BpeWork {
+    return encodeAndShowWork(this, text);
   }
 
   /** Text from ids: the decoder joins the tokens (Hugging Face joins with spaces when there is none). */
