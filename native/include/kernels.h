@@ -14,6 +14,8 @@ struct GemmArgs {
   float alpha, beta;
 };
 void gemm_f32(const GemmArgs& g);
+// The same product on the calling thread only (for kernels that already run inside a pool task).
+void gemm_f32_serial(const GemmArgs& g);
 
 // Bytes of scratch (packing buffers) currently held by all threads, for V8's external-memory accounting.
 long scratch_bytes();

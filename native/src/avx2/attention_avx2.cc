@@ -18,31 +18,23 @@ using vm::set1;
 
 thread_local Scratch tl_row;
 
-inline float dot(const float* a, const float* b, long n) {
-  __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
-  long i = 0;
-  for (; i + 16 <= n; i += 16) {
-    s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
-    s1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8), s1);
-  }
-  for (; i + 8 <= n; i += 8) s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
-  float s = vm::hsum(_mm256_add_ps(s0, s1));
-  for (; i < n; i++) s += a[i] * b[i];
-  return s;
-}
-
-// y += s * x over n floats.
-inline void axpy(float s, const float* x, float* y, long n) {
-  const __m256 vs = set1(s);
-  long i = 0;
-  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _mm256_fmadd_ps(vs, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
-  for (; i < n; i++) y[i] += s * x[i];
-}
-
 // Enough (batch, head) work to be worth waking the pool.
 inline bool parallel_worth(long bh, long tq, long tk, long d) { return bh > 1 && bh * tq * tk * d >= (1L << 16); }
 
-void attention_head(const AttentionArgs& a, long bh, float* row) {
+// C[m x n] = alpha * op(A) op(B) + beta * C on this thread, all operands contiguous row-major.
+void small_gemm(const float* a, bool ta, const float* b, bool tb, float* c, long m, long n, long k, float alpha,
+                float beta) {
+  GemmArgs g;
+  g.a = a; g.lda = ta ? m : k; g.trans_a = ta; g.stride_a = 0;
+  g.b = b; g.ldb = tb ? k : n; g.trans_b = tb; g.stride_b = 0;
+  g.c = c; g.ldc = n; g.stride_c = 0;
+  g.m = m; g.n = n; g.k = k; g.batch = 1;
+  g.alpha = alpha; g.beta = beta;
+  gemm_f32_serial(g);
+}
+
+// One (batch, head): S = scale·Q·Kᵀ, masked, row softmax into P, out = P·V. `scores` holds tq x tk floats.
+void attention_head(const AttentionArgs& a, long bh, float* scores) {
   const long b = bh / a.heads, h = bh % a.heads;
   const long D = a.d, tq = a.tq, tk = a.tk;
   const float* q = a.q + bh * tq * D;
@@ -50,80 +42,71 @@ void attention_head(const AttentionArgs& a, long bh, float* row) {
   const float* v = a.v + bh * tk * D;
   float* out = a.out + bh * tq * D;
   const uint8_t* mask = a.mask ? a.mask + b * a.mask_stride_b + h * a.mask_stride_h : nullptr;
+  float* p = a.probs ? a.probs + bh * tq * tk : scores;
+  small_gemm(q, false, k, true, p, tq, tk, D, a.scale, 0.0f);
+  const float ninf = -__builtin_inff();
   for (long i = 0; i < tq; i++) {
-    const float* qi = q + i * D;
-    const long jend = a.causal ? std::min(tk, i + tk - tq + 1) : tk;
-    float mx = -__builtin_inff();
-    for (long j = 0; j < tk; j++) {
-      if (j >= jend || (mask && mask[i * tk + j] == 0)) {
-        row[j] = -__builtin_inff();
-        continue;
-      }
-      const float s = dot(qi, k + j * D, D) * a.scale;
-      row[j] = s;
-      if (s > mx) mx = s;
+    float* row = p + i * tk;
+    const long jend = a.causal ? std::max(0L, std::min(tk, i + tk - tq + 1)) : tk;
+    for (long j = jend; j < tk; j++) row[j] = ninf;
+    if (mask) {
+      const uint8_t* mrow = mask + i * tk;
+      for (long j = 0; j < jend; j++)
+        if (mrow[j] == 0) row[j] = ninf;
     }
-    float sum = 0.0f;
-    const float shift = mx == -__builtin_inff() ? 0.0f : mx;
+    float mx = ninf;
+    for (long j = 0; j < jend; j++) mx = row[j] > mx ? row[j] : mx;
+    const float shift = mx == ninf ? 0.0f : mx;
+    __m256 acc = _mm256_setzero_ps();
     long j = 0;
     for (; j + 8 <= tk; j += 8) {
       const __m256 e = vm::exp(_mm256_sub_ps(_mm256_loadu_ps(row + j), set1(shift)));
       _mm256_storeu_ps(row + j, e);
-      sum += vm::hsum(e);
+      acc = _mm256_add_ps(acc, e);
     }
+    float sum = vm::hsum(acc);
     for (; j < tk; j++) {
-      const float e = row[j] == -__builtin_inff() ? 0.0f : std::exp(row[j] - shift);
+      const float e = row[j] == ninf ? 0.0f : std::exp(row[j] - shift);
       row[j] = e;
       sum += e;
     }
-    const float inv = sum > 0.0f ? 1.0f / sum : __builtin_nanf("");
-    float* oi = out + i * D;
-    std::memset(oi, 0, static_cast<size_t>(D) * sizeof(float));
-    float* probs = a.probs ? a.probs + (bh * tq + i) * tk : nullptr;
-    for (j = 0; j < tk; j++) {
-      const float p = row[j] * inv;
-      if (probs) probs[j] = p;
-      if (p == 0.0f) continue;
-      axpy(p, v + j * D, oi, D);
-    }
+    // A row with nothing to attend to gives NaN, as the js kernel and PyTorch do.
+    const __m256 inv = set1(sum > 0.0f ? 1.0f / sum : __builtin_nanf(""));
+    for (j = 0; j + 8 <= tk; j += 8) _mm256_storeu_ps(row + j, _mm256_mul_ps(_mm256_loadu_ps(row + j), inv));
+    for (; j < tk; j++) row[j] *= _mm256_cvtss_f32(inv);
   }
+  small_gemm(p, false, v, false, out, tq, D, tk, 1.0f, 0.0f);
 }
 
-void attention_head_backward(const AttentionBackwardArgs& a, long bh, float* dp) {
+// One (batch, head) of the backward: dV = Pᵀ·dO, dP = dO·Vᵀ, dS = P∘(dP - rowsum(P∘dP))·scale,
+// dQ = dS·K, dK = dSᵀ·Q. `ds` holds tq x tk floats.
+void attention_head_backward(const AttentionBackwardArgs& a, long bh, float* ds) {
   const long D = a.d, tq = a.tq, tk = a.tk;
   const float* q = a.q + bh * tq * D;
   const float* k = a.k + bh * tk * D;
   const float* v = a.v + bh * tk * D;
+  const float* p = a.probs + bh * tq * tk;
   const float* go = a.grad_out + bh * tq * D;
-  float* gq = a.grad_q + bh * tq * D;
-  float* gk = a.grad_k + bh * tk * D;
-  float* gv = a.grad_v + bh * tk * D;
-  std::memset(gq, 0, static_cast<size_t>(tq * D) * sizeof(float));
-  std::memset(gk, 0, static_cast<size_t>(tk * D) * sizeof(float));
-  std::memset(gv, 0, static_cast<size_t>(tk * D) * sizeof(float));
+  small_gemm(p, true, go, false, a.grad_v + bh * tk * D, tk, D, tq, 1.0f, 0.0f);
+  small_gemm(go, false, v, true, ds, tq, tk, D, 1.0f, 0.0f);
+  const __m256 scale = set1(a.scale);
   for (long i = 0; i < tq; i++) {
-    const float* p = a.probs + (bh * tq + i) * tk;
-    const float* gi = go + i * D;
-    float dotp = 0.0f;
-    for (long j = 0; j < tk; j++) {
-      if (p[j] == 0.0f) {
-        dp[j] = 0.0f;
-        continue;
-      }
-      const float s = dot(gi, v + j * D, D);
-      axpy(p[j], gi, gv + j * D, D);
-      dp[j] = s;
-      dotp += p[j] * s;
+    const float* pr = p + i * tk;
+    float* dr = ds + i * tk;
+    __m256 acc = _mm256_setzero_ps();
+    long j = 0;
+    for (; j + 8 <= tk; j += 8) acc = _mm256_fmadd_ps(_mm256_loadu_ps(pr + j), _mm256_loadu_ps(dr + j), acc);
+    float dot = vm::hsum(acc);
+    for (; j < tk; j++) dot += pr[j] * dr[j];
+    const __m256 vdot = set1(dot);
+    for (j = 0; j + 8 <= tk; j += 8) {
+      const __m256 d = _mm256_sub_ps(_mm256_loadu_ps(dr + j), vdot);
+      _mm256_storeu_ps(dr + j, _mm256_mul_ps(_mm256_mul_ps(_mm256_loadu_ps(pr + j), d), scale));
     }
-    const float* qi = q + i * D;
-    float* gqi = gq + i * D;
-    for (long j = 0; j < tk; j++) {
-      const float ds = p[j] * (dp[j] - dotp) * a.scale;
-      if (ds == 0.0f) continue;
-      axpy(ds, k + j * D, gqi, D);
-      axpy(ds, qi, gk + j * D, D);
-    }
+    for (; j < tk; j++) dr[j] = pr[j] * (dr[j] - dot) * a.scale;
   }
+  small_gemm(ds, false, k, false, a.grad_q + bh * tq * D, tq, D, tk, 1.0f, 0.0f);
+  small_gemm(ds, true, q, false, a.grad_k + bh * tk * D, tk, D, tq, 1.0f, 0.0f);
 }
 
 }  // namespace
@@ -131,8 +114,8 @@ void attention_head_backward(const AttentionBackwardArgs& a, long bh, float* dp)
 void attention_f32(const AttentionArgs& a) {
   const long bh = a.batch * a.heads;
   auto heads = [&](long h0, long h1) {
-    float* row = tl_row.floats(a.tk);
-    for (long h = h0; h < h1; h++) attention_head(a, h, row);
+    float* scores = tl_row.floats(a.tq * a.tk);
+    for (long h = h0; h < h1; h++) attention_head(a, h, scores);
   };
   if (parallel_worth(bh, a.tq, a.tk, a.d)) parallel_range(bh, 1, heads);
   else heads(0, bh);
@@ -141,8 +124,8 @@ void attention_f32(const AttentionArgs& a) {
 void attention_backward_f32(const AttentionBackwardArgs& a) {
   const long bh = a.batch * a.heads;
   auto heads = [&](long h0, long h1) {
-    float* dp = tl_row.floats(a.tk);
-    for (long h = h0; h < h1; h++) attention_head_backward(a, h, dp);
+    float* ds = tl_row.floats(a.tq * a.tk);
+    for (long h = h0; h < h1; h++) attention_head_backward(a, h, ds);
   };
   if (parallel_worth(bh, a.tq, a.tk, a.d)) parallel_range(bh, 1, heads);
   else heads(0, bh);

@@ -417,10 +417,21 @@ void gemv_item(const GemmArgs& g, const float* a, const float* b, float* c, long
 
 }  // namespace
 
+namespace {
+void gemm_run(const GemmArgs& g, int threads);
+}  // namespace
+
+void gemm_f32_serial(const GemmArgs& g) { gemm_run(g, 1); }
+
 void gemm_f32(const GemmArgs& g) {
-  if (g.m <= 0 || g.n <= 0 || g.batch <= 0) return;
   const double flops = 2.0 * g.m * g.n * static_cast<double>(g.k) * g.batch;
-  const int threads = flops < kParallelFlops ? 1 : num_threads();
+  gemm_run(g, flops < kParallelFlops ? 1 : num_threads());
+}
+
+namespace {
+
+void gemm_run(const GemmArgs& g, int threads) {
+  if (g.m <= 0 || g.n <= 0 || g.batch <= 0) return;
   const bool vector_shape = g.m == 1 || g.n == 1;
   const long side = g.m == 1 ? g.n : g.m;  // the output length of a matrix-vector product
 
@@ -456,5 +467,7 @@ void gemm_f32(const GemmArgs& g) {
     parallel_for(static_cast<int>((full + per - 1) / per), task);
   }
 }
+
+}  // namespace
 
 }  // namespace lmkit
