@@ -92,6 +92,16 @@ test('beam search finds the likelier sequence greedy misses and ranks hypotheses
   assert.deepEqual(greedy.tolist(), [[3, 1, 1, 1]]);
 });
 
+test('beam search in a batch: a row whose hypotheses are done is padded while the other goes on', () => {
+  // row [2]: EOS at once scores ln(.9)/1 = -0.105, better than anything longer; row [3] as above.
+  const out = generate(new TableModel(TABLE), [[2], [3]], { maxNewTokens: 3, numBeams: 2, eosTokenId: 0, padTokenId: 3 });
+  // as Hugging Face: sequences as long as the longest best hypothesis plus its EOS
+  assert.deepEqual(out.tolist(), [[2, 0, 3], [3, 2, 0]]);
+  // earlyStopping: true stops a row as soon as numBeams hypotheses are done, with the same best here
+  const early = generate(new TableModel(TABLE), [[3]], { maxNewTokens: 3, numBeams: 2, eosTokenId: 0, earlyStopping: true });
+  assert.deepEqual(early.tolist(), [[3, 2, 0]]);
+});
+
 test('beam search without EOS keeps the best running beams and reorders the cache', () => {
   const model = new TableModel(TABLE);
   const out = generate(model, [3], { maxNewTokens: 2, numBeams: 2, numReturnSequences: 2 });
