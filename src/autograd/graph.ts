@@ -1,6 +1,7 @@
 import { fail } from '../errors.js';
 import { shapesEqual } from '../tensor/shape.js';
 import { castRaw } from './ops/util.js';
+import { beginAllocationScope, endAllocationScope, recycleFloat32 } from '../tensor/alloc.js';
 import type { GradFn, Tensor } from '../tensor/tensor.js';
 
 /** Computes the gradients of an op's inputs from the gradient of its output (null: no gradient). */
@@ -136,6 +137,24 @@ export function backward(root: Tensor, grad?: Tensor, opts?: BackwardOptions): v
   const grads = new Map<Tensor, Tensor>([[root, seed]]);
   const prev = gradEnabled;
   gradEnabled = false;
+  // Large gradients allocated during this pass go back to the allocator's pool once no pending gradient
+  // (nor a view of one) refers to their storage any more: see src/tensor/alloc.ts.
+  const scope = beginAllocationScope();
+  const refs = new Map<ArrayBuffer, number>();
+  const hold = (x: Tensor): void => {
+    const buf = x.data.buffer as ArrayBuffer;
+    if (scope.has(buf)) refs.set(buf, (refs.get(buf) ?? 0) + 1);
+  };
+  const release = (x: Tensor): void => {
+    const buf = x.data.buffer as ArrayBuffer;
+    const n = refs.get(buf);
+    if (n === undefined) return;
+    if (n > 1) refs.set(buf, n - 1);
+    else {
+      refs.delete(buf);
+      recycleFloat32(scope, buf);
+    }
+  };
   try {
     for (const t of order) {
       const g = grads.get(t);
@@ -144,12 +163,18 @@ export function backward(root: Tensor, grad?: Tensor, opts?: BackwardOptions): v
       const fn = t.gradFn as Node | null;
       // A leaf's .grad is its own contiguous tensor: optimizers and clipping update it in place.
       if (!fn || t.retainsGrad) t.grad = t.grad ? add(t.grad, g) : clone(g);
-      if (!fn) continue;
+      if (!fn) {
+        release(g);
+        continue;
+      }
       if (!fn.backwardFn) {
         fail('GraphFreed', `backward(): trying to backward through the graph a second time (op ${fn.name}); pass {retainGraph: true} the first time`);
       }
       const inputGrads = fn.backwardFn(g);
       if (!opts?.retainGraph) fn.backwardFn = null;
+      // Gradients consumed here (g, and partial sums replaced by their total) are released only after
+      // every input's gradient is held, since those may be views of them.
+      const consumed: Tensor[] = [g];
       fn.inputs.forEach((input, i) => {
         let gi = inputGrads[i];
         if (!input || !input.requiresGrad || !gi) return;
@@ -159,10 +184,18 @@ export function backward(root: Tensor, grad?: Tensor, opts?: BackwardOptions): v
           fail('ShapeMismatch', `backward of ${fn.name}: gradient shape [${gi.shape.join(', ')}] for input of shape [${input.shape.join(', ')}]`);
         }
         const acc = grads.get(input);
-        grads.set(input, acc ? add(acc, gi) : gi);
+        const total = acc ? add(acc, gi) : gi;
+        hold(total);
+        if (acc) {
+          hold(gi);
+          consumed.push(acc, gi);
+        }
+        grads.set(input, total);
       });
+      for (const x of consumed) release(x);
     }
   } finally {
+    endAllocationScope(scope);
     gradEnabled = prev;
   }
 }

@@ -30,7 +30,76 @@ export function allocFloat32(n: number): Float32Array {
     const [buf, at] = carve(bytes);
     return new Float32Array(buf, at, n);
   }
-  return new Float32Array(n);
+  const reused = fromPool(n);
+  if (reused) return reused.fill(0);
+  return track(new Float32Array(n));
+}
+
+/**
+ * Storage for `n` float32 elements whose initial values are unspecified: only for outputs that the
+ * caller writes completely before anyone reads them (a GEMM with beta 0, an elementwise kernel).
+ * Skips the zero fill of a reused or freshly allocated large array.
+ */
+export function allocFloat32Uninit(n: number): Float32Array {
+  if (n * 4 <= SMALL_BYTES) return allocFloat32(n);
+  const reused = fromPool(n);
+  if (reused) return reused;
+  const raw = Buffer.allocUnsafeSlow(n * 4);
+  return track(new Float32Array(raw.buffer, raw.byteOffset, n));
+}
+
+/*
+ * Recycling of large float32 arrays. Every large array costs a page-faulting allocation, a zero fill and
+ * external-memory pressure that triggers collections; autograd's backward pass allocates tens of
+ * megabytes of short-lived gradients per step. Backward (src/autograd/graph.ts) opens a tracking scope,
+ * counts the references its gradient map holds to each array allocated inside the scope, and hands an
+ * array back here once no reference remains; the next allocation of that length reuses it. Arrays that
+ * escape the scope (a leaf's .grad, anything allocated before it) are never recycled.
+ */
+const POOL_MAX_BYTES = 64 << 20;
+const pool = new Map<number, Float32Array[]>();
+let pooledBytes = 0;
+const scopes: Map<ArrayBuffer, Float32Array>[] = [];
+
+function fromPool(n: number): Float32Array | null {
+  const free = pool.get(n);
+  const arr = free?.pop();
+  if (!arr) return null;
+  pooledBytes -= n * 4;
+  return track(arr);
+}
+
+function track(arr: Float32Array): Float32Array {
+  if (scopes.length > 0) scopes[scopes.length - 1].set(arr.buffer as ArrayBuffer, arr);
+  return arr;
+}
+
+/** Starts recording the large float32 arrays allocated from now on (until `endAllocationScope`). */
+export function beginAllocationScope(): Map<ArrayBuffer, Float32Array> {
+  const scope = new Map<ArrayBuffer, Float32Array>();
+  scopes.push(scope);
+  return scope;
+}
+
+export function endAllocationScope(scope: Map<ArrayBuffer, Float32Array>): void {
+  const i = scopes.lastIndexOf(scope);
+  if (i >= 0) scopes.splice(i, 1);
+}
+
+/**
+ * Returns an array allocated inside `scope` to the pool. The caller guarantees that nothing reads or
+ * writes any view of it any more; an array not recorded by the scope (or already returned) is ignored.
+ */
+export function recycleFloat32(scope: Map<ArrayBuffer, Float32Array>, buffer: ArrayBuffer): void {
+  const arr = scope.get(buffer);
+  if (!arr) return;
+  scope.delete(buffer);
+  const bytes = arr.length * 4;
+  if (pooledBytes + bytes > POOL_MAX_BYTES) return;
+  let free = pool.get(arr.length);
+  if (!free) pool.set(arr.length, (free = []));
+  free.push(arr);
+  pooledBytes += bytes;
 }
 
 export function allocArray(dtype: DType, n: number): AnyArray {

@@ -1,6 +1,6 @@
 import { backendFor } from '../backend/index.js';
 import { fail } from '../errors.js';
-import { allocArray } from './alloc.js';
+import { allocArray, allocFloat32Uninit } from './alloc.js';
 import type { AnyArray, DType } from './dtype.js';
 import { contiguousStrides, isContiguous, numel, type Shape } from './shape.js';
 
@@ -133,4 +133,14 @@ export class Tensor {
 export function emptyTensor(shape: Shape, dtype: DType): Tensor {
   const s = shape.slice();
   return new Tensor(allocArray(dtype, numel(s)), s, dtype);
+}
+
+/**
+ * A new contiguous tensor whose elements are unspecified (float32 storage is not zero-filled): only for
+ * results that a kernel writes completely before anything reads them.
+ */
+export function uninitTensor(shape: Shape, dtype: DType): Tensor {
+  const s = shape.slice();
+  const data = dtype === 'float32' ? allocFloat32Uninit(numel(s)) : allocArray(dtype, numel(s));
+  return new Tensor(data, s, dtype);
 }

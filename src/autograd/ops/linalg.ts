@@ -2,7 +2,7 @@ import { backendFor } from '../../backend/index.js';
 import { fail } from '../../errors.js';
 import type { FloatArray } from '../../tensor/dtype.js';
 import { broadcastShapes, numel } from '../../tensor/shape.js';
-import { emptyTensor, type Tensor } from '../../tensor/tensor.js';
+import { emptyTensor, type Tensor, uninitTensor } from '../../tensor/tensor.js';
 import { needsGrad, record } from '../graph.js';
 import { expand, reshape, transpose } from './shape.js';
 import { contiguousRaw, floatRaw, sumToShape } from './util.js';
@@ -55,8 +55,9 @@ function bmmRaw(a: Tensor, b: Tensor): Tensor {
   const batchShape = a.shape.slice(0, -2);
   const batch = numel(batchShape);
   const dtype = a.dtype === 'float64' || b.dtype === 'float64' ? 'float64' : 'float32';
-  const out = emptyTensor([...batchShape, m, n], dtype);
-  if (out.size === 0) return out;
+  // beta = 0: the product writes every element of C without reading it (unless k is 0).
+  const out = k > 0 ? uninitTensor([...batchShape, m, n], dtype) : emptyTensor([...batchShape, m, n], dtype);
+  if (out.size === 0 || k === 0) return out;
   const A = (a.dtype === dtype && asOperand(a)) || asOperand(contiguousRaw(castTo(a, dtype)))!;
   const B = (b.dtype === dtype && asOperand(b)) || asOperand(contiguousRaw(castTo(b, dtype)))!;
   backendFor(dtype).gemm({

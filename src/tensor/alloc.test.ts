@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { matmul } from '../autograd/ops/index.js';
+import { randn, tensor, zeros } from '../index.js';
+import { assertClose } from '../testing/assert.js';
+import { allocFloat32, allocFloat32Uninit, beginAllocationScope, endAllocationScope, recycleFloat32 } from './alloc.js';
+
+const N = 5000; // above the slab size limit, so the pool is used
+
+/** Puts `count` arrays of length n filled with `value` into the pool. */
+function poison(n: number, value: number, count = 4): void {
+  const scope = beginAllocationScope();
+  const arrays = Array.from({ length: count }, () => allocFloat32(n).fill(value));
+  endAllocationScope(scope);
+  for (const a of arrays) recycleFloat32(scope, a.buffer as ArrayBuffer);
+}
+
+test('a recycled array comes back zeroed from allocFloat32', () => {
+  poison(N, 7);
+  const a = allocFloat32(N);
+  assert.ok(a.every((v) => v === 0));
+});
+
+test('arrays not allocated inside the scope are never recycled, and recycling twice is ignored', () => {
+  const outside = allocFloat32(N + 1);
+  const scope = beginAllocationScope();
+  const inside = allocFloat32(N + 1);
+  endAllocationScope(scope);
+  recycleFloat32(scope, outside.buffer as ArrayBuffer);
+  recycleFloat32(scope, inside.buffer as ArrayBuffer);
+  recycleFloat32(scope, inside.buffer as ArrayBuffer);
+  const first = allocFloat32Uninit(N + 1);
+  const second = allocFloat32Uninit(N + 1);
+  assert.equal(first, inside);
+  assert.notEqual(second, inside);
+  assert.notEqual(second, outside);
+});
+
+test('matmul writes every element of its uninitialized output', () => {
+  for (const [m, k, n] of [[50, 30, 100], [100, 1, 60], [1, 40, 5000]]) {
+    poison(m * n, Number.NaN);
+    const a = randn([m, k]);
+    const b = randn([k, n]);
+    const c = matmul(a, b);
+    const ad = a.toTypedArray();
+    const bd = b.toTypedArray();
+    const want = new Float32Array(m * n);
+    for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) want[i * n + j] += ad[i * k + p] * bd[p * n + j];
+    assertClose(c, want, 1e-4, 1e-4);
+  }
+  poison(60 * 70, Number.NaN);
+  assertClose(matmul(zeros([60, 0]), zeros([0, 70])), new Float32Array(60 * 70));
+});
+
+test('gradients stay correct when backward recycles buffers shared by views', () => {
+  const run = () => {
+    const a = tensor(Array.from({ length: 3000 }, (_, i) => Math.sin(i)), { requiresGrad: true });
+    const w = tensor(Array.from({ length: 3000 }, (_, i) => Math.cos(i)), { requiresGrad: true });
+    const y = a.mul(w).add(a); // add's backward hands the same gradient to both inputs
+    const z = y.reshape([30, 100]).transpose(0, 1).mul(y.reshape([30, 100]).t()).sum();
+    z.backward();
+    return [a.grad!.toTypedArray(), w.grad!.toTypedArray()];
+  };
+  const [ga, gw] = run();
+  for (let i = 0; i < 3000; i += 97) {
+    const av = Math.sin(i);
+    const wv = Math.cos(i);
+    const yv = av * wv + av;
+    assert.ok(Math.abs(ga[i] - 2 * yv * (wv + 1)) < 1e-3, `a.grad[${i}]`);
+    assert.ok(Math.abs(gw[i] - 2 * yv * av) < 1e-3, `w.grad[${i}]`);
+  }
+  for (let r = 0; r < 3; r++) {
+    const [ga2, gw2] = run();
+    assert.deepEqual(ga2, ga);
+    assert.deepEqual(gw2, gw);
+  }
+});
