@@ -110,20 +110,16 @@ export class BpeTrainer {
 
     const pairCount = new Map<number, number>();
     const where = new Map<number, Set<number>>();
-    const countWord = (wi: number, sign: number, track: boolean, fresh?: Set<number>, newId?: number) => {
+    for (let wi = 0; wi < syms.length; wi++) {
       const s = syms[wi];
       for (let i = 0; i + 1 < s.length; i++) {
         const k = s[i] * KEY + s[i + 1];
-        pairCount.set(k, (pairCount.get(k) ?? 0) + sign * freq[wi]);
-        if (track) {
-          let set = where.get(k);
-          if (!set) where.set(k, (set = new Set()));
-          set.add(wi);
-          if (fresh && (s[i] === newId || s[i + 1] === newId)) fresh.add(k);
-        }
+        pairCount.set(k, (pairCount.get(k) ?? 0) + freq[wi]);
+        let set = where.get(k);
+        if (!set) where.set(k, (set = new Set()));
+        set.add(wi);
       }
-    };
-    for (let wi = 0; wi < syms.length; wi++) countWord(wi, 1, true);
+    }
     const queue = new PairQueue();
     for (const [k, c] of pairCount) if (c > 0) queue.push(c, k);
 
@@ -143,21 +139,39 @@ export class BpeTrainer {
       const newId = add(vocab[a] + right);
       merges.push([vocab[a], vocab[b]]);
       const fresh = new Set<number>();
+      const change = (x: number, y: number, delta: number, wi: number) => {
+        const key = x * KEY + y;
+        pairCount.set(key, (pairCount.get(key) ?? 0) + delta);
+        if (delta > 0) {
+          let set = where.get(key);
+          if (!set) where.set(key, (set = new Set()));
+          set.add(wi);
+          fresh.add(key);
+        }
+      };
       for (const wi of where.get(k) ?? []) {
         const s = syms[wi];
-        let hit = false;
-        for (let i = 0; i + 1 < s.length; i++) if (s[i] === a && s[i + 1] === b) hit = true;
-        if (!hit) continue;
-        countWord(wi, -1, false);
+        const f = freq[wi];
         const merged: number[] = [];
-        for (let i = 0; i < s.length; i++) {
+        let hit = false;
+        for (let i = 0; i < s.length; ) {
           if (i + 1 < s.length && s[i] === a && s[i + 1] === b) {
+            // Only the neighbours' pairs change: (prev, a) → (prev, new), (b, next) → (new, next).
+            if (merged.length > 0) {
+              const prev = merged[merged.length - 1];
+              change(prev, a, -f, wi);
+              change(prev, newId, f, wi);
+            }
+            if (i + 2 < s.length) {
+              change(b, s[i + 2], -f, wi);
+              change(newId, s[i + 2], f, wi);
+            }
             merged.push(newId);
-            i++;
-          } else merged.push(s[i]);
+            hit = true;
+            i += 2;
+          } else merged.push(s[i++]);
         }
-        syms[wi] = merged;
-        countWord(wi, 1, true, fresh, newId);
+        if (hit) syms[wi] = merged;
       }
       where.delete(k);
       pairCount.delete(k);
