@@ -70,7 +70,7 @@ export function loadAddon(): NativeAddon | string {
   for (const file of candidates) {
     try {
       const addon = require(file) as NativeAddon;
-      if (!addon.cpuHasAvx2Fma()) return 'this CPU lacks AVX2/FMA';
+      if (!addon.cpuHasAvx2Fma()) return 'the native kernels need an x86-64 CPU with AVX2 and FMA';
       const missing = REQUIRED.filter((name) => typeof addon[name] !== 'function');
       if (missing.length > 0) return `the native addon is out of date (no ${missing.join(', ')}); rebuild it`;
       return addon;

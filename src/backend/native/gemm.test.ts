@@ -54,7 +54,7 @@ test('native gemm matches js: odd sizes, transposes, alpha/beta, padding and off
     check({ m: 37, n: 41, k: 29, alpha: 0, beta: 0.5 }, seed++);
     check({ m: 9, n: 10, k: 0, beta: 0.5 }, seed++);
     check({ m: 19, n: 23, k: 17, pad: 3, offset: 5, transA: true }, seed++);
-    check({ m: 150, n: 300, k: 270, transB: true, beta: 1 }, seed++);
+    check({ m: 150, n: 200, k: 130, transB: true, beta: 1 }, seed++);
     check({ m: 300, n: 150, k: 40, transA: true }, seed++);
   });
 });
@@ -71,7 +71,7 @@ test('native gemm matches js: batched, with a broadcast (stride 0) operand', { s
 test('native gemm matches js: matrix-vector shapes (m == 1, n == 1)', { skip }, () => {
   withThreads(native!, () => {
     let seed = 100;
-    for (const [m, n, k] of [[1, 3072, 768], [1, 257, 33], [1, 7, 1], [257, 1, 33], [3000, 1, 70], [1, 1, 300]]) {
+    for (const [m, n, k] of [[1, 3072, 300], [1, 257, 33], [1, 7, 1], [257, 1, 33], [3000, 1, 300], [1, 1, 300]]) {
       for (const transA of [false, true]) {
         for (const transB of [false, true]) {
           check({ m, n, k, transA, transB }, seed++);
