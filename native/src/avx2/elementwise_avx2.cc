@@ -325,11 +325,12 @@ bool unary_backward_f32(int op, const float* x, const float* y, const float* gy,
         const __m256 k = set1(0.7978845608028654f);
         const __m256 x2 = _mm256_mul_ps(v, v);
         const __m256 inner = _mm256_mul_ps(k, _mm256_fmadd_ps(set1(0.044715f), _mm256_mul_ps(x2, v), v));
-        const __m256 t = vm::tanh(inner);
-        const __m256 left = _mm256_mul_ps(half, _mm256_add_ps(one, t));
+        // With s = sigmoid(2·inner): (1 + tanh)/2 = s and 1 - tanh² = 4·s·(1 - s).
+        const __m256 s = vm::sigmoid(_mm256_add_ps(inner, inner));
         const __m256 dinner = _mm256_mul_ps(k, _mm256_fmadd_ps(set1(3 * 0.044715f), x2, one));
-        const __m256 right = _mm256_mul_ps(_mm256_mul_ps(half, v), _mm256_mul_ps(_mm256_fnmadd_ps(t, t, one), dinner));
-        return _mm256_mul_ps(g, _mm256_add_ps(left, right));
+        const __m256 right = _mm256_mul_ps(_mm256_mul_ps(set1(2.0f), v),
+                                           _mm256_mul_ps(_mm256_mul_ps(s, _mm256_sub_ps(one, s)), dinner));
+        return _mm256_mul_ps(g, _mm256_add_ps(s, right));
       });
     case kSilu:
       return run([&](__m256 v, __m256, __m256 g) {

@@ -90,14 +90,12 @@ void pack_a(const float* a, long lda, bool ta, long i0, long mc, long p0, long k
       for (; p < kc; p++)
         for (long r = 0; r < MR; r++) d[p * MR + r] = r < mr ? rows[r][p] : 0.0f;
     } else {
+      // op(A)(i, p) = a[p*lda + i]: each p gives mr contiguous floats; masked lanes load as zero, and each
+      // 8-float store's last two lanes are overwritten by the next one (slack after the end).
       const float* src = a + p0 * lda + i0 + ir;
-      if (mr == MR) {
-        for (long p = 0; p < kc; p++)
-          for (long r = 0; r < MR; r++) d[p * MR + r] = src[p * lda + r];
-      } else {
-        for (long p = 0; p < kc; p++)
-          for (long r = 0; r < MR; r++) d[p * MR + r] = r < mr ? src[p * lda + r] : 0.0f;
-      }
+      const __m256i lanes = _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(mr)),
+                                               _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+      for (long p = 0; p < kc; p++) _mm256_storeu_ps(d + p * MR, _mm256_maskload_ps(src + p * lda, lanes));
     }
   }
 }
