@@ -35,7 +35,36 @@ export class NormalizedString {
    * original range of the code point it replaces.
    */
   mapChars(fn: (ch: string, cp: number) => string): this {
-    return this.mapGroups(/[\s\S]/gu, (g) => fn(g, g.codePointAt(0)!));
+    const src = this.normalized;
+    const n = src.length;
+    let out = '';
+    let al = new Int32Array(Math.max(8, 2 * n));
+    let len = 0;
+    let changed = false;
+    for (let i = 0; i < n; ) {
+      const c = src.charCodeAt(i);
+      const w = c >= 0xd800 && c <= 0xdbff && i + 1 < n && (src.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+      const ch = w === 1 ? src[i] : src.slice(i, i + 2);
+      const rep = fn(ch, w === 1 ? c : ch.codePointAt(0)!);
+      if (rep !== ch) changed = true;
+      const s = this.alignments ? this.alignments[2 * i] : i;
+      const e = this.alignments ? this.alignments[2 * (i + w - 1) + 1] : i + w;
+      if (len + 2 * rep.length > al.length) {
+        const bigger = new Int32Array(Math.max(al.length * 2, len + 2 * rep.length));
+        bigger.set(al.subarray(0, len));
+        al = bigger;
+      }
+      for (let k = 0; k < rep.length; k++) {
+        al[len++] = s;
+        al[len++] = e;
+      }
+      out += rep;
+      i += w;
+    }
+    if (!changed) return this;
+    this.normalized = out;
+    this.alignments = al.slice(0, len);
+    return this;
   }
 
   /**

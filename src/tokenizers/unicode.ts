@@ -6,12 +6,15 @@ const PUNCT = /^\p{P}$/u;
 
 /** Tab, newline, carriage return or a Unicode White_Space character. */
 export function isWhitespace(ch: string): boolean {
-  return ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r' || WHITESPACE.test(ch);
+  const c = ch.charCodeAt(0);
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return WHITESPACE.test(ch);
 }
 
 /** Any Unicode "Other" (C*) character except tab, newline and carriage return. */
 export function isControl(ch: string): boolean {
-  if (ch === '\t' || ch === '\n' || ch === '\r') return false;
+  const c = ch.charCodeAt(0);
+  if (c < 128) return (c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 127;
   return OTHER.test(ch);
 }
 

@@ -23,6 +23,7 @@ export class WordPiece implements Model {
   readonly continuingSubwordPrefix: string;
   readonly maxInputCharsPerWord: number;
   private readonly unkId: number;
+  private readonly cache = new Map<string, Token[]>();
 
   constructor(vocab: Vocab | Map<string, number>, opts: WordPieceOptions = {}) {
     this.vocab = vocab instanceof Vocab ? vocab : new Vocab(vocab);
@@ -48,6 +49,16 @@ export class WordPiece implements Model {
   }
 
   tokenize(word: string): Token[] {
+    let tokens = this.cache.get(word);
+    if (!tokens) {
+      tokens = this.split(word);
+      if (this.cache.size >= 100_000) this.cache.clear();
+      this.cache.set(word, tokens);
+    }
+    return tokens;
+  }
+
+  private split(word: string): Token[] {
     const bounds: number[] = [];
     for (let i = 0; i < word.length; ) {
       bounds.push(i);

@@ -1,7 +1,8 @@
 import type { NormalizedString } from '../normalized_string.js';
 import type { Normalizer } from '../types.js';
 import { isChineseChar, isControl, isWhitespace } from '../unicode.js';
-import { stripNonspacingMarks } from './strip_accents.js';
+
+const NONSPACING_MARK = /^\p{Mn}$/u;
 
 export interface BertNormalizerOptions {
   /** Remove control characters and turn every whitespace into a space. Default true. */
@@ -30,15 +31,27 @@ export class BertNormalizer implements Normalizer {
   }
 
   normalize(s: NormalizedString): void {
-    if (this.cleanText) {
-      s.mapChars((ch, cp) => {
-        if (cp === 0 || cp === 0xfffd || isControl(ch)) return '';
-        return isWhitespace(ch) ? ' ' : ch;
-      });
-    }
-    if (this.handleChineseChars) s.mapChars((ch, cp) => (isChineseChar(cp) ? ` ${ch} ` : ch));
-    if (this.stripAccents ?? this.lowercase) stripNonspacingMarks(s);
-    if (this.lowercase) s.mapChars((ch) => ch.toLowerCase());
+    const strip = this.stripAccents ?? this.lowercase;
+    const each = (str: string, f: (ch: string, cp: number) => string) => {
+      let out = '';
+      for (const ch of str) out += f(ch, ch.codePointAt(0)!);
+      return out;
+    };
+    const clean = (ch: string, cp: number) => (cp === 0 || cp === 0xfffd || isControl(ch) ? '' : isWhitespace(ch) ? ' ' : ch);
+    const pad = (ch: string, cp: number) => (isChineseChar(cp) ? ` ${ch} ` : ch);
+    s.mapChars((ch, cp) => {
+      if (cp < 128) {
+        // ASCII: the same four steps, without Unicode tables.
+        if (this.cleanText && (cp === 0 || (cp < 32 && cp !== 9 && cp !== 10 && cp !== 13) || cp === 127)) return '';
+        if (this.cleanText && (cp === 9 || cp === 10 || cp === 13)) return ' ';
+        return this.lowercase && cp >= 65 && cp <= 90 ? String.fromCharCode(cp + 32) : ch;
+      }
+      let out = this.cleanText ? clean(ch, cp) : ch;
+      if (this.handleChineseChars) out = each(out, pad);
+      if (strip) out = each(out.normalize('NFD'), (c) => (NONSPACING_MARK.test(c) ? '' : c));
+      if (this.lowercase) out = each(out, (c) => c.toLowerCase());
+      return out;
+    });
   }
 
   toJSON(): object {
