@@ -1,0 +1,161 @@
+/**
+ * Runs an OpenAI-style completion request on a served model: encodes the prompts, decodes every choice
+ * a step at a time (yielding to the event loop between steps so the server stays responsive), and
+ * reports text as it becomes safe to show: whole characters, never part of a stop string.
+ */
+import { LmkitError } from '../errors.js';
+import { DecodingRun } from '../generation/generate.js';
+import { resolveOptions } from '../generation/options.js';
+import type { GenerationOptions } from '../generation/types.js';
+import { badRequest } from './api-error.js';
+import type { CompletionRequest } from './request.js';
+import { type ServedModel, undecodableIds } from './served-model.js';
+
+export type FinishReason = 'stop' | 'length';
+
+export interface CompletionChoice {
+  index: number;
+  text: string;
+  finish_reason: FinishReason;
+  logprobs: null;
+}
+
+export interface CompletionUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+
+/** A validated request turned into token ids and resolved generation options. */
+export interface CompletionPlan {
+  prompts: { ids: number[]; text: string }[];
+  n: number;
+  echo: boolean;
+  options: GenerationOptions;
+}
+
+/** Receives streamed text: `text` for choice `index` (may be called many times per choice). */
+export type TextSink = (index: number, text: string) => void | Promise<void>;
+
+export class GenerationAborted extends Error {
+  constructor() {
+    super('generation aborted: the client went away');
+    this.name = 'GenerationAborted';
+  }
+}
+
+const DEFAULT_MAX_TOKENS = 16;
+
+function promptsOf(req: CompletionRequest): (string | number[])[] {
+  const p = req.prompt;
+  if (typeof p === 'string') return [p];
+  if (p.length > 0 && typeof p[0] === 'number') return [p as number[]];
+  return p as string[] | number[][];
+}
+
+/** Encodes the prompts and resolves the options; every problem is a 400 naming its field. */
+export function planCompletion(served: ServedModel, req: CompletionRequest, maxPromptTokens: number): CompletionPlan {
+  const { model, tokenizer } = served;
+  const limit = Math.min(maxPromptTokens, model.maxPositions ?? Infinity);
+  const vocab = tokenizer.vocabSize;
+  const eos = model.generationDefaults?.eosTokenId;
+  const prompts = promptsOf(req).map((p, i) => {
+    const param = promptsOf(req).length > 1 ? `prompt.${i}` : 'prompt';
+    let ids: number[];
+    let text: string;
+    if (typeof p === 'string') {
+      text = p;
+      try {
+        ids = tokenizer.encodeIds(p, { addSpecialTokens: false });
+      } catch (e) {
+        if (e instanceof LmkitError) throw badRequest(`${param}: cannot be encoded by this model's tokenizer (${e.message})`, param);
+        throw e;
+      }
+      // GPT-2's convention: an empty prompt starts from <|endoftext|>, which is also its BOS.
+      if (ids.length === 0 && typeof eos === 'number') ids = [eos];
+    } else {
+      const bad = p.find((id) => id >= vocab);
+      if (bad !== undefined) throw badRequest(`${param}: token id ${bad} is outside the vocabulary (expected 0 ≤ id < ${vocab})`, param);
+      ids = p;
+      text = tokenizer.decode(p);
+    }
+    if (ids.length === 0) throw badRequest(`${param}: the prompt encodes to no tokens`, param, 'empty_prompt');
+    if (ids.length > limit) {
+      throw badRequest(`${param}: the prompt has ${ids.length} tokens; this model takes at most ${limit}`, param, 'context_length_exceeded');
+    }
+    return { ids, text };
+  });
+  const temperature = req.temperature ?? 1;
+  const stop = req.stop ?? [];
+  const banned = undecodableIds(served);
+  const wanted: Partial<GenerationOptions> = {
+    maxNewTokens: req.max_tokens ?? DEFAULT_MAX_TOKENS,
+    doSample: temperature > 0,
+    temperature: temperature > 0 ? temperature : 1,
+    topP: req.top_p ?? 1,
+    topK: req.top_k === undefined || req.top_k === null || req.top_k < 0 ? 0 : req.top_k,
+    minP: req.min_p ?? 0,
+    typicalP: req.typical_p ?? 1,
+    repetitionPenalty: req.repetition_penalty ?? 1,
+    stopStrings: typeof stop === 'string' ? [stop] : stop,
+    badWordsIds: banned.map((id) => [id]),
+    seed: req.seed ?? null,
+    tokenizer,
+  };
+  let options: GenerationOptions;
+  try {
+    options = resolveOptions(model, wanted);
+  } catch (e) {
+    if (e instanceof LmkitError) throw badRequest(e.message);
+    throw e;
+  }
+  return { prompts, n: req.n ?? 1, echo: req.echo ?? false, options };
+}
+
+const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Generates every choice of the plan (choice index = prompt index × n + j, as OpenAI orders them).
+ * `onText` receives text pieces as they become safe to show; `signal` stops the work between steps.
+ */
+export async function runCompletion(served: ServedModel, plan: CompletionPlan, signal: AbortSignal,
+  onText?: TextSink): Promise<{ choices: CompletionChoice[]; usage: CompletionUsage }> {
+  const choices: CompletionChoice[] = [];
+  let promptTokens = 0;
+  let completionTokens = 0;
+  for (const [p, prompt] of plan.prompts.entries()) {
+    promptTokens += prompt.ids.length;
+    const rows = Array.from({ length: plan.n }, () => prompt.ids);
+    const run = new DecodingRun(served.model, rows, plan.options);
+    const base = p * plan.n;
+    const tokens = rows.map(() => 0);
+    const shown = rows.map(() => 0);
+    if (plan.echo && onText) for (let b = 0; b < plan.n; b++) await onText(base + b, prompt.text);
+    while (!run.finished) {
+      if (signal.aborted) throw new GenerationAborted();
+      run.done.forEach((d, b) => { if (!d) tokens[b]++; });
+      run.step();
+      if (onText) {
+        for (let b = 0; b < plan.n; b++) {
+          const text = run.releasableText(b);
+          if (text.length > shown[b]) await onText(base + b, text.slice(shown[b]));
+          shown[b] = Math.max(shown[b], text.length);
+        }
+      }
+      await nextTick();
+    }
+    const texts = run.texts ?? rows.map(() => '');
+    for (let b = 0; b < plan.n; b++) {
+      if (onText && texts[b].length > shown[b]) await onText(base + b, texts[b].slice(shown[b]));
+      completionTokens += tokens[b];
+      choices.push({
+        index: base + b,
+        text: plan.echo ? prompt.text + texts[b] : texts[b],
+        finish_reason: run.done[b] ? 'stop' : 'length',
+        logprobs: null,
+      });
+    }
+  }
+  if (signal.aborted) throw new GenerationAborted();
+  return { choices, usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens } };
+}

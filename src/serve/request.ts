@@ -1,0 +1,96 @@
+/**
+ * The request bodies the server accepts, validated with zod. Field names and meanings follow OpenAI's
+ * completions API; `top_k`, `min_p`, `typical_p` and `repetition_penalty` are Hugging Face's warpers
+ * (as vLLM and text-generation-inference accept them).
+ */
+import { z } from 'zod';
+import { badRequest } from './api-error.js';
+
+/** Server-side bounds on what one request may ask for. */
+export interface RequestLimits {
+  /** Largest `max_tokens`. */
+  maxTokens: number;
+  /** Largest `n`. */
+  maxN: number;
+  /** Most prompts in one request. */
+  maxPrompts: number;
+  /** Most choices (prompts × n) in one request. */
+  maxChoices: number;
+}
+
+export const defaultRequestLimits: RequestLimits = { maxTokens: 1024, maxN: 16, maxPrompts: 16, maxChoices: 32 };
+
+const MAX_STOPS = 16;
+
+const tokenId = z.number().int().min(0);
+
+function completionSchema(limits: RequestLimits) {
+  const unsupportedPenalty = (name: string) => z.number().nullish().refine((v) => v === undefined || v === null || v === 0, {
+    error: `${name} is not supported by this server (only 0); use repetition_penalty (Hugging Face's, > 1 discourages repeats)`,
+  });
+  return z.strictObject({
+    model: z.string().optional(),
+    prompt: z.union([
+      z.string(),
+      z.array(z.string()).min(1).max(limits.maxPrompts),
+      z.array(tokenId).min(1),
+      z.array(z.array(tokenId).min(1)).min(1).max(limits.maxPrompts),
+    ], { error: `prompt must be a string, an array of 1 to ${limits.maxPrompts} strings, an array of token ids, or an array of token-id arrays` }),
+    max_tokens: z.number().int().min(0).max(limits.maxTokens).nullish(),
+    temperature: z.number().min(0).max(2).nullish(),
+    top_p: z.number().gt(0).max(1).nullish(),
+    top_k: z.number().int().min(-1).nullish(),
+    min_p: z.number().min(0).max(1).nullish(),
+    typical_p: z.number().gt(0).max(1).nullish(),
+    repetition_penalty: z.number().gt(0).max(100).nullish(),
+    frequency_penalty: unsupportedPenalty('frequency_penalty'),
+    presence_penalty: unsupportedPenalty('presence_penalty'),
+    stop: z.union([z.string().min(1), z.array(z.string().min(1)).max(MAX_STOPS)], {
+      error: `stop must be a non-empty string or an array of at most ${MAX_STOPS} non-empty strings`,
+    }).nullish(),
+    n: z.number().int().min(1).max(limits.maxN).nullish(),
+    best_of: z.number().int().nullish().refine((v) => v === undefined || v === null || v === 1, {
+      error: 'best_of is not supported by this server (only 1)',
+    }),
+    seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullish(),
+    stream: z.boolean().nullish(),
+    stream_options: z.strictObject({ include_usage: z.boolean().optional() }).nullish(),
+    echo: z.boolean().nullish(),
+    logprobs: z.null({ error: 'logprobs is not supported by this server (omit it or send null)' }).optional(),
+    logit_bias: z.record(z.string(), z.number()).nullish().refine((v) => !v || Object.keys(v).length === 0, {
+      error: 'logit_bias is not supported by this server',
+    }),
+    suffix: z.null({ error: 'suffix (insertion) is not supported by this server' }).optional(),
+    user: z.string().optional(),
+  });
+}
+
+export type CompletionRequest = z.infer<ReturnType<typeof completionSchema>>;
+
+/** The first problem zod found, as a 400 naming the field. */
+function firstIssue(error: z.ZodError): Error {
+  const issue = error.issues[0];
+  const param = issue.path.map(String).join('.');
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0];
+    return badRequest(`unrecognized request argument: ${key}`, param ? `${param}.${key}` : key, 'unknown_parameter');
+  }
+  return param ? badRequest(`${param}: ${issue.message}`, param) : badRequest(issue.message);
+}
+
+/** Validates a completions body (already parsed JSON) or throws a 400 naming the field. */
+export function parseCompletionRequest(body: unknown, limits: RequestLimits): CompletionRequest {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw badRequest('the request body must be a JSON object', null, 'invalid_body');
+  }
+  if (!('prompt' in body)) throw badRequest('missing required parameter: prompt', 'prompt', 'missing_required_parameter');
+  const parsed = completionSchema(limits).safeParse(body);
+  if (!parsed.success) throw firstIssue(parsed.error);
+  const r = parsed.data;
+  const prompts = Array.isArray(r.prompt) && (typeof r.prompt[0] === 'string' || Array.isArray(r.prompt[0])) ? r.prompt.length : 1;
+  const choices = prompts * (r.n ?? 1);
+  if (choices > limits.maxChoices) {
+    throw badRequest(`prompts × n must be at most ${limits.maxChoices}, got ${prompts} × ${r.n ?? 1}`, 'n', 'too_many_choices');
+  }
+  return r;
+}
