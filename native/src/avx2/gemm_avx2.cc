@@ -286,9 +286,10 @@ inline float hsum(__m256 v) {
   return _mm_cvtss_f32(s);
 }
 
-// y[j] = alpha * sum_p x[p] * B[p*ldb + j] + beta * y[j] for j in [j0, j1): streams rows of B.
+// y[j] = alpha * sum_p x[p] * B[p*ldb + j] + beta * y[j] for j in [j0, j1): streams rows of B, eight at a
+// time, into partial sums that stay in L1.
 void gemv_axpy(const float* x, const float* B, long ldb, long k, long j0, long j1, float* y, float alpha, float beta) {
-  constexpr long kBlock = 2048;  // columns whose partial sums stay in L1
+  constexpr long kBlock = 4096;  // columns whose partial sums stay in L1 (16 KB)
   for (long jb = j0; jb < j1; jb += kBlock) {
     const long je = std::min(j1, jb + kBlock);
     float* yb = y + jb;
@@ -296,24 +297,36 @@ void gemv_axpy(const float* x, const float* B, long ldb, long k, long j0, long j
     if (beta == 0.0f) std::memset(yb, 0, static_cast<size_t>(w) * sizeof(float));
     else if (beta != 1.0f) for (long j = 0; j < w; j++) yb[j] *= beta;
     long p = 0;
-    for (; p + 4 <= k; p += 4) {
+    for (; p + 8 <= k; p += 8) {
       const float* b0 = B + p * ldb + jb;
-      const float* b1 = b0 + ldb;
-      const float* b2 = b1 + ldb;
-      const float* b3 = b2 + ldb;
-      const float s0 = alpha * x[p], s1 = alpha * x[p + 1], s2 = alpha * x[p + 2], s3 = alpha * x[p + 3];
-      const __m256 a0 = _mm256_set1_ps(s0), a1 = _mm256_set1_ps(s1);
-      const __m256 a2 = _mm256_set1_ps(s2), a3 = _mm256_set1_ps(s3);
-      long j = 0;
-      for (; j + 8 <= w; j += 8) {
-        __m256 acc = _mm256_loadu_ps(yb + j);
-        acc = _mm256_fmadd_ps(a0, _mm256_loadu_ps(b0 + j), acc);
-        acc = _mm256_fmadd_ps(a1, _mm256_loadu_ps(b1 + j), acc);
-        acc = _mm256_fmadd_ps(a2, _mm256_loadu_ps(b2 + j), acc);
-        acc = _mm256_fmadd_ps(a3, _mm256_loadu_ps(b3 + j), acc);
-        _mm256_storeu_ps(yb + j, acc);
+      __m256 a[8];
+      float s[8];
+      for (int r = 0; r < 8; r++) {
+        s[r] = alpha * x[p + r];
+        a[r] = _mm256_set1_ps(s[r]);
       }
-      for (; j < w; j++) yb[j] += s0 * b0[j] + s1 * b1[j] + s2 * b2[j] + s3 * b3[j];
+      long j = 0;
+      for (; j + 16 <= w; j += 16) {
+        const float* bj = b0 + j;
+        __m256 u0 = _mm256_fmadd_ps(a[0], _mm256_loadu_ps(bj), _mm256_loadu_ps(yb + j));
+        __m256 v0 = _mm256_fmadd_ps(a[0], _mm256_loadu_ps(bj + 8), _mm256_loadu_ps(yb + j + 8));
+        __m256 u1 = _mm256_mul_ps(a[1], _mm256_loadu_ps(bj + ldb));
+        __m256 v1 = _mm256_mul_ps(a[1], _mm256_loadu_ps(bj + ldb + 8));
+        for (int r = 2; r < 8; r += 2) {
+          const float* br = bj + r * ldb;
+          u0 = _mm256_fmadd_ps(a[r], _mm256_loadu_ps(br), u0);
+          v0 = _mm256_fmadd_ps(a[r], _mm256_loadu_ps(br + 8), v0);
+          u1 = _mm256_fmadd_ps(a[r + 1], _mm256_loadu_ps(br + ldb), u1);
+          v1 = _mm256_fmadd_ps(a[r + 1], _mm256_loadu_ps(br + ldb + 8), v1);
+        }
+        _mm256_storeu_ps(yb + j, _mm256_add_ps(u0, u1));
+        _mm256_storeu_ps(yb + j + 8, _mm256_add_ps(v0, v1));
+      }
+      for (; j < w; j++) {
+        float acc = yb[j];
+        for (int r = 0; r < 8; r++) acc += s[r] * b0[r * ldb + j];
+        yb[j] = acc;
+      }
     }
     for (; p < k; p++) {
       const float* b0 = B + p * ldb + jb;
