@@ -80,7 +80,7 @@ export class ByteLevelFastPath {
     gpt2Words(text, (s, e) => {
       const w = this.word(text.slice(s, e));
       const base = from + s;
-      for (let k = 0; k < w.ids.length; k++) enc.push(w.ids[k], w.tokens[k], ns.originalRange(base + w.starts[k], base + w.ends[k]), 0, 0, sequenceId);
+      for (let k = 0; k < w.ids.length; k++) enc.push(w.ids[k], w.tokens[k], ns.originalRange(base + w.starts[k], base + w.ends[k]), sequenceId, 0, sequenceId);
     });
   }
 }

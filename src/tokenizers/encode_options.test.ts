@@ -20,6 +20,7 @@ test('single and pair templates: special tokens, type ids, masks, offsets', () =
   assert.deepEqual(e.sequenceIds, [null, 0, 0, 0, null, 1, 1, null]);
   const plain = t.encode('The cats', 'sat.', { addSpecialTokens: false });
   assert.deepEqual(plain.tokens, ['the', 'cat', '##s', 'sat', '.']);
+  assert.deepEqual(plain.typeIds, [0, 0, 0, 1, 1]);
 });
 
 test('a custom template with its own special tokens', () => {

@@ -174,20 +174,20 @@ export class Tokenizer {
     return out;
   }
 
-  /** One sequence through normalizer, pre-tokenizer and model (no special tokens). */
+  /** One sequence through normalizer, pre-tokenizer and model (no special tokens); type id = sequence id, as Hugging Face. */
   private encodeSequence(text: string, sequenceId: number): Encoding {
     const enc = new Encoding();
     const fast = (this.fast = ByteLevelFastPath.for(this.preTokenizer, this.model, this.fast));
     for (const seg of this.addedVocabulary.splitRaw(text)) {
       if (seg.id !== null) {
-        enc.push(seg.id, this.idToToken(seg.id)!, [seg.start, seg.end], 0, 0, sequenceId);
+        enc.push(seg.id, this.idToToken(seg.id)!, [seg.start, seg.end], sequenceId, 0, sequenceId);
         continue;
       }
       const ns = new NormalizedString(text.slice(seg.start, seg.end), undefined, seg.start);
       this.normalizer?.normalize(ns);
       for (const sub of this.addedVocabulary.splitNormalized(ns.normalized)) {
         if (sub.id !== null) {
-          enc.push(sub.id, this.idToToken(sub.id)!, ns.originalRange(sub.start, sub.end), 0, 0, sequenceId);
+          enc.push(sub.id, this.idToToken(sub.id)!, ns.originalRange(sub.start, sub.end), sequenceId, 0, sequenceId);
           continue;
         }
         if (fast) {
@@ -197,7 +197,7 @@ export class Tokenizer {
         const piece: Piece = { text: ns.normalized.slice(sub.start, sub.end), start: sub.start };
         const pieces = this.preTokenizer ? this.preTokenizer.preTokenize([piece]) : [piece];
         for (const p of pieces) {
-          for (const t of this.model.tokenize(p.text)) enc.push(t.id, t.value, tokenOffsets(ns, p, t.start, t.end), 0, 0, sequenceId);
+          for (const t of this.model.tokenize(p.text)) enc.push(t.id, t.value, tokenOffsets(ns, p, t.start, t.end), sequenceId, 0, sequenceId);
         }
       }
     }
