@@ -46,6 +46,7 @@ test('malformed tokenizer.json files are refused naming the field', () => {
     [{ ...goodBpe, normalizer: { type: 'Bogus' } }, /normalizer\.type: normalizer "Bogus" is not supported/],
     [{ ...goodBpe, normalizer: { type: 'BertNormalizer', lowercase: 'yes' } }, /normalizer\.lowercase: expected true or false, got the string "yes"/],
     [{ ...goodBpe, pre_tokenizer: { type: 'Split', pattern: { Regex: ' ' }, behavior: 'Sideways' } }, /pre_tokenizer\.behavior: expected one of Removed/],
+    [{ ...goodBpe, pre_tokenizer: { type: 'Split', pattern: { Regex: '(?<' }, behavior: 'Isolated' } }, /Split pre-tokenizer: pattern "\(\?<" is not a JavaScript regular expression/],
     [{ ...goodBpe, added_tokens: [{ content: '<x>' }] }, /added_tokens\[0\]\.id: expected a non-negative integer, got nothing/],
     [{ ...goodBpe, post_processor: { type: 'TemplateProcessing', single: [{ SpecialToken: { id: '[CLS]' } }, { Sequence: { id: 'A' } }], pair: [], special_tokens: {} } }, /special token "\[CLS\]" of the template has no id/],
     [{ model: { type: 'WordPiece', vocab: { a: 0 } } }, /unk_token "\[UNK\]" is not in the vocabulary/],

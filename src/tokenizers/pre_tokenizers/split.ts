@@ -1,3 +1,4 @@
+import { fail } from '../../errors.js';
 import type { Piece } from '../piece.js';
 import type { PreTokenizer } from '../types.js';
 import { regexMatches, type SplitBehavior, splitEach, splitPiece } from './split_util.js';
@@ -15,7 +16,11 @@ export class SplitPreTokenizer implements PreTokenizer {
     readonly invert = false,
   ) {
     const source = 'String' in pattern ? pattern.String.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : pattern.Regex;
-    this.re = new RegExp(source, 'gu');
+    try {
+      this.re = new RegExp(source, 'gu');
+    } catch (e) {
+      fail('Unsupported', `Split pre-tokenizer: pattern ${JSON.stringify(source)} is not a JavaScript regular expression (${(e as Error).message})`);
+    }
   }
   preTokenize(pieces: Piece[]): Piece[] {
     return splitEach(pieces, (p) => splitPiece(p, regexMatches(this.re, p.text), this.behavior, this.invert));
