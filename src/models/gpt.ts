@@ -12,7 +12,8 @@
  * (c_attn, c_proj, c_fc) are stored [in, out] and applied as y = x·W + b; embeddings are [V, C].
  */
 import {
-  add, crossEntropy, gelu, matmul, mul, reshape, scaledDotProductAttention, slice, softmax, split, t, transpose, view, where,
+  add, addmm, crossEntropy, gelu, matmul, mul, packedSelfAttention, reshape, scaledDotProductAttention, slice, softmax, split, t,
+  transpose, view, where,
 } from '../autograd/ops/index.js';
 import { needsGrad } from '../autograd/graph.js';
 import '../autograd/methods.js'; // Tensor methods (detach, ...) that nn's state dicts use
@@ -105,8 +106,8 @@ export class Conv1D extends Module<[Tensor], Tensor> {
     const lead = x.shape.slice(0, -1);
     const all = start === 0 && end === this.outFeatures;
     const w = all ? this.weight : slice(this.weight, null, [start, end]);
-    let y = matmul(reshape(x, [-1, this.inFeatures]), w); // (B·T, end - start)
-    if (this.bias) y = add(y, all ? this.bias : slice(this.bias, [start, end]));
+    const rows = reshape(x, [-1, this.inFeatures]);
+    const y = this.bias ? addmm(all ? this.bias : slice(this.bias, [start, end]), rows, w) : matmul(rows, w); // (B·T, end - start)
     return reshape(y, [...lead, end - start]);
   }
 
@@ -141,6 +142,11 @@ export class CausalSelfAttention extends Module {
     const [B, T, C] = x.shape;
     const nh = this.config.nHead;
     const hs = C / nh;
+    if (!pass.cache && !pass.mask && !(this.training && this.config.dropout > 0)) {
+      // The whole sequence at once: one c_attn product, heads split and merged inside the attention op.
+      const y = packedSelfAttention(this.cAttn.forward(x), nh, { isCausal: true }); // (B, T, C)
+      return this.residDropout.forward(this.cProj.forward(y));
+    }
     // query, key and value of every head (c_attn's output columns are [q | k | v]), each head moved next
     // to the batch. When training: three products over column views of the weight rather than one product
     // split three ways, so that backward scatters into the (C, 3C) weight, not the (B·T, 3C) activations.

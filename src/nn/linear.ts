@@ -1,4 +1,4 @@
-import { add, matmul, reshape, t } from '../autograd/ops/index.js';
+import { addmm, matmul, reshape, t } from '../autograd/ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { kaimingUniform_, uniform_ } from './init.js';
 import { Module } from './module.js';
@@ -49,7 +49,6 @@ export class Linear extends Module<[Tensor], Tensor> {
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   const lead = x.shape.slice(0, -1);
   const x2 = x.ndim === 2 ? x : reshape(x, [-1, x.shape[x.ndim - 1]]);
-  let y = matmul(x2, t(weight));
-  if (bias) y = add(y, bias);
+  const y = bias ? addmm(bias, x2, t(weight)) : matmul(x2, t(weight));
   return x.ndim === 2 ? y : reshape(y, [...lead, weight.shape[0]]);
 }

@@ -87,6 +87,26 @@ export function endAllocationScope(scope: Map<ArrayBuffer, Float32Array>): void 
 }
 
 /**
+ * Returns a large scratch array that the caller allocated itself and never exposed (no tensor or view
+ * of it survives) to the pool; arrays that do not own their whole buffer are ignored.
+ */
+export function releaseScratch(arr: Float32Array): void {
+  const bytes = arr.length * 4;
+  if (bytes <= SMALL_BYTES || arr.byteOffset !== 0 || arr.buffer.byteLength !== bytes) return;
+  for (const scope of scopes) scope.delete(arr.buffer as ArrayBuffer);
+  toPool(arr);
+}
+
+function toPool(arr: Float32Array): void {
+  const bytes = arr.length * 4;
+  if (pooledBytes + bytes > POOL_MAX_BYTES) return;
+  let free = pool.get(arr.length);
+  if (!free) pool.set(arr.length, (free = []));
+  free.push(arr);
+  pooledBytes += bytes;
+}
+
+/**
  * Returns an array allocated inside `scope` to the pool. The caller guarantees that nothing reads or
  * writes any view of it any more; an array not recorded by the scope (or already returned) is ignored.
  */
@@ -94,12 +114,7 @@ export function recycleFloat32(scope: Map<ArrayBuffer, Float32Array>, buffer: Ar
   const arr = scope.get(buffer);
   if (!arr) return;
   scope.delete(buffer);
-  const bytes = arr.length * 4;
-  if (pooledBytes + bytes > POOL_MAX_BYTES) return;
-  let free = pool.get(arr.length);
-  if (!free) pool.set(arr.length, (free = []));
-  free.push(arr);
-  pooledBytes += bytes;
+  toPool(arr);
 }
 
 export function allocArray(dtype: DType, n: number): AnyArray {

@@ -64,3 +64,40 @@ test('attention checks shapes', () => {
   assert.throws(() => ops.scaledDotProductAttention(constant([1, 1, 3, 4]), constant([1, 1, 3, 4]), constant([1, 1, 3, 4]),
     { attnMask: bools([2, 3]) }), /cannot be broadcast/);
 });
+
+/** packedSelfAttention written with the public ops: split, heads next to the batch, attention, merge. */
+function packedReference(qkv: Tensor, nh: number, causal: boolean, scale?: number): Tensor {
+  const [B, T, C3] = qkv.shape;
+  const C = C3 / 3;
+  const [q, k, v] = ops.split(qkv, C, 2).map((z) => ops.transpose(ops.reshape(z, [B, T, nh, C / nh]), 1, 2));
+  return ops.reshape(ops.transpose(reference(q, k, v, null, causal, scale), 1, 2), [B, T, C]);
+}
+
+test('packedSelfAttention matches split + attention + merge, with gradients (float64)', () => {
+  const qkv = constant([2, 5, 12]);
+  assertClose(ops.packedSelfAttention(qkv, 2, { isCausal: true }), packedReference(qkv, 2, true), 1e-12);
+  assertClose(ops.packedSelfAttention(qkv, 2, { scale: 0.5 }), packedReference(qkv, 2, false, 0.5), 1e-12);
+  gradcheck((x) => ops.packedSelfAttention(x, 2, { isCausal: true }), [leaf([2, 3, 12])]);
+  // a non-contiguous input (transposed view) is read through its strides
+  gradcheck((x) => ops.packedSelfAttention(ops.transpose(x, 0, 1), 3, { isCausal: true }), [leaf([4, 2, 9])]);
+});
+
+test('packedSelfAttention in float32 (native kernels) matches the composed path, values and gradients', () => {
+  const gen = new Generator(7);
+  const data = Float32Array.from({ length: 3 * 16 * 96 }, () => gen.random() * 2 - 1);
+  const make = () => {
+    const t = new Tensor(data.slice(), [3, 16, 96], 'float32');
+    t.requiresGrad = true;
+    return t;
+  };
+  const a = make();
+  const b = make();
+  const w = new Tensor(Float32Array.from({ length: 3 * 16 * 32 }, () => gen.random() - 0.5), [3, 16, 32], 'float32');
+  const ya = ops.packedSelfAttention(a, 4, { isCausal: true });
+  const yb = packedReference(b, 4, true);
+  assertClose(ya, yb, 1e-5, 1e-4);
+  ops.sum(ops.mul(ya, w)).backward();
+  ops.sum(ops.mul(yb, w)).backward();
+  assertClose(a.grad!, b.grad!, 1e-5, 1e-4);
+  assert.throws(() => ops.packedSelfAttention(a, 5), /multiple of nHead/);
+});

@@ -3,7 +3,8 @@ import { fail } from '../../errors.js';
 import type { FloatArray } from '../../tensor/dtype.js';
 import type { Generator } from '../../tensor/random.js';
 import { broadcastShapes } from '../../tensor/shape.js';
-import { emptyTensor, type Tensor } from '../../tensor/tensor.js';
+import { allocArray, allocFloat32Uninit, releaseScratch } from '../../tensor/alloc.js';
+import { emptyTensor, type Tensor, uninitTensor } from '../../tensor/tensor.js';
 import { needsGrad, record } from '../graph.js';
 import { add, mul } from './elementwise.js';
 import { maskedFill, where } from './indexing.js';
@@ -124,4 +125,71 @@ function composedAttention(q: Tensor, k: Tensor, v: Tensor, scale: number, mask:
   let probs = softmax(scores, -1);
   if (dropoutP > 0) probs = dropout(probs, dropoutP, true, generator);
   return matmul(probs, v);
+}
+
+/**
+ * Multi-head self-attention straight from a fused query/key/value projection, as GPT-2's c_attn makes it:
+ * qkv (B, T, 3C) holds [q | k | v] column blocks, each the nHead heads side by side (head size D = C / nHead);
+ * the result (B, T, C) is softmax(q·kᵀ·scale)·v per head with the heads side by side again. Equal to
+ * splitting qkv, moving heads next to the batch, `scaledDotProductAttention` and merging back, but each
+ * direction re-arranges the data once (backward gives the (B, T, 3C) gradient directly).
+ *
+ * Options: `isCausal` (default false), `scale` (default 1/√D).
+ */
+export function packedSelfAttention(qkv: Tensor, nHead: number, opts: { isCausal?: boolean; scale?: number } = {}): Tensor {
+  requireFloat(qkv, 'packedSelfAttention');
+  const [B, T, C3] = qkv.shape;
+  if (qkv.ndim !== 3 || !Number.isInteger(nHead) || nHead < 1 || C3 % (3 * nHead) !== 0) {
+    fail('ShapeMismatch', `packedSelfAttention: expected qkv of shape [B, T, 3·C] with C a multiple of nHead (${nHead}), got [${qkv.shape.join(', ')}]`);
+  }
+  const C = C3 / 3;
+  const H = nHead;
+  const D = C / H;
+  const scale = opts.scale ?? 1 / Math.sqrt(D);
+  const causal = opts.isCausal ?? false;
+  const dtype = qkv.dtype as 'float32' | 'float64';
+  const be = backendFor(dtype);
+  const n = B * H * T * D;
+  const alloc = (len: number, zeroed: boolean): FloatArray =>
+    (dtype === 'float32' && !zeroed ? allocFloat32Uninit(len) : allocArray(dtype, len)) as FloatArray;
+  const release = (arr: FloatArray) => {
+    if (arr instanceof Float32Array) releaseScratch(arr);
+  };
+  // q, k and v as contiguous (B, H, T, D) blocks of one (3, B, H, T, D) array.
+  const [s0, s1, s2] = qkv.strides;
+  const packed = alloc(3 * n, false);
+  be.copy({ data: qkv.data, offset: qkv.offset, strides: [C * s2, s0, D * s2, s1, s2] }, packed, [3, B, H, T, D]);
+  const q = packed.subarray(0, n);
+  const k = packed.subarray(n, 2 * n);
+  const v = packed.subarray(2 * n, 3 * n);
+  const heads = alloc(n, true);
+  const grad = needsGrad(qkv);
+  const probs = grad ? alloc(B * H * T * T, true) : null;
+  be.attention({
+    q, k, v, out: heads, batch: B, heads: H, tq: T, tk: T, headDim: D, scale, causal,
+    mask: null, maskStrideB: 0, maskStrideH: 0, probs,
+  });
+  const y = uninitTensor([B, T, C], dtype);
+  be.copy({ data: heads, offset: 0, strides: [H * T * D, D, T * D, 1] }, y.data, [B, T, H, D]);
+  release(heads);
+  if (!grad || !probs) {
+    release(packed);
+    return y;
+  }
+  return record(y, 'PackedSelfAttentionBackward', [qkv], (g) => {
+    const gHeads = alloc(n, false);
+    const [g0, g1, g2] = g.strides;
+    be.copy({ data: g.data, offset: g.offset, strides: [g0, D * g2, g1, g2] }, gHeads, [B, H, T, D]);
+    const grads = alloc(3 * n, true);
+    be.attentionBackward({
+      q, k, v, probs, gradOut: gHeads,
+      gradQ: grads.subarray(0, n), gradK: grads.subarray(n, 2 * n), gradV: grads.subarray(2 * n, 3 * n),
+      batch: B, heads: H, tq: T, tk: T, headDim: D, scale,
+    });
+    const gqkv = uninitTensor([B, T, C3], dtype);
+    be.copy({ data: grads, offset: 0, strides: [H * T * D, D, n, T * D, 1] }, gqkv.data, [B, T, 3, H, D]);
+    release(gHeads);
+    release(grads);
+    return [gqkv];
+  });
 }

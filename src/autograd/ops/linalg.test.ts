@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { tensor } from '../../tensor/create.js';
+import { randn, tensor } from '../../tensor/create.js';
+import { assertClose } from '../../testing/assert.js';
 import { gradcheck } from '../gradcheck.js';
 import * as ops from './index.js';
 import { leaf, leafT } from './testutil.js';
@@ -19,4 +20,18 @@ test('matmul: vector operands', () => {
   gradcheck((a, b) => ops.matmul(a, b), [leaf([2, 3, 4]), leaf([4])]);
   assert.deepEqual(ops.matmul(tensor([[1, 2], [3, 4]]), tensor([1, 1])).tolist(), [3, 7]);
   assert.throws(() => ops.matmul(tensor([[1, 2]]), tensor([[1, 2]])), /cannot be multiplied/);
+});
+
+test('addmm: bias + a·b with transposed operands, gradients of all three', () => {
+  gradcheck((bias, a, b) => ops.addmm(bias, a, b), [leaf([5]), leaf([3, 4]), leaf([4, 5])]);
+  gradcheck((bias, a, b) => ops.addmm(bias, a, ops.t(b)), [leaf([2]), leafT([3, 4]), leaf([2, 4])]);
+  gradcheck((bias, a, b) => ops.addmm(ops.slice(bias, [1, 3]), a, b), [leaf([4]), leaf([3, 4]), leaf([4, 2])]);
+  assert.deepEqual(ops.addmm(tensor([10, 20]), tensor([[1, 2], [3, 4]]), tensor([[1, 0], [0, 1]])).tolist(), [[11, 22], [13, 24]]);
+});
+
+test('addmm in float32 (native) equals matmul + bias', () => {
+  const a = randn([70, 33]);
+  const b = randn([50, 33]);
+  const bias = randn([50]);
+  assertClose(ops.addmm(bias, a, ops.t(b)), ops.add(ops.matmul(a, ops.t(b)), bias), 1e-5, 1e-5);
 });

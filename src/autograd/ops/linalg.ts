@@ -4,8 +4,9 @@ import type { FloatArray } from '../../tensor/dtype.js';
 import { broadcastShapes, numel } from '../../tensor/shape.js';
 import { emptyTensor, type Tensor, uninitTensor } from '../../tensor/tensor.js';
 import { needsGrad, record } from '../graph.js';
+import { add } from './elementwise.js';
 import { expand, reshape, transpose } from './shape.js';
-import { contiguousRaw, floatRaw, sumToShape } from './util.js';
+import { contiguousRaw, floatRaw, sumAxisRaw, sumToShape } from './util.js';
 
 /**
  * How a [.., r, c] tensor is read by GEMM without copying: a row-major matrix (ld = row stride) or a
@@ -112,5 +113,40 @@ function mm(a: Tensor, b: Tensor): Tensor {
   return record(out, 'MmBackward', [a, b], (g) => [
     a.requiresGrad ? sumToShape(bmmRaw(g, transpose(b, -2, -1)), a.shape) : null,
     b.requiresGrad ? sumToShape(bmmRaw(transpose(a, -2, -1), g), b.shape) : null,
+  ]);
+}
+
+/**
+ * bias + a·b (torch.addmm with a 1-D bias): a [m, k], b [k, n], bias [n] added to every row. The bias is
+ * written into the output first and the product accumulates onto it (GEMM with beta = 1), so no separate
+ * addition pass or temporary is needed. Operands may be transposed views (as `t(weight)`).
+ */
+export function addmm(bias: Tensor, a: Tensor, b: Tensor): Tensor {
+  const dtype = a.dtype;
+  const n = b.ndim === 2 ? b.shape[1] : -1;
+  if (a.ndim !== 2 || b.ndim !== 2 || bias.ndim !== 1 || bias.shape[0] !== n || a.shape[1] !== b.shape[0] ||
+    (dtype !== 'float32' && dtype !== 'float64') || b.dtype !== dtype || bias.dtype !== dtype) {
+    return add(matmul(a, b), bias);
+  }
+  const [m, k] = a.shape;
+  const out = uninitTensor([m, n], dtype);
+  if (out.size === 0) return out;
+  const be = backendFor(dtype);
+  be.copy({ data: bias.data, offset: bias.offset, strides: [0, bias.strides[0]] }, out.data, [m, n]);
+  const A = asOperand(a) ?? asOperand(contiguousRaw(a))!;
+  const B = asOperand(b) ?? asOperand(contiguousRaw(b))!;
+  if (k > 0) {
+    be.gemm({
+      a: A.data, aOffset: A.offset, lda: A.ld, transA: A.trans, strideA: 0,
+      b: B.data, bOffset: B.offset, ldb: B.ld, transB: B.trans, strideB: 0,
+      c: out.data as FloatArray, cOffset: 0, ldc: n, strideC: m * n,
+      m, n, k, batch: 1, alpha: 1, beta: 1,
+    });
+  }
+  if (!needsGrad(a, b, bias)) return out;
+  return record(out, 'AddmmBackward', [bias, a, b], (g) => [
+    bias.requiresGrad ? sumAxisRaw(g, 0, false) : null,
+    a.requiresGrad ? bmmRaw(g, transpose(b, -2, -1)) : null,
+    b.requiresGrad ? bmmRaw(transpose(a, -2, -1), g) : null,
   ]);
 }
