@@ -94,7 +94,7 @@ export class LmServer {
 
   private async dispatch(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const started = Date.now();
-    res.on('finish', () => this.log(`${req.method} ${req.url} ${res.statusCode} ${Date.now() - started} ms`));
+    res.on('close', () => this.log(`${req.method} ${req.url} ${res.statusCode} ${Date.now() - started} ms${res.writableFinished ? '' : ' (client left)'}`));
     let path: string;
     try {
       path = new URL(req.url ?? '/', 'http://localhost').pathname;
