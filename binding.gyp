@@ -12,6 +12,12 @@
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS"],
       "cflags_cc": ["-std=c++17", "-O3", "-fno-exceptions", "-fno-math-errno", "-fPIC"],
       "cflags_cc!": ["-std=gnu++14", "-std=gnu++1y"],
+      "xcode_settings": {
+        "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+        "GCC_ENABLE_CPP_EXCEPTIONS": "NO",
+        "GCC_OPTIMIZATION_LEVEL": "3",
+        "OTHER_CPLUSPLUSFLAGS": ["-fno-math-errno"]
+      },
       "conditions": [
         ["target_arch=='x64'", {
           "dependencies": ["lmkit_avx2"]
@@ -36,7 +42,13 @@
       ],
       "include_dirs": ["native/include"],
       "cflags_cc": ["-std=c++17", "-O3", "-fno-exceptions", "-mavx2", "-mfma", "-fno-math-errno", "-fPIC"],
-      "cflags_cc!": ["-std=gnu++14", "-std=gnu++1y"]
+      "cflags_cc!": ["-std=gnu++14", "-std=gnu++1y"],
+      "xcode_settings": {
+        "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+        "GCC_ENABLE_CPP_EXCEPTIONS": "NO",
+        "GCC_OPTIMIZATION_LEVEL": "3",
+        "OTHER_CPLUSPLUSFLAGS": ["-mavx2", "-mfma", "-fno-math-errno"]
+      }
     }
   ]
 }
