@@ -1,5 +1,9 @@
 #include "thread_pool.h"
 
+#if defined(__linux__)
+#include <sched.h>
+#endif
+
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -62,7 +66,15 @@ class Pool {
   }
 
  private:
+  // The CPUs this process may run on (as Node's os.availableParallelism()), else the online count.
   static int hardware() {
+#if defined(__linux__)
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+      const int n = CPU_COUNT(&set);
+      if (n > 0) return n;
+    }
+#endif
     const unsigned h = std::thread::hardware_concurrency();
     return h == 0 ? 1 : static_cast<int>(h);
   }
