@@ -114,7 +114,7 @@ void attention_head_backward(const AttentionBackwardArgs& a, long bh, float* ds)
 void attention_f32(const AttentionArgs& a) {
   const long bh = a.batch * a.heads;
   auto heads = [&](long h0, long h1) {
-    float* scores = tl_row.floats(a.tq * a.tk);
+    float* scores = a.probs ? nullptr : tl_row.floats(a.tq * a.tk);  // probs, when given, holds the scores
     for (long h = h0; h < h1; h++) attention_head(a, h, scores);
   };
   if (parallel_worth(bh, a.tq, a.tk, a.d)) parallel_range(bh, 1, heads);
