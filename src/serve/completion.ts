@@ -53,8 +53,11 @@ function promptsOf(req: CompletionRequest): (string | number[])[] {
   return p as string[] | number[][];
 }
 
-/** Encodes the prompts and resolves the options; every problem is a 400 naming its field. */
-export function planCompletion(served: ServedModel, req: CompletionRequest, maxPromptTokens: number): CompletionPlan {
+/**
+ * Encodes the prompts and resolves the options; every problem is a 400 naming its field. `endToken`
+ * (a chat template's eos_token) also ends a choice, besides the model's own EOS.
+ */
+export function planCompletion(served: ServedModel, req: CompletionRequest, maxPromptTokens: number, endToken = ''): CompletionPlan {
   const { model, tokenizer } = served;
   const limit = Math.min(maxPromptTokens, model.maxPositions ?? Infinity);
   const vocab = tokenizer.vocabSize;
@@ -88,6 +91,9 @@ export function planCompletion(served: ServedModel, req: CompletionRequest, maxP
   const temperature = req.temperature ?? 1;
   const stop = req.stop ?? [];
   const banned = undecodableIds(served);
+  const endId = endToken === '' ? undefined : tokenizer.tokenToId(endToken);
+  const eosIds = eos === undefined || eos === null ? [] : typeof eos === 'number' ? [eos] : [...eos];
+  if (endId !== undefined && !eosIds.includes(endId)) eosIds.push(endId);
   const wanted: Partial<GenerationOptions> = {
     maxNewTokens: req.max_tokens ?? DEFAULT_MAX_TOKENS,
     doSample: temperature > 0,
@@ -100,6 +106,7 @@ export function planCompletion(served: ServedModel, req: CompletionRequest, maxP
     stopStrings: typeof stop === 'string' ? [stop] : stop,
     badWordsIds: banned.map((id) => [id]),
     seed: req.seed ?? null,
+    eosTokenId: eosIds.length > 0 ? eosIds : null,
     tokenizer,
   };
   let options: GenerationOptions;

@@ -24,18 +24,15 @@ const MAX_STOPS = 16;
 
 const tokenId = z.number().int().min(0);
 
-function completionSchema(limits: RequestLimits) {
+const nullOnly = (message: string) => z.null({ error: message }).optional();
+
+/** Fields shared by completions and chat completions. */
+function samplingFields(limits: RequestLimits) {
   const unsupportedPenalty = (name: string) => z.number().nullish().refine((v) => v === undefined || v === null || v === 0, {
     error: `${name} is not supported by this server (only 0); use repetition_penalty (Hugging Face's, > 1 discourages repeats)`,
   });
-  return z.strictObject({
+  return {
     model: z.string().optional(),
-    prompt: z.union([
-      z.string(),
-      z.array(z.string()).min(1).max(limits.maxPrompts),
-      z.array(tokenId).min(1),
-      z.array(z.array(tokenId).min(1)).min(1).max(limits.maxPrompts),
-    ], { error: `prompt must be a string, an array of 1 to ${limits.maxPrompts} strings, an array of token ids, or an array of token-id arrays` }),
     max_tokens: z.number().int().min(0).max(limits.maxTokens).nullish(),
     temperature: z.number().min(0).max(2).nullish(),
     top_p: z.number().gt(0).max(1).nullish(),
@@ -49,23 +46,57 @@ function completionSchema(limits: RequestLimits) {
       error: `stop must be a non-empty string or an array of at most ${MAX_STOPS} non-empty strings`,
     }).nullish(),
     n: z.number().int().min(1).max(limits.maxN).nullish(),
-    best_of: z.number().int().nullish().refine((v) => v === undefined || v === null || v === 1, {
-      error: 'best_of is not supported by this server (only 1)',
-    }),
     seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullish(),
     stream: z.boolean().nullish(),
     stream_options: z.strictObject({ include_usage: z.boolean().optional() }).nullish(),
-    echo: z.boolean().nullish(),
-    logprobs: z.null({ error: 'logprobs is not supported by this server (omit it or send null)' }).optional(),
     logit_bias: z.record(z.string(), z.number()).nullish().refine((v) => !v || Object.keys(v).length === 0, {
       error: 'logit_bias is not supported by this server',
     }),
-    suffix: z.null({ error: 'suffix (insertion) is not supported by this server' }).optional(),
     user: z.string().optional(),
+  };
+}
+
+function completionSchema(limits: RequestLimits) {
+  return z.strictObject({
+    ...samplingFields(limits),
+    prompt: z.union([
+      z.string(),
+      z.array(z.string()).min(1).max(limits.maxPrompts),
+      z.array(tokenId).min(1),
+      z.array(z.array(tokenId).min(1)).min(1).max(limits.maxPrompts),
+    ], { error: `prompt must be a string, an array of 1 to ${limits.maxPrompts} strings, an array of token ids, or an array of token-id arrays` }),
+    best_of: z.number().int().nullish().refine((v) => v === undefined || v === null || v === 1, {
+      error: 'best_of is not supported by this server (only 1)',
+    }),
+    echo: z.boolean().nullish(),
+    logprobs: nullOnly('logprobs is not supported by this server (omit it or send null)'),
+    suffix: nullOnly('suffix (insertion) is not supported by this server'),
+  });
+}
+
+const MAX_MESSAGES = 256;
+
+function chatSchema(limits: RequestLimits) {
+  const content = z.union([
+    z.string(),
+    z.array(z.object({ type: z.literal('text'), text: z.string() })),
+    z.null(),
+  ], { error: 'content must be a string, null, or an array of {type: "text", text} parts' });
+  return z.strictObject({
+    ...samplingFields(limits),
+    messages: z.array(z.object({
+      role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']),
+      content,
+      name: z.string().optional(),
+    })).min(1).max(MAX_MESSAGES),
+    max_completion_tokens: z.number().int().min(0).max(limits.maxTokens).nullish(),
+    logprobs: z.literal(false, { error: 'logprobs is not supported by this server (omit it or send false)' }).nullish(),
+    top_logprobs: nullOnly('top_logprobs is not supported by this server'),
   });
 }
 
 export type CompletionRequest = z.infer<ReturnType<typeof completionSchema>>;
+export type ChatRequest = z.infer<ReturnType<typeof chatSchema>>;
 
 /** The first problem zod found, as a 400 naming the field. */
 function firstIssue(error: z.ZodError): Error {
@@ -78,19 +109,28 @@ function firstIssue(error: z.ZodError): Error {
   return param ? badRequest(`${param}: ${issue.message}`, param) : badRequest(issue.message);
 }
 
-/** Validates a completions body (already parsed JSON) or throws a 400 naming the field. */
-export function parseCompletionRequest(body: unknown, limits: RequestLimits): CompletionRequest {
+function parseBody<T>(schema: z.ZodType<T>, body: unknown, required: string): T {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw badRequest('the request body must be a JSON object', null, 'invalid_body');
   }
-  if (!('prompt' in body)) throw badRequest('missing required parameter: prompt', 'prompt', 'missing_required_parameter');
-  const parsed = completionSchema(limits).safeParse(body);
+  if (!(required in body)) throw badRequest(`missing required parameter: ${required}`, required, 'missing_required_parameter');
+  const parsed = schema.safeParse(body);
   if (!parsed.success) throw firstIssue(parsed.error);
-  const r = parsed.data;
+  return parsed.data;
+}
+
+/** Validates a completions body (already parsed JSON) or throws a 400 naming the field. */
+export function parseCompletionRequest(body: unknown, limits: RequestLimits): CompletionRequest {
+  const r = parseBody(completionSchema(limits), body, 'prompt');
   const prompts = Array.isArray(r.prompt) && (typeof r.prompt[0] === 'string' || Array.isArray(r.prompt[0])) ? r.prompt.length : 1;
   const choices = prompts * (r.n ?? 1);
   if (choices > limits.maxChoices) {
     throw badRequest(`prompts × n must be at most ${limits.maxChoices}, got ${prompts} × ${r.n ?? 1}`, 'n', 'too_many_choices');
   }
   return r;
+}
+
+/** Validates a chat completions body or throws a 400 naming the field. */
+export function parseChatRequest(body: unknown, limits: RequestLimits): ChatRequest {
+  return parseBody(chatSchema(limits), body, 'messages');
 }

@@ -9,24 +9,44 @@ export interface ServedModel {
   name: string;
   model: CausalLM;
   tokenizer: Tokenizer;
-  /** The checkpoint's chat template (tokenizer_config.json `chat_template`), or null: no chat endpoint. */
-  chatTemplate: string | null;
+  /** The checkpoint's chat template, or null: no chat endpoint. */
+  chatTemplate: ChatTemplate | null;
   /** Unix seconds, reported by /v1/models. */
   created: number;
 }
 
-/** `chat_template` from a model folder's tokenizer_config.json (or chat_template.jinja), else null. */
-export function readChatTemplate(dir: string): string | null {
-  const jinja = path.join(dir, 'chat_template.jinja');
-  if (fs.existsSync(jinja)) return fs.readFileSync(jinja, 'utf8');
+/** A checkpoint's chat template (Jinja) with the special tokens it refers to. */
+export interface ChatTemplate {
+  source: string;
+  bosToken: string;
+  eosToken: string;
+}
+
+function tokenText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v && typeof v === 'object' && typeof (v as { content?: unknown }).content === 'string') return (v as { content: string }).content;
+  return '';
+}
+
+/**
+ * The chat template of a model folder: chat_template.jinja, else `chat_template` in
+ * tokenizer_config.json (with its bos_token / eos_token); null when there is none.
+ */
+export function readChatTemplate(dir: string): ChatTemplate | null {
   const file = path.join(dir, 'tokenizer_config.json');
-  if (!fs.existsSync(file)) return null;
-  try {
-    const cfg = JSON.parse(fs.readFileSync(file, 'utf8')) as { chat_template?: unknown };
-    return typeof cfg.chat_template === 'string' && cfg.chat_template.trim() !== '' ? cfg.chat_template : null;
-  } catch {
-    return null;
+  let cfg: Record<string, unknown> = {};
+  if (fs.existsSync(file)) {
+    try {
+      const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) cfg = parsed as Record<string, unknown>;
+    } catch {
+      cfg = {};
+    }
   }
+  const jinja = path.join(dir, 'chat_template.jinja');
+  const source = fs.existsSync(jinja) ? fs.readFileSync(jinja, 'utf8') : cfg.chat_template;
+  if (typeof source !== 'string' || source.trim() === '') return null;
+  return { source, bosToken: tokenText(cfg.bos_token), eosToken: tokenText(cfg.eos_token) };
 }
 
 /** Output ids the tokenizer cannot decode (a vocabulary padded for speed, as nanoGPT's 50304): never sampled. */

@@ -11,7 +11,8 @@ import { ApiError, badRequest } from './api-error.js';
 import { readJsonBody } from './body.js';
 import { GenerationAborted, planCompletion, runCompletion } from './completion.js';
 import { ConcurrencyLimiter } from './limiter.js';
-import { type CompletionRequest, defaultRequestLimits, parseCompletionRequest, type RequestLimits } from './request.js';
+import { chatAsCompletion, renderChat } from './chat.js';
+import { type CompletionRequest, defaultRequestLimits, parseChatRequest, parseCompletionRequest, type RequestLimits } from './request.js';
 import type { ServedModel } from './served-model.js';
 import { SseWriter } from './sse.js';
 import { defaultWebDir, playgroundFiles } from './static-files.js';
@@ -158,38 +159,81 @@ export class LmServer {
   }
 
   private async chatCompletions(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    await readJsonBody(req, this.maxBodyBytes);
-    if (this.served.chatTemplate === null) {
+    const aborter = this.abortOnClose(res);
+    const body = await readJsonBody(req, this.maxBodyBytes);
+    const template = this.served.chatTemplate;
+    if (template === null) {
       throw badRequest(`model '${this.served.name}' has no chat template (no chat_template in its tokenizer_config.json), so it cannot serve chat completions; use POST /v1/completions with a plain prompt`,
         'model', 'chat_template_missing');
     }
-    throw new ApiError(501, `model '${this.served.name}' has a chat template, but this server cannot render Jinja chat templates; use POST /v1/completions`,
-      'model', 'chat_template_unsupported');
+    const chat = parseChatRequest(body, this.limits);
+    this.checkModel(chat.model);
+    const request = chatAsCompletion(chat, renderChat(template, chat.messages));
+    const plan = planCompletion(this.served, request, this.maxPromptTokens, template.eosToken);
+    await this.generate(aborter.signal, async () => {
+      const head = { id: `chatcmpl-${randomUUID()}`, created: Math.floor(Date.now() / 1000), model: this.served.name };
+      if (!request.stream) {
+        const { choices, usage } = await runCompletion(this.served, plan, aborter.signal);
+        sendJson(res, 200, {
+          ...head, object: 'chat.completion',
+          choices: choices.map((c) => ({ index: c.index, message: { role: 'assistant', content: c.text }, finish_reason: c.finish_reason, logprobs: null })),
+          usage,
+        });
+        return;
+      }
+      const sse = new SseWriter(res);
+      const chunk = (choices: Record<string, unknown>[]) => ({ ...head, object: 'chat.completion.chunk', choices });
+      const started = new Set<number>();
+      const { choices, usage } = await runCompletion(this.served, plan, aborter.signal, async (index, text) => {
+        const delta = started.has(index) ? { content: text } : { role: 'assistant', content: text };
+        started.add(index);
+        await sse.send(chunk([{ index, delta, logprobs: null, finish_reason: null }]));
+      });
+      for (const c of choices) {
+        const delta = started.has(c.index) ? {} : { role: 'assistant', content: '' };
+        await sse.send(chunk([{ index: c.index, delta, logprobs: null, finish_reason: c.finish_reason }]));
+      }
+      if (request.stream_options?.include_usage) await sse.send({ ...chunk([]), usage });
+      sse.finish();
+    });
+  }
+
+  /** An AbortController that fires when the client goes away before the response is complete. */
+  private abortOnClose(res: http.ServerResponse): AbortController {
+    const aborter = new AbortController();
+    res.on('close', () => { if (!res.writableFinished) aborter.abort(); });
+    return aborter;
+  }
+
+  /** Runs `work` once a generation slot is free (nothing if the client left while queued). */
+  private async generate(signal: AbortSignal, work: () => Promise<void>): Promise<void> {
+    let release: () => void;
+    try {
+      release = await this.limiter.acquire(signal);
+    } catch (e) {
+      if (signal.aborted) return;
+      throw e;
+    }
+    try {
+      await work();
+    } finally {
+      release();
+    }
   }
 
   private async completions(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const aborter = new AbortController();
-    res.on('close', () => { if (!res.writableFinished) aborter.abort(); });
+    const aborter = this.abortOnClose(res);
     const body = await readJsonBody(req, this.maxBodyBytes);
     const request = parseCompletionRequest(body, this.limits);
     this.checkModel(request.model);
     const plan = planCompletion(this.served, request, this.maxPromptTokens);
-    let release: () => void;
-    try {
-      release = await this.limiter.acquire(aborter.signal);
-    } catch (e) {
-      if (aborter.signal.aborted) return;
-      throw e;
-    }
-    try {
+    await this.generate(aborter.signal, async () => {
       if (request.stream) await this.streamCompletion(request, plan, aborter.signal, res);
       else {
         const { choices, usage } = await runCompletion(this.served, plan, aborter.signal);
         sendJson(res, 200, { ...this.header(), choices, usage });
       }
-    } finally {
-      release();
-    }
+    });
   }
 
   private header() {

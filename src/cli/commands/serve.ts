@@ -49,6 +49,7 @@ export function register(program: Command): void {
         throw new UsageError(`cannot listen on ${flags.host}:${flags.port} (${err.code ?? err.message})`);
       }
       process.stdout.write(`lmkit serve: model '${name}' at ${address.url} (playground: ${address.url}/, API: ${address.url}/v1)\n`);
+      if (!served.chatTemplate) process.stdout.write('lmkit serve: the model has no chat template, so /v1/chat/completions is off\n');
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.off('SIGINT', stop);
