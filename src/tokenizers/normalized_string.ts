@@ -92,4 +92,51 @@ export class NormalizedString {
     this.normalized = out;
     return this;
   }
+
+  /** Puts `prefix` in front (when not empty); its units align with the first unit. */
+  prepend(prefix: string): this {
+    if (this.normalized.length === 0 || prefix.length === 0) return this;
+    const [s, e] = this.unitRange(0);
+    const al = new Int32Array(2 * (prefix.length + this.normalized.length));
+    for (let k = 0; k < prefix.length; k++) {
+      al[2 * k] = s;
+      al[2 * k + 1] = e;
+    }
+    for (let i = 0; i < this.normalized.length; i++) {
+      const [a, b] = this.unitRange(i);
+      al[2 * (prefix.length + i)] = a;
+      al[2 * (prefix.length + i) + 1] = b;
+    }
+    this.normalized = prefix + this.normalized;
+    this.alignments = al;
+    return this;
+  }
+
+  /** Replaces every match of a global regex by `content`, whose units align with the matched range. */
+  replace(re: RegExp, content: string): this {
+    const src = this.normalized;
+    const ranges: [number, number][] = [];
+    re.lastIndex = 0;
+    for (const m of src.matchAll(re)) if (m[0].length > 0) ranges.push([m.index!, m.index! + m[0].length]);
+    if (ranges.length === 0) return this;
+    let out = '';
+    const al: number[] = [];
+    const keep = (a: number, b: number) => {
+      out += src.slice(a, b);
+      for (let i = a; i < b; i++) al.push(...this.unitRange(i));
+    };
+    let pos = 0;
+    for (const [a, b] of ranges) {
+      keep(pos, a);
+      const start = this.unitRange(a)[0];
+      const end = this.unitRange(b - 1)[1];
+      for (let k = 0; k < content.length; k++) al.push(start, end);
+      out += content;
+      pos = b;
+    }
+    keep(pos, src.length);
+    this.normalized = out;
+    this.alignments = Int32Array.from(al);
+    return this;
+  }
 }

@@ -10,6 +10,8 @@ export interface Piece {
   start: number;
   unitStart?: Int32Array;
   unitEnd?: Int32Array;
+  /** The piece starts the input (no added token before it); Metaspace's prepend scheme "first" reads it. */
+  first?: boolean;
 }
 
 /** The normalized range covered by units [a, b) of a piece. */

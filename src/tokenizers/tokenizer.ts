@@ -167,7 +167,7 @@ export class Tokenizer {
           out.push(sub.id);
           continue;
         }
-        const piece: Piece = { text: ns.normalized.slice(sub.start, sub.end), start: sub.start };
+        const piece: Piece = { text: ns.normalized.slice(sub.start, sub.end), start: sub.start, first: seg.start === 0 && sub.start === 0 };
         for (const p of this.preTokenizer ? this.preTokenizer.preTokenize([piece]) : [piece]) out.push(p.text);
       }
     }
@@ -194,7 +194,7 @@ export class Tokenizer {
           fast.encode(ns, sub.start, sub.end, enc, sequenceId);
           continue;
         }
-        const piece: Piece = { text: ns.normalized.slice(sub.start, sub.end), start: sub.start };
+        const piece: Piece = { text: ns.normalized.slice(sub.start, sub.end), start: sub.start, first: seg.start === 0 && sub.start === 0 };
         const pieces = this.preTokenizer ? this.preTokenizer.preTokenize([piece]) : [piece];
         for (const p of pieces) {
           for (const t of this.model.tokenize(p.text)) enc.push(t.id, t.value, tokenOffsets(ns, p, t.start, t.end), sequenceId, 0, sequenceId);

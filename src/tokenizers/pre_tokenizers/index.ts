@@ -1,12 +1,14 @@
 import { fail } from '../../errors.js';
 import type { JsonReader } from '../json.js';
+import { patternOf, prependScheme } from '../pattern_json.js';
 import type { PreTokenizer } from '../types.js';
 import { BertPreTokenizer } from './bert.js';
 import { ByteLevelPreTokenizer } from './byte_level.js';
 import { DigitsPreTokenizer } from './digits.js';
+import { MetaspacePreTokenizer } from './metaspace.js';
 import { PunctuationPreTokenizer } from './punctuation.js';
 import { PreTokenizerSequence } from './sequence.js';
-import { SplitPreTokenizer, type SplitPattern } from './split.js';
+import { SplitPreTokenizer } from './split.js';
 import { SPLIT_BEHAVIORS, type SplitBehavior } from './split_util.js';
 import { WhitespacePreTokenizer } from './whitespace.js';
 import { WhitespaceSplit } from './whitespace_split.js';
@@ -15,6 +17,7 @@ export {
   BertPreTokenizer,
   ByteLevelPreTokenizer,
   DigitsPreTokenizer,
+  MetaspacePreTokenizer,
   PunctuationPreTokenizer,
   PreTokenizerSequence,
   SplitPreTokenizer,
@@ -49,13 +52,13 @@ export function preTokenizerFromJSON(j: JsonReader): PreTokenizer {
     case 'Digits':
       return new DigitsPreTokenizer(j.bool('individual_digits', false));
     case 'Split': {
-      const pat = j.child('pattern');
-      const pattern: SplitPattern = pat.has('Regex') ? { Regex: pat.string('Regex') } : { String: pat.string('String') };
-      return new SplitPreTokenizer(pattern, behavior(j, 'Isolated'), j.bool('invert', false));
+      return new SplitPreTokenizer(patternOf(j), behavior(j, 'Isolated'), j.bool('invert', false));
     }
+    case 'Metaspace':
+      return new MetaspacePreTokenizer(j.string('replacement', '▁'), prependScheme(j), j.bool('split', true));
     case 'Sequence':
       return new PreTokenizerSequence(j.children('pretokenizers').map(preTokenizerFromJSON));
     default:
-      fail('Unsupported', `${j.file}: ${j.path}.type: pre-tokenizer "${type}" is not supported (expected ByteLevel, BertPreTokenizer, Whitespace, WhitespaceSplit, Punctuation, Digits, Split or Sequence)`);
+      fail('Unsupported', `${j.file}: ${j.path}.type: pre-tokenizer "${type}" is not supported (expected ByteLevel, BertPreTokenizer, Whitespace, WhitespaceSplit, Punctuation, Digits, Split, Metaspace or Sequence)`);
   }
 }
