@@ -17,8 +17,10 @@ export const NATIVE_MIN = {
   sumSquares: 128,
 };
 
+/** Codes of BinaryCode in native/include/kernels.h; other ops (atan2, comparisons) run in js. */
 const BINARY_CODE: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, max: 4, min: 5, pow: 6 };
 
+/** In the order of UnaryCode in native/include/kernels.h. */
 const UNARY_ORDER: readonly UnaryOp[] = ['neg', 'exp', 'log', 'sqrt', 'rsqrt', 'abs', 'tanh', 'sigmoid', 'relu',
   'gelu', 'gelu_tanh', 'silu', 'sin', 'cos', 'square', 'reciprocal', 'sign', 'erf', 'log1p', 'expm1', 'floor',
   'ceil', 'round'];

@@ -6,6 +6,7 @@ import type { NativeAddon } from './addon.js';
 /** Below this many elements a row-wise kernel runs in js (the call into the addon would dominate). */
 const MIN_ELEMENTS = 64;
 
+/** prod runs in js. */
 const REDUCE_CODE: Partial<Record<ReduceOp, number>> = { sum: 0, max: 1, min: 2 };
 
 const f32 = (x: unknown): x is Float32Array => x instanceof Float32Array;
