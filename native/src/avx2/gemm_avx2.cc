@@ -102,6 +102,21 @@ void pack_a(const float* a, long lda, bool ta, long i0, long mc, long p0, long k
 
 // Packs op(B)[p0:p0+kc, j0:j0+nc] into NR-column panels: panel j holds dst[j*kc*NR + p*NR + c].
 void pack_b(const float* b, long ldb, bool tb, long p0, long kc, long j0, long nc, float* dst) {
+  if (!tb) {
+    // Row by row (contiguous reads), each 16-float chunk to its panel.
+    const long full = nc / NR * NR;
+    for (long p = 0; p < kc; p++) {
+      const float* src = b + (p0 + p) * ldb + j0;
+      float* d = dst + p * NR;
+      for (long jr = 0; jr < full; jr += NR) {
+        _mm256_store_ps(d + jr * kc, _mm256_loadu_ps(src + jr));
+        _mm256_store_ps(d + jr * kc + 8, _mm256_loadu_ps(src + jr + 8));
+      }
+      if (full < nc)
+        for (long c = 0; c < NR; c++) d[full * kc + c] = full + c < nc ? src[full + c] : 0.0f;
+    }
+    return;
+  }
   for (long jr = 0; jr < nc; jr += NR) {
     const long nr = std::min(NR, nc - jr);
     float* d = dst + jr * kc;
