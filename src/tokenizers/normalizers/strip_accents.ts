@@ -3,12 +3,6 @@ import type { Normalizer } from '../types.js';
 
 const NONSPACING_MARK = /^\p{Mn}$/u;
 
-/** Decomposes (NFD) and removes non-spacing marks: "café" → "cafe". */
-export function stripNonspacingMarks(s: NormalizedString): void {
-  s.mapChars((ch) => ch.normalize('NFD'));
-  s.mapChars((ch) => (NONSPACING_MARK.test(ch) ? '' : ch));
-}
-
 /** Removes non-spacing marks (apply after NFD/NFKD, as Hugging Face's StripAccents expects). */
 export class StripAccents implements Normalizer {
   readonly type = 'StripAccents';
