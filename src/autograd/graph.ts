@@ -2,7 +2,7 @@ import { fail } from '../errors.js';
 import { shapesEqual } from '../tensor/shape.js';
 import { castRaw } from './ops/util.js';
 import { beginAllocationScope, endAllocationScope, recycleFloat32 } from '../tensor/alloc.js';
-import type { GradFn, Tensor } from '../tensor/tensor.js';
+import { type GradFn, Tensor } from '../tensor/tensor.js';
 
 /** Computes the gradients of an op's inputs from the gradient of its output (null: no gradient). */
 export type BackwardFn = (gradOutput: Tensor) => readonly (Tensor | null | undefined)[];
@@ -155,6 +155,16 @@ export function backward(root: Tensor, grad?: Tensor, opts?: BackwardOptions): v
       recycleFloat32(scope, buf);
     }
   };
+  // A gradient computed in this pass that nothing else refers to becomes a leaf's .grad without a copy.
+  const adopt = (x: Tensor): Tensor => {
+    const buf = x.data.buffer as ArrayBuffer;
+    if (refs.get(buf) !== 1 || scope.get(buf) !== x.data || x.offset !== 0 || x.data.length !== x.size || !x.isContiguous()) {
+      return clone(x);
+    }
+    refs.delete(buf);
+    scope.delete(buf);
+    return new Tensor(x.data, x.shape.slice(), x.dtype);
+  };
   try {
     for (const t of order) {
       const g = grads.get(t);
@@ -162,7 +172,8 @@ export function backward(root: Tensor, grad?: Tensor, opts?: BackwardOptions): v
       grads.delete(t);
       const fn = t.gradFn as Node | null;
       // A leaf's .grad is its own contiguous tensor: optimizers and clipping update it in place.
-      if (!fn || t.retainsGrad) t.grad = t.grad ? add(t.grad, g) : clone(g);
+      if (!fn) t.grad = t.grad ? add(t.grad, g) : adopt(g);
+      else if (t.retainsGrad) t.grad = t.grad ? add(t.grad, g) : clone(g);
       if (!fn) {
         release(g);
         continue;
