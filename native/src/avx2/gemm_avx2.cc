@@ -236,6 +236,43 @@ __attribute__((noinline)) void micro_6x16(long kc, const float* __restrict A, co
   }
 }
 
+// The first R (< MR) rows of micro_6x16, for the last, partial row panel of a block.
+template <int R>
+__attribute__((noinline)) void micro_rx16(long kc, const float* __restrict A, const float* __restrict B, float* C,
+                                          long ldc, float alpha, float beta) {
+  __m256 c0[R], c1[R];
+#pragma GCC unroll 6
+  for (int r = 0; r < R; r++) c0[r] = c1[r] = _mm256_setzero_ps();
+  for (long p = 0; p < kc; p++, A += MR, B += NR) {
+    const __m256 b0 = _mm256_load_ps(B);
+    const __m256 b1 = _mm256_load_ps(B + 8);
+#pragma GCC unroll 6
+    for (int r = 0; r < R; r++) {
+      const __m256 a = _mm256_broadcast_ss(A + r);
+      c0[r] = _mm256_fmadd_ps(a, b0, c0[r]);
+      c1[r] = _mm256_fmadd_ps(a, b1, c1[r]);
+    }
+  }
+  const __m256 va = _mm256_set1_ps(alpha);
+#pragma GCC unroll 6
+  for (int r = 0; r < R; r++) {
+    float* row = C + r * ldc;
+    if (beta == 0.0f) {
+      _mm256_storeu_ps(row, _mm256_mul_ps(va, c0[r]));
+      _mm256_storeu_ps(row + 8, _mm256_mul_ps(va, c1[r]));
+    } else {
+      const __m256 vb = _mm256_set1_ps(beta);
+      _mm256_storeu_ps(row, _mm256_fmadd_ps(va, c0[r], _mm256_mul_ps(vb, _mm256_loadu_ps(row))));
+      _mm256_storeu_ps(row + 8, _mm256_fmadd_ps(va, c1[r], _mm256_mul_ps(vb, _mm256_loadu_ps(row + 8))));
+    }
+  }
+}
+
+using MicroKernel = void (*)(long, const float*, const float*, float*, long, float, float);
+// Kernels by row count 1..6.
+const MicroKernel kMicro[MR + 1] = {nullptr, micro_rx16<1>, micro_rx16<2>, micro_rx16<3>, micro_rx16<4>, micro_rx16<5>,
+                                    micro_6x16};
+
 // C = beta * C over an m x n block (beta 0 writes zeros, ignoring what C held).
 void scale_block(float* c, long ldc, long m, long n, float beta) {
   for (long i = 0; i < m; i++) {
@@ -276,10 +313,10 @@ void gemm_block(const GemmArgs& g, const float* a, const float* b, float* c, lon
           for (long ir = 0; ir < mc; ir += MR) {
             const long mr = std::min(MR, mc - ir);
             float* ct = c + (ic + ir) * g.ldc + jc + jr;
-            if (mr == MR && nr == NR) {
-              micro_6x16(kc, ap + ir * kc, bpanel, ct, g.ldc, g.alpha, beta);
+            if (nr == NR) {
+              kMicro[mr](kc, ap + ir * kc, bpanel, ct, g.ldc, g.alpha, beta);
             } else {
-              micro_6x16(kc, ap + ir * kc, bpanel, tile, NR, g.alpha, 0.0f);
+              kMicro[mr](kc, ap + ir * kc, bpanel, tile, NR, g.alpha, 0.0f);
               for (long r = 0; r < mr; r++) {
                 float* crow = ct + r * g.ldc;
                 const float* trow = tile + r * NR;

@@ -48,6 +48,7 @@ test('native gemm matches js: odd sizes, transposes, alpha/beta, padding and off
         }
       }
     }
+    for (let m = 1; m <= 12; m++) check({ m, n: 35, k: 19, beta: m % 2 ? 0 : 0.5 }, seed++); // every row remainder
     check({ m: 37, n: 41, k: 29, alpha: 0.5, beta: 0 }, seed++);
     check({ m: 37, n: 41, k: 29, alpha: -2, beta: 1 }, seed++);
     check({ m: 37, n: 41, k: 29, alpha: 1, beta: 0.25, transB: true }, seed++);
