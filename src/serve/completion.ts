@@ -9,7 +9,7 @@ import { resolveOptions } from '../generation/options.js';
 import type { GenerationOptions } from '../generation/types.js';
 import { badRequest } from './api-error.js';
 import type { CompletionRequest } from './request.js';
-import { type ServedModel, undecodableIds } from './served-model.js';
+import { modelVocabSize, type ServedModel, undecodableIds } from './served-model.js';
 
 export type FinishReason = 'stop' | 'length';
 
@@ -61,6 +61,7 @@ export function planCompletion(served: ServedModel, req: CompletionRequest, maxP
   const { model, tokenizer } = served;
   const limit = Math.min(maxPromptTokens, model.maxPositions ?? Infinity);
   const vocab = tokenizer.vocabSize;
+  const modelVocab = modelVocabSize(model) ?? Infinity;
   const eos = model.generationDefaults?.eosTokenId;
   const prompts = promptsOf(req).map((p, i) => {
     const param = promptsOf(req).length > 1 ? `prompt.${i}` : 'prompt';
@@ -83,6 +84,10 @@ export function planCompletion(served: ServedModel, req: CompletionRequest, maxP
       text = tokenizer.decode(p);
     }
     if (ids.length === 0) throw badRequest(`${param}: the prompt encodes to no tokens`, param, 'empty_prompt');
+    const outside = ids.find((id) => id >= modelVocab);
+    if (outside !== undefined) {
+      throw badRequest(`${param}: token ${outside} is outside the model's vocabulary (expected id < ${modelVocab}; the tokenizer is larger than the model)`, param);
+    }
     if (ids.length > limit) {
       throw badRequest(`${param}: the prompt has ${ids.length} tokens; this model takes at most ${limit}`, param, 'context_length_exceeded');
     }

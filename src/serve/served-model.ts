@@ -49,10 +49,16 @@ export function readChatTemplate(dir: string): ChatTemplate | null {
   return { source, bosToken: tokenText(cfg.bos_token), eosToken: tokenText(cfg.eos_token) };
 }
 
+/** The model's output vocabulary size, when it says (GPT's config.vocabSize, a recurrent model's vocabSize). */
+export function modelVocabSize(model: CausalLM): number | null {
+  const m = model as { config?: { vocabSize?: unknown }; vocabSize?: unknown };
+  const v = m.config?.vocabSize ?? m.vocabSize;
+  return typeof v === 'number' ? v : null;
+}
+
 /** Output ids the tokenizer cannot decode (a vocabulary padded for speed, as nanoGPT's 50304): never sampled. */
 export function undecodableIds(served: Pick<ServedModel, 'model' | 'tokenizer'>): number[] {
-  const m = served.model as { config?: { vocabSize?: number }; vocabSize?: number };
-  const modelVocab = m.config?.vocabSize ?? m.vocabSize ?? 0;
+  const modelVocab = modelVocabSize(served.model) ?? 0;
   const ids: number[] = [];
   for (let id = served.tokenizer.vocabSize; id < modelVocab; id++) ids.push(id);
   return ids;

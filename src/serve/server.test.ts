@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { loadModel } from '../models/auto.js';
+import { SHARED_MISSING, sharedDir } from '../testing/shared.js';
+import { readChatTemplate } from './served-model.js';
 import { LmServer, type ServerOptions } from './server.js';
 import type { ServedModel } from './served-model.js';
 import { abcModel, byteTok, charTok, served, tinyGpt, worldModel } from './test-models.test-util.js';
@@ -78,6 +84,8 @@ describe('lmkit serve (cycle model a → b → c over characters)', () => {
     assert.equal(json.usage.completion_tokens, 3, 'b, c, a: the stop string ends on the third token');
     const echoed = await post(`${url}/v1/completions`, { prompt: 'Hi a', max_tokens: 4, temperature: 0, stop: 'x', echo: true });
     assert.equal(echoed.json.choices[0].text, 'Hi abcab');
+    const scoreOnly = await post(`${url}/v1/completions`, { prompt: 'Hi a', max_tokens: 0, echo: true, logprobs: null });
+    assert.deepEqual([scoreOnly.json.choices[0].text, scoreOnly.json.usage.completion_tokens], ['Hi a', 0]);
   });
 
   test('n > 1 and several prompts: choices ordered prompt × n', async () => {
@@ -273,6 +281,34 @@ describe('lmkit serve: concurrency and disconnects', () => {
       assert.ok(steps < 100_000, `stopped early (${steps} steps)`);
       const next = await post(`${url}/v1/completions`, { prompt: 'a', max_tokens: 2, temperature: 0 });
       assert.equal(next.json.choices[0].text, 'bc');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('lmkit serve: a Hugging Face GPT-2 folder', () => {
+  const shared = sharedDir();
+  test('serves the shared tiny GPT-2 with the GPT-2 tokenizer (EOS ends a choice)', { skip: shared ? false : SHARED_MISSING }, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lmkit-serve-gpt2-'));
+    for (const f of ['config.json', 'model.safetensors']) fs.copyFileSync(path.join(shared!, 'fixtures/torch/gpt2-tiny', f), path.join(dir, f));
+    for (const f of ['tokenizer.json', 'tokenizer_config.json']) fs.copyFileSync(path.join(shared!, 'fixtures/tokenizers/gpt2', f), path.join(dir, f));
+    const { model, tokenizer } = await loadModel(dir);
+    const { server, url } = await start({ ...served('gpt2-tiny', model, tokenizer!), chatTemplate: readChatTemplate(dir) });
+    try {
+      // The tiny model knows only the first 64 ids ("!" to "`"); its EOS is id 0, "!". Ids 32-34 are "ABC".
+      const { status, json } = await post(`${url}/v1/completions`, { prompt: [32, 33, 34], max_tokens: 20, temperature: 0 });
+      assert.equal(status, 200, JSON.stringify(json));
+      const text: string = json.choices[0].text;
+      assert.ok([...text].every((c) => c >= '"' && c <= '`'), `only the model's 64 tokens, never its EOS: ${text}`);
+      assert.equal(json.choices[0].finish_reason, text.length < 20 ? 'stop' : 'length');
+      const direct = (model.generate([[32, 33, 34]], { maxNewTokens: 20 }).tolist() as number[][])[0].slice(3);
+      assert.equal(text, tokenizer!.decode(direct), 'the same text as generate() gives');
+      const s = await stream(url, { prompt: [32, 33, 34], max_tokens: 20, temperature: 0 });
+      assert.equal(s.texts.get(0)?.join('') ?? '', text);
+      const outside = await post(`${url}/v1/completions`, { prompt: 'hello' });
+      assert.equal(outside.status, 400);
+      assert.match(outside.json.error.message, /outside the model's vocabulary \(expected id < 64/);
     } finally {
       await server.close();
     }
