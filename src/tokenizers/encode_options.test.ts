@@ -4,6 +4,7 @@ import { WordPiece } from './models/wordpiece.js';
 import { Vocab } from './models/vocab.js';
 import { bertTokenizer } from './presets.js';
 import { TemplateProcessing } from './processors/template.js';
+import { Tokenizer } from './tokenizer.js';
 
 const words = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'the', 'cat', 'sat', '##s', '.', "'", 'it', 's'];
 const bert = () => bertTokenizer(new WordPiece(Vocab.fromList(words)));
@@ -106,4 +107,17 @@ test('added tokens: matched in text, new ids after the vocabulary, single-word a
   const e = t.encode('a  <y>  b', null, { addSpecialTokens: false });
   assert.deepEqual(e.tokens, ['a', '<y>', 'b']);
   assert.deepEqual(e.offsets[1], [1, 8]);
+});
+
+test('padding and truncation settings survive tokenizer.json', () => {
+  const t = bert();
+  t.enableTruncation({ maxLength: 6, stride: 1, strategy: 'only_first', direction: 'left' });
+  t.enablePadding({ length: 8, direction: 'left', padToMultipleOf: 4, padId: 0, padTypeId: 0, padToken: '[PAD]' });
+  const json = JSON.parse(JSON.stringify(t.toJSON()));
+  assert.deepEqual(json.truncation, { direction: 'Left', max_length: 6, strategy: 'OnlyFirst', stride: 1 });
+  assert.deepEqual(json.padding, { strategy: { Fixed: 8 }, direction: 'Left', pad_to_multiple_of: 4, pad_id: 0, pad_type_id: 0, pad_token: '[PAD]' });
+  const back = Tokenizer.fromJSON(json);
+  assert.deepEqual(back.truncation, t.truncation);
+  assert.deepEqual(back.padding, t.padding);
+  assert.deepEqual(back.encode('a b c d e f g').ids, t.encode('a b c d e f g').ids);
 });
