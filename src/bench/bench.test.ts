@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { formatTable, KNOWN_FIGURES, ratio } from './table.js';
+import { bestOf, caseOf, formatTable, KNOWN_FIGURES, ratio } from './table.js';
 import type { BenchRecord } from './types.js';
 
 const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.js');
@@ -29,7 +29,9 @@ test('bench: smallop and gemm emit schema JSON lines (--quick --no-peers --json)
   const { file, cleanup } = tinyConfig();
   try {
     for (const suite of ['smallop', 'gemm']) {
-      const res = runBench([suite, '--quick', '--no-peers', '--json', '--threads', '1', '--config', file]);
+      // smallop also pools two rounds (--repeat 2): still one line, marked best_of 2.
+      const repeat = suite === 'smallop' ? ['--repeat', '2'] : [];
+      const res = runBench([suite, '--quick', '--no-peers', '--json', '--threads', '1', '--config', file, ...repeat]);
       assert.equal(res.status, 0, res.stderr);
       const lines = res.stdout.trim().split('\n').map((l) => JSON.parse(l) as BenchRecord);
       assert.equal(lines.length, suite === 'gemm' ? 2 : 1);
@@ -44,6 +46,7 @@ test('bench: smallop and gemm emit schema JSON lines (--quick --no-peers --json)
       if (suite === 'smallop') {
         const r = lines[0];
         assert.equal(r.n, 64);
+        assert.equal(r.best_of, 2);
         // calls_per_s and us_per_call are two views of one median time.
         assert.ok(Math.abs((r.calls_per_s as number) * (r.us_per_call as number) / 1e6 - 1) < 0.01);
       } else {
@@ -84,4 +87,15 @@ test('bench table: ratio is lmkit/peer, inverted for lower-is-better figures', (
   const rows = table.split('\n');
   assert.match(rows[2], /^lmkit-0\.1\.0-native/); // lmkit first within its case
   assert.match(rows[3], /^pytorch-1\.13\.0 .* 2x2x2 .* 0\.50x$/);
+});
+
+test('bench bestOf: keeps each implementation\'s best record per case', () => {
+  const rec = (impl: string, shape: number[], gflops: number): BenchRecord => ({ bench: 'gemm', impl, threads: 1, shape, gflops });
+  const kept = bestOf([
+    rec('lmkit', [2, 2, 2], 10), rec('torch', [2, 2, 2], 30), rec('lmkit', [2, 2, 2], 20), rec('lmkit', [4, 4, 4], 5),
+    rec('torch', [2, 2, 2], 25),
+  ], KNOWN_FIGURES.gemm);
+  assert.deepEqual(kept.map((r) => [r.impl, caseOf(r), r.gflops]), [['lmkit', '2x2x2', 20], ['torch', '2x2x2', 30], ['lmkit', '4x4x4', 5]]);
+  const slowest = bestOf([rec('a', [1, 1, 1], 3), rec('a', [1, 1, 1], 2)], { field: 'gflops', higherIsBetter: false, extra: [] });
+  assert.equal(slowest[0].gflops, 2);
 });

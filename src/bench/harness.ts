@@ -5,7 +5,7 @@ import { type BenchConfig, loadConfig } from './config.js';
 import { peakRssMb } from './measure.js';
 import { runJsonLines, runPeers, peersWithConfig } from './peers.js';
 import { suites } from './suites/index.js';
-import { type FigureSpec, formatTable, KNOWN_FIGURES } from './table.js';
+import { bestOf, type FigureSpec, formatTable, KNOWN_FIGURES } from './table.js';
 import type { BenchRecord, BenchSuite } from './types.js';
 
 /** Every suite the harness knows, in the order `all` runs them. */
@@ -20,6 +20,8 @@ export interface HarnessOptions {
   configFile: string;
   /** The shared/bench folder (peers/ inside), or null when not found. */
   sharedBenchDir: string | null;
+  /** Rounds of the whole suite (lmkit, then the peers); > 1 keeps each implementation's best round per case. */
+  repeat: number;
   /** Only the lmkit side, as JSON lines (how isolated suites run in their own process). */
   lmkitOnly: boolean;
 }
@@ -59,9 +61,7 @@ function runIsolated(suite: BenchSuite, opts: HarnessOptions, onRecord: (r: Benc
 export async function runHarness(opts: HarnessOptions): Promise<number> {
   const config = loadConfig(opts.configFile);
   const names = opts.suite === 'all' ? [...SUITE_NAMES] : [opts.suite];
-  const notes: string[] = [];
   const note = (line: string) => {
-    notes.push(line);
     process.stderr.write(`bench: ${line}\n`);
   };
   const emit = (r: BenchRecord) => {
@@ -81,29 +81,46 @@ export async function runHarness(opts: HarnessOptions): Promise<number> {
     }
   }
 
+  // One round: lmkit's side, then each peer's; records are printed as they come unless rounds are pooled.
+  const runRound = async (name: string, stream: boolean): Promise<BenchRecord[]> => {
+    const out = stream ? emit : () => {};
+    const records: BenchRecord[] = [];
+    const suite = findSuite(name);
+    if (!suite) {
+      note(`${name}: no lmkit implementation yet (no suite in src/bench/suites/index.ts)`);
+    } else if (suite.isolate && !opts.lmkitOnly) {
+      const mine = await runIsolated(suite, opts, out, note);
+      if (mine.length === 0) failed = true;
+      records.push(...mine);
+    } else {
+      try {
+        const mine = await runInProcess(suite, config, opts);
+        mine.forEach(out);
+        records.push(...mine);
+      } catch (e) {
+        failed = true;
+        note(`lmkit ${name} failed: ${(e as Error).message}`);
+        if (opts.lmkitOnly) process.stderr.write(`${(e as Error).stack}\n`);
+      }
+    }
+    if (peersDir && !opts.lmkitOnly) {
+      records.push(...await runPeers({ suite: name, threads: opts.threads, quick: opts.quick, peersDir }, out, note));
+    }
+    return records;
+  };
+
   try {
     for (const name of names) {
-      const records: BenchRecord[] = [];
-      const suite = findSuite(name);
-      if (!suite) {
-        note(`${name}: no lmkit implementation yet (no suite in src/bench/suites/index.ts)`);
-      } else if (suite.isolate && !opts.lmkitOnly) {
-        const mine = await runIsolated(suite, opts, emit, note);
-        if (mine.length === 0) failed = true;
-        records.push(...mine);
-      } else {
-        try {
-          const mine = await runInProcess(suite, config, opts);
-          mine.forEach(emit);
-          records.push(...mine);
-        } catch (e) {
-          failed = true;
-          note(`lmkit ${name} failed: ${(e as Error).message}`);
-          if (opts.lmkitOnly) process.stderr.write(`${(e as Error).stack}\n`);
+      let records: BenchRecord[];
+      if (opts.repeat <= 1) records = await runRound(name, true);
+      else {
+        const all: BenchRecord[] = [];
+        for (let round = 1; round <= opts.repeat; round++) {
+          log(`${name}: round ${round} of ${opts.repeat}`);
+          all.push(...await runRound(name, false));
         }
-      }
-      if (peersDir && !opts.lmkitOnly) {
-        records.push(...await runPeers({ suite: name, threads: opts.threads, quick: opts.quick, peersDir }, emit, note));
+        records = bestOf(all, figureSpec(name)).map((r) => ({ ...r, best_of: opts.repeat }));
+        records.forEach(emit);
       }
       if (!opts.json && records.length > 0) process.stdout.write(`${formatTable(name, records, figureSpec(name))}\n\n`);
     }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * The benchmark harness: `npm run bench -- SUITE [--threads N] [--json] [--config FILE] [--quick] [--no-peers]`.
+ * The benchmark harness:
+ *   `npm run bench -- SUITE [--threads N] [--json] [--config FILE] [--quick] [--no-peers] [--repeat N]`.
  * Runs lmkit's implementation of each workload of shared/bench/configs.json and the peers (PyTorch,
  * ONNX Runtime, TF.js) side by side, and prints a table with lmkit/peer ratios, or JSON lines (--json).
  */
@@ -19,6 +20,7 @@ interface Flags {
   quick?: boolean;
   peers: boolean;
   lmkitOnly?: boolean;
+  repeat?: number;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -30,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--config <file>', 'configs.json to run (default: shared/bench/configs.json)')
     .option('--quick', 'fewer repetitions (same shapes), as the peers\' --quick')
     .option('--no-peers', 'run lmkit only')
+    .option('--repeat <n>', 'rounds of each suite; keeps each implementation\'s best round (busy machines)', intArg('--repeat', 1))
     .addOption(new Option('--lmkit-only').hideHelp())
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str) });
@@ -45,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     const shared = defaultConfigPath();
     return await runHarness({
       suite, threads: flags.threads ?? os.availableParallelism(), json: !!flags.json || !!flags.lmkitOnly,
-      quick: !!flags.quick, peers: flags.peers, configFile, lmkitOnly: !!flags.lmkitOnly,
+      quick: !!flags.quick, peers: flags.peers, configFile, lmkitOnly: !!flags.lmkitOnly, repeat: flags.repeat ?? 1,
       sharedBenchDir: shared ? path.dirname(shared) : null,
     });
   } catch (e) {

@@ -36,6 +36,22 @@ export function ratio(lmkit: BenchRecord | undefined, peer: BenchRecord, spec: F
   return spec.higherIsBetter ? a / b : b / a;
 }
 
+/**
+ * Each implementation's best record per case (highest headline figure, lowest when lower is better): on a
+ * shared machine the least disturbed of several rounds is the closest to the true speed of each.
+ */
+export function bestOf(records: readonly BenchRecord[], spec: FigureSpec): BenchRecord[] {
+  const best = new Map<string, BenchRecord>();
+  for (const r of records) {
+    const key = `${r.impl}\u0000${caseOf(r)}`;
+    const held = best.get(key);
+    const v = r[spec.field];
+    const w = held?.[spec.field];
+    if (!held || (typeof v === 'number' && (typeof w !== 'number' || (spec.higherIsBetter ? v > w : v < w)))) best.set(key, r);
+  }
+  return [...best.values()];
+}
+
 function show(v: unknown): string {
   if (v === undefined || v === null) return '-';
   if (typeof v === 'number') return String(v);
