@@ -17,4 +17,4 @@ export * from './data/index.js';
 export * from './generation/index.js';
 export * from './models/index.js';
 export * as parity from './parity/index.js';
-export { LmServer, ApiError, readChatTemplate, type ServerOptions, type ServedModel, type RequestLimits } from './serve/index.js';
+export { LmServer, ApiError, loadServedModel, readChatTemplate, type ServerOptions, type ServedModel, type RequestLimits } from './serve/index.js';

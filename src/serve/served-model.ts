@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { fail } from '../errors.js';
 import type { CausalLM } from '../generation/types.js';
+import { loadModel } from '../models/auto.js';
 import type { Tokenizer } from '../tokenizers/tokenizer.js';
 
 /** A model as the server exposes it: a name, the model, its tokenizer and (if any) its chat template. */
@@ -62,4 +64,15 @@ export function undecodableIds(served: Pick<ServedModel, 'model' | 'tokenizer'>)
   const ids: number[] = [];
   for (let id = served.tokenizer.vocabSize; id < modelVocab; id++) ids.push(id);
   return ids;
+}
+
+/**
+ * Loads a model folder (lmkit GPT / recurrent, or Hugging Face GPT-2) for serving, with its tokenizer
+ * and chat template. `name` defaults to the folder's name.
+ */
+export async function loadServedModel(dir: string, name = path.basename(path.resolve(dir))): Promise<ServedModel> {
+  const { model, tokenizer } = await loadModel(dir);
+  if (!tokenizer) fail('InvalidFile', `${dir}: no tokenizer files (tokenizer.json, vocab.json or vocab.txt); the server needs one to read prompts`);
+  if (name.trim() === '') fail('InvalidArgument', 'serve: the model name must not be empty');
+  return { name, model, tokenizer, chatTemplate: readChatTemplate(dir), created: Math.floor(Date.now() / 1000) };
 }

@@ -1,7 +1,5 @@
-import path from 'node:path';
 import type { Command } from 'commander';
-import { loadModel } from '../../models/auto.js';
-import { readChatTemplate } from '../../serve/served-model.js';
+import { loadServedModel } from '../../serve/served-model.js';
 import { LmServer } from '../../serve/server.js';
 import { UsageError, intArg } from '../usage.js';
 
@@ -19,7 +17,7 @@ interface ServeFlags {
 
 export function register(program: Command): void {
   program.command('serve')
-    .description('Serve a model over HTTP: OpenAI-style /v1/completions (with streaming), /v1/models, /health, and a web playground at /.')
+    .description('Serve a model over HTTP: OpenAI-style /v1/completions (with streaming), /v1/chat/completions (models with a chat template), /v1/models, /health, and a web playground at /.')
     .requiredOption('--model <dir>', 'a model folder written by `lmkit train` (or a GPT-2 checkpoint folder)')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--port <n>', 'port to listen on (0: any free port)', intArg('--port', 0), 8080)
@@ -31,11 +29,9 @@ export function register(program: Command): void {
     .option('--quiet', 'do not log requests', false)
     .action(async (flags: ServeFlags) => {
       if (flags.port > 65535) throw new UsageError(`--port must be at most 65535, got ${flags.port}`);
-      const { model, tokenizer } = await loadModel(flags.model);
-      if (!tokenizer) throw new UsageError(`--model: ${flags.model} has no tokenizer files (the server needs one to read prompts)`);
-      const name = flags.modelName ?? path.basename(path.resolve(flags.model));
-      if (name.trim() === '') throw new UsageError('--model-name must not be empty');
-      const served = { name, model, tokenizer, chatTemplate: readChatTemplate(flags.model), created: Math.floor(Date.now() / 1000) };
+      if (flags.modelName !== undefined && flags.modelName.trim() === '') throw new UsageError('--model-name must not be empty');
+      const served = await loadServedModel(flags.model, flags.modelName);
+      const name = served.name;
       const log = flags.quiet ? undefined : (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
       const server = new LmServer(served, {
         maxConcurrency: flags.maxConcurrency, maxQueue: flags.maxQueue, maxBodyBytes: flags.maxBodyBytes,
