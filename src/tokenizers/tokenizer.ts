@@ -51,6 +51,15 @@ export type EncodeInput = string | [string, string];
  * or `Tokenizer.fromPretrained(dir)`; train one with the functions of `tokenizers/trainers`.
  *
  * Offsets are [start, end) UTF-16 unit indices into the encoded string (what `text.slice` takes).
+ *
+ * @example
+ * const bert = Tokenizer.fromPretrained('bert-base-uncased/');      // tokenizer.json or vocab.txt
+ * const e = bert.encode('Hello, world!', 'Second text');             // [CLS] A [SEP] B [SEP]
+ * e.ids; e.typeIds; e.attentionMask; e.offsets;
+ * bert.decode(e.ids, { skipSpecialTokens: true });                   // 'hello, world! second text'
+ * const batch = bert.encodeBatch(['short', 'a longer text'], { padding: {}, truncation: { maxLength: 8 } });
+ * const gpt2 = Tokenizer.fromPretrained('gpt2/');                    // tokenizer.json or vocab.json + merges.txt
+ * gpt2.encodeIds('Hello world');                                     // [15496, 995], the fast path
  */
 export class Tokenizer {
   normalizer: Normalizer | null = null;
