@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { LmServer } from './server.js';
-import { abcModel, charTok, served } from './test-models.test-util.js';
+import { abcModel, byteTok, charTok, served, worldModel } from './test-models.test-util.js';
 
 const executablePath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && fs.existsSync(p));
 
@@ -82,5 +82,25 @@ describe('web playground', { skip: SKIP }, () => {
     assert.match((await page.textContent('#error'))!, /max_tokens/);
     assert.deepEqual(external, [], 'the page loads nothing from elsewhere');
     await page.close();
+  });
+
+  test('Chinese output split over byte tokens arrives whole', async () => {
+    const zh = new LmServer(served('bytes', worldModel(), byteTok()));
+    const { url: zhUrl } = await zh.listen(0, '127.0.0.1');
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${zhUrl}/`);
+      await page.waitForFunction(() => document.getElementById('model-name')?.textContent === 'bytes', null, { timeout: 10_000 });
+      await page.fill('#prompt', '你好');
+      await setRange(page, 'temperature', '0');
+      await page.fill('#max_tokens', '12');
+      await page.click('#generate');
+      await page.waitForFunction(() => /tokens/.test(document.getElementById('stats')?.textContent ?? ''), null, { timeout: 10_000 });
+      assert.equal(await page.textContent('#output .generated'), '世界世界');
+      assert.match((await page.textContent('#stats'))!, /^12 tokens/);
+    } finally {
+      await page.close();
+      await zh.close();
+    }
   });
 });
