@@ -1,4 +1,6 @@
 import { fail } from '../errors.js';
+import { NormalizedString } from './normalized_string.js';
+import type { Normalizer } from './types.js';
 
 /** A token matched in text before the model runs ([CLS], <|endoftext|>, or a user's addition). */
 export interface AddedToken {
@@ -31,7 +33,8 @@ export class AddedVocabulary {
   private readonly byContent = new Map<string, AddedToken>();
   readonly byId = new Map<number, AddedToken>();
   private rawMatcher: RegExp | null = null;
-  private normMatcher: RegExp | null = null;
+  /** Tokens with `normalized: true` are matched by their content as the current normalizer rewrites it. */
+  private normalizedMatcher: { normalizer: Normalizer | null; re: RegExp | null; byContent: Map<string, AddedToken> } | null = null;
 
   add(token: AddedToken): void {
     if (!token.content) fail('InvalidArgument', 'added token: content must not be empty');
@@ -44,16 +47,16 @@ export class AddedVocabulary {
       this.byContent.set(token.content, token);
     }
     this.byId.set(token.id, this.byContent.get(token.content)!);
-    this.rawMatcher = this.build(false);
-    this.normMatcher = this.build(true);
+    this.rawMatcher = this.build(this.tokens.filter((t) => !t.normalized).map((t) => t.content));
+    this.normalizedMatcher = null;
   }
 
   get(content: string): AddedToken | undefined {
     return this.byContent.get(content);
   }
 
-  private build(normalized: boolean): RegExp | null {
-    const contents = this.tokens.filter((t) => t.normalized === normalized).map((t) => t.content);
+  private build(contents: string[]): RegExp | null {
+    contents = contents.filter((c) => c.length > 0);
     if (contents.length === 0) return null;
     contents.sort((a, b) => b.length - a.length);
     return new RegExp(contents.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'gu');
@@ -61,22 +64,33 @@ export class AddedVocabulary {
 
   /** Splits raw input around tokens with `normalized: false`. */
   splitRaw(text: string): Segment[] {
-    return this.split(text, this.rawMatcher);
+    return this.split(text, this.rawMatcher, this.byContent);
   }
 
-  /** Splits normalized text around tokens with `normalized: true`. */
-  splitNormalized(text: string): Segment[] {
-    return this.split(text, this.normMatcher);
+  /** Splits normalized text around tokens with `normalized: true` (their content normalized the same way). */
+  splitNormalized(text: string, normalizer: Normalizer | null): Segment[] {
+    let m = this.normalizedMatcher;
+    if (!m || m.normalizer !== normalizer) {
+      const byContent = new Map<string, AddedToken>();
+      for (const t of this.tokens) {
+        if (!t.normalized) continue;
+        const ns = new NormalizedString(t.content);
+        normalizer?.normalize(ns);
+        if (!byContent.has(ns.normalized)) byContent.set(ns.normalized, t);
+      }
+      m = this.normalizedMatcher = { normalizer, re: this.build([...byContent.keys()]), byContent };
+    }
+    return this.split(text, m.re, m.byContent);
   }
 
-  private split(text: string, re: RegExp | null): Segment[] {
+  private split(text: string, re: RegExp | null, byContent: Map<string, AddedToken>): Segment[] {
     if (!re) return text.length ? [{ start: 0, end: text.length, id: null }] : [];
     const out: Segment[] = [];
     let pos = 0;
     re.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = re.exec(text)) !== null) {
-      const tok = this.byContent.get(m[0])!;
+      const tok = byContent.get(m[0])!;
       let s = m.index;
       let e = s + m[0].length;
       if (tok.singleWord) {

@@ -103,6 +103,9 @@ test('added tokens: matched in text, new ids after the vocabulary, single-word a
   assert.deepEqual(t.encode('cats cat', null, { addSpecialTokens: false }).tokens, ['cat', '##s', 'cat']);
   // 'cat' is now special, so skipping special tokens drops it wherever it came from.
   assert.equal(t.decode(t.encode('cats cat').ids, { skipSpecialTokens: true }), '##s');
+  // A normalized added token is matched as the normalizer rewrites its content (lower-cased here).
+  t.addTokens([{ content: 'MyTok', normalized: true }]);
+  assert.deepEqual(t.encode('a mytok MYTOK', null, { addSpecialTokens: false }).tokens, ['a', 'MyTok', 'MyTok']);
   t.addTokens([{ content: '<y>', lstrip: true, rstrip: true, normalized: false }]);
   const e = t.encode('a  <y>  b', null, { addSpecialTokens: false });
   assert.deepEqual(e.tokens, ['a', '<y>', 'b']);

@@ -171,7 +171,7 @@ export class Tokenizer {
       }
       const ns = new NormalizedString(text.slice(seg.start, seg.end));
       this.normalizer?.normalize(ns);
-      for (const sub of this.addedVocabulary.splitNormalized(ns.normalized)) {
+      for (const sub of this.addedVocabulary.splitNormalized(ns.normalized, this.normalizer)) {
         if (sub.id !== null) {
           out.push(sub.id);
           continue;
@@ -194,7 +194,7 @@ export class Tokenizer {
       }
       const ns = new NormalizedString(text.slice(seg.start, seg.end), undefined, seg.start);
       this.normalizer?.normalize(ns);
-      for (const sub of this.addedVocabulary.splitNormalized(ns.normalized)) {
+      for (const sub of this.addedVocabulary.splitNormalized(ns.normalized, this.normalizer)) {
         if (sub.id !== null) {
           enc.push(sub.id, this.idToToken(sub.id)!, ns.originalRange(sub.start, sub.end), sequenceId, 0, sequenceId);
           continue;
@@ -265,7 +265,7 @@ export class Tokenizer {
         this.normalizer.normalize(ns);
         chunk = ns.normalized;
       }
-      for (const sub of this.addedVocabulary.splitNormalized(chunk)) {
+      for (const sub of this.addedVocabulary.splitNormalized(chunk, this.normalizer)) {
         if (sub.id !== null) ids.push(sub.id);
         else fast.ids(sub.start === 0 && sub.end === chunk.length ? chunk : chunk.slice(sub.start, sub.end), ids);
       }
