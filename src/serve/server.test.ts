@@ -63,6 +63,7 @@ describe('lmkit serve (cycle model a → b → c over characters)', () => {
     assert.deepEqual(models, { object: 'list', data: [{ id: 'abc', object: 'model', created: 1700000000, owned_by: 'lmkit' }] });
     assert.equal((await fetch(`${url}/v1/models/abc`)).status, 200);
     assert.equal((await fetch(`${url}/v1/models/other`)).status, 404);
+    assert.equal((await fetch(`${url}/v1/models/%E0%A4%A`)).status, 400);
     const health = await (await fetch(`${url}/health`)).json();
     assert.deepEqual(health, { status: 'ok', model: 'abc', running: 0, queued: 0 });
   });

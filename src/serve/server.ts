@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { LmkitError } from '../errors.js';
 import { ApiError, badRequest } from './api-error.js';
 import { readJsonBody } from './body.js';
 import { GenerationAborted, planCompletion, runCompletion } from './completion.js';
@@ -115,7 +116,9 @@ export class LmServer {
 
   private fail(res: http.ServerResponse, e: unknown): void {
     if (e instanceof GenerationAborted || res.destroyed) return;
-    const err = e instanceof ApiError ? e : new ApiError(500, 'internal server error', null, 'internal_error');
+    // lmkit's own errors name what went wrong; anything else stays private to the server log.
+    const err = e instanceof ApiError ? e
+      : new ApiError(500, e instanceof LmkitError ? `generation failed: ${e.message}` : 'internal server error', null, 'internal_error');
     if (!(e instanceof ApiError)) this.log(`error: ${(e as Error)?.stack ?? String(e)}`);
     if (res.headersSent) {
       // Mid-stream: the error as a last event.
@@ -134,8 +137,13 @@ export class LmServer {
   }
 
   private modelById(path: string): Handler {
-    const id = decodeURIComponent(path.slice('/v1/models/'.length));
     return (_req, res) => {
+      let id: string;
+      try {
+        id = decodeURIComponent(path.slice('/v1/models/'.length));
+      } catch {
+        throw badRequest(`malformed model id in ${path}`, 'model');
+      }
       if (id !== this.served.name) throw new ApiError(404, `model '${id}' does not exist (this server serves '${this.served.name}')`, 'model', 'model_not_found');
       sendJson(res, 200, this.modelCard());
     };
