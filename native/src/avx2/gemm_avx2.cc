@@ -19,9 +19,9 @@ namespace {
 
 constexpr long MR = 6;
 constexpr long NR = 16;
-constexpr long KC = 256;   // a 16 x KC panel of B stays in L1 (16 KB)
-constexpr long MC = 144;   // an MC x KC block of A stays in L2 (144 KB)
-constexpr long NC = 1536;  // a KC x NC block of B stays in L3 (1.5 MB)
+constexpr long KC = 384;   // a 16 x KC panel of B stays in L1 (24 KB)
+constexpr long MC = 96;    // an MC x KC block of A stays in L2 (144 KB)
+constexpr long NC = 1536;  // a KC x NC block of B stays in L3 (2.3 MB)
 // Below this many flops a GEMM runs on the calling thread only.
 constexpr double kParallelFlops = 1.5e6;
 
