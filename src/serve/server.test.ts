@@ -288,6 +288,32 @@ describe('lmkit serve: concurrency and disconnects', () => {
   });
 });
 
+test('a client that leaves a plain (non-stream) request stops its generation too', async () => {
+  const model = abcModel();
+  const { server, url } = await start(served('abc', model, charTok()), { limits: { maxTokens: 100_000 } });
+  try {
+    const aborter = new AbortController();
+    const pending = fetch(`${url}/v1/completions`, {
+      method: 'POST', body: JSON.stringify({ prompt: 'a', max_tokens: 100_000, temperature: 0 }), signal: aborter.signal,
+    }).catch((e: Error) => e.name);
+    for (let i = 0; i < 500 && model.calls.length < 10; i++) await new Promise((r) => setTimeout(r, 5));
+    aborter.abort();
+    assert.equal(await pending, 'AbortError');
+    let running = 1;
+    for (let i = 0; i < 200 && running !== 0; i++) {
+      running = (await (await fetch(`${url}/health`)).json()).running;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal(running, 0);
+    const steps = model.calls.length;
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(model.calls.length, steps, 'no more steps after the client left');
+    assert.ok(steps < 100_000);
+  } finally {
+    await server.close();
+  }
+});
+
 describe('lmkit serve: a Hugging Face GPT-2 folder', () => {
   const shared = sharedDir();
   test('serves the shared tiny GPT-2 with the GPT-2 tokenizer (EOS ends a choice)', { skip: shared ? false : SHARED_MISSING }, async () => {
