@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { Generator } from '../tensor/random.js';
 import { SHARED_MISSING, sharedDir } from '../testing/shared.js';
 import { trainCharTokenizer } from '../tokenizers/trainers/char.js';
@@ -16,6 +16,7 @@ import { stackWindows, TokenStreamDataset } from './token_stream.js';
 
 const shared = sharedDir();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lmkit-data-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 const numbers = (n: number): Dataset<number> => ({ length: n, get: (i) => i });
 const ids = (t: { data: ArrayLike<number> }) => Array.from(t.data);

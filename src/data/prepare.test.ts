@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { SHARED_MISSING, sharedDir } from '../testing/shared.js';
 import { Tokenizer } from '../tokenizers/tokenizer.js';
 import { encodeLongText, prepareCorpus } from './prepare.js';
@@ -10,6 +10,7 @@ import { readTokenFile } from './token_file.js';
 
 const shared = sharedDir();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lmkit-prepare-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 test("prepare char: nanoGPT's shakespeare_char split (vocab 65, 1,003,854 / 111,540 tokens)", { skip: shared ? false : SHARED_MISSING }, () => {
   const out = path.join(tmp, 'char');

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { LmkitError } from '../errors.js';
 import { readTokenFile, writeTokenFile } from './token_file.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lmkit-tokfile-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 test('token files: uint16 for small vocabularies, uint32 above 65535, header checked', () => {
   const small = path.join(tmp, 'small.bin');

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { LmkitError } from '../errors.js';
 import { Tokenizer } from './tokenizer.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lmkit-tok-err-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 function write(name: string, content: string): string {
   const p = path.join(tmp, name);

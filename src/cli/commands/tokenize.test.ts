@@ -53,4 +53,5 @@ test('lmkit tokenize and prepare: bad flags and bad input files', { skip: shared
   assert.deepEqual(JSON.parse(ok.stdout).vocab_size, 9);
   const one = execFileSync(process.execPath, [main, 'tokenize', '--tokenizer', path.join(tmp, 'out'), '--text', 'hello'], { encoding: 'utf8' });
   assert.deepEqual(JSON.parse(one).tokens, ['h', 'e', 'l', 'l', 'o']);
+  fs.rmSync(tmp, { recursive: true, force: true });
 });

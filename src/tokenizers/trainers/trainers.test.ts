@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { SHARED_MISSING, sharedDir } from '../../testing/shared.js';
 import { Tokenizer } from '../tokenizer.js';
 import { BpeTrainer, trainByteLevelBpe } from './bpe.js';
@@ -13,6 +13,7 @@ import { trainWordPiece } from './wordpiece.js';
 const shared = sharedDir();
 const skip = shared ? false : SHARED_MISSING;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lmkit-train-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const read = (...p: string[]) => fs.readFileSync(path.join(shared!, 'data', ...p), 'utf8');
 
 test('BPE trainer: merges the most frequent pair, ties to the smallest ids, stops at minFrequency', () => {
