@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import * as ops from '../autograd/ops/index.js';
 import { matmul } from '../autograd/ops/index.js';
+import type { Tensor } from './tensor.js';
 import { randn, tensor, zeros } from '../index.js';
 import { assertClose } from '../testing/assert.js';
 import { allocFloat32, allocFloat32Uninit, beginAllocationScope, endAllocationScope, recycleFloat32 } from './alloc.js';
 
-const N = 5000; // above the slab size limit, so the pool is used
+const N = 5000 * 4; // above the slab size limit, so the pool is used
 
 /** Puts `count` arrays of length n filled with `value` into the pool. */
 function poison(n: number, value: number, count = 4): void {
@@ -54,15 +56,15 @@ test('matmul writes every element of its uninitialized output', () => {
 
 test('gradients stay correct when backward recycles buffers shared by views', () => {
   const run = () => {
-    const a = tensor(Array.from({ length: 3000 }, (_, i) => Math.sin(i)), { requiresGrad: true });
-    const w = tensor(Array.from({ length: 3000 }, (_, i) => Math.cos(i)), { requiresGrad: true });
+    const a = tensor(Array.from({ length: 6000 }, (_, i) => Math.sin(i)), { requiresGrad: true });
+    const w = tensor(Array.from({ length: 6000 }, (_, i) => Math.cos(i)), { requiresGrad: true });
     const y = a.mul(w).add(a); // add's backward hands the same gradient to both inputs
-    const z = y.reshape([30, 100]).transpose(0, 1).mul(y.reshape([30, 100]).t()).sum();
+    const z = y.reshape([60, 100]).transpose(0, 1).mul(y.reshape([60, 100]).t()).sum();
     z.backward();
     return [a.grad!.toTypedArray(), w.grad!.toTypedArray()];
   };
   const [ga, gw] = run();
-  for (let i = 0; i < 3000; i += 97) {
+  for (let i = 0; i < 6000; i += 97) {
     const av = Math.sin(i);
     const wv = Math.cos(i);
     const yv = av * wv + av;
@@ -73,5 +75,36 @@ test('gradients stay correct when backward recycles buffers shared by views', ()
     const [ga2, gw2] = run();
     assert.deepEqual(ga2, ga);
     assert.deepEqual(gw2, gw);
+  }
+});
+
+test('elementwise, softmax and layer norm write every element of their uninitialized outputs', () => {
+  const shape = [40, 130]; // 5200 elements: large enough for the pool
+  const size = 40 * 130;
+  const x64 = randn(shape, { dtype: 'float64' });
+  const y64 = randn([130], { dtype: 'float64' });
+  const x = x64.to('float32');
+  const y = y64.to('float32');
+  x.requiresGrad = true;
+  const checks: [string, (a: Tensor, b: Tensor) => Tensor][] = [
+    ['add', (a, b) => ops.add(a, b)],
+    ['mul', (a, b) => ops.mul(a, b)],
+    ['gelu', (a) => ops.gelu(a, 'tanh')],
+    ['exp', (a) => ops.exp(a)],
+    ['softmax', (a) => ops.softmax(a, -1)],
+    ['layerNorm', (a, b) => ops.layerNorm(a, [130], b, b)],
+  ];
+  for (const [name, f] of checks) {
+    poison(size, Number.NaN, 8);
+    const out = f(x, y);
+    assertClose(out, f(x64, y64), 1e-4, 1e-4, name);
+    poison(size, Number.NaN, 8);
+    x.grad = null;
+    ops.sum(ops.mul(out, out)).backward();
+    const a = x64.detach();
+    a.requiresGrad = true;
+    const ref = f(a, y64);
+    ops.sum(ops.mul(ref, ref)).backward();
+    assertClose(x.grad!, a.grad!, 1e-3, 1e-3, `${name} gradient`);
   }
 });

@@ -7,7 +7,7 @@ import type { AnyArray, DType } from './dtype.js';
  * it is gone; slabs are never reused, so carved memory is always zero.
  */
 const SLAB_BYTES = 1 << 18;
-const SMALL_BYTES = 1 << 12;
+const SMALL_BYTES = 1 << 14;
 const ALIGN = 32;
 
 let slab = new ArrayBuffer(SLAB_BYTES);

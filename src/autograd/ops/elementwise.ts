@@ -2,7 +2,7 @@ import { backendFor } from '../../backend/index.js';
 import type { BinaryOp, UnaryOp } from '../../backend/types.js';
 import { type DType, type FloatArray, isFloat, promoteTypes } from '../../tensor/dtype.js';
 import { broadcastShapes, shapesEqual } from '../../tensor/shape.js';
-import { emptyTensor, type Tensor } from '../../tensor/tensor.js';
+import { emptyTensor, type Tensor, uninitTensor } from '../../tensor/tensor.js';
 import { needsGrad, record, setGradHelpers } from '../graph.js';
 import { onesLike } from '../../tensor/create.js';
 import { clone } from './shape.js';
@@ -15,7 +15,7 @@ export function binaryRaw(op: BinaryOp, a: Tensor, b: Tensor, outDtype?: DType):
   const shape = shapesEqual(a.shape, b.shape) ? a.shape : broadcastShapes(a.shape, b.shape, op);
   let dtype = outDtype ?? (COMPARISONS.has(op) ? 'bool' : a.dtype === b.dtype ? a.dtype : promoteTypes(a.dtype, b.dtype));
   if (op === 'div' && !isFloat(dtype)) dtype = 'float32'; // true division, as torch.div
-  const out = emptyTensor(shape, dtype);
+  const out = uninitTensor(shape, dtype); // the kernel writes every element
   const kernelDtype = a.dtype === 'float64' || b.dtype === 'float64' ? 'float64' : dtype;
   // A float32 kernel may be native, which reads Float32Array operands only.
   const ka = kernelDtype === 'float32' ? castRaw(a, 'float32') : a;
@@ -89,7 +89,7 @@ export function powScalar(a: Tensor, exponent: number): Tensor {
 /** Applies a unary kernel (no autograd); int inputs are computed in float32. */
 export function unaryRaw(op: UnaryOp, a: Tensor): Tensor {
   const x = floatRaw(a);
-  const out = emptyTensor(x.shape, x.dtype);
+  const out = uninitTensor(x.shape, x.dtype);
   backendFor(x.dtype).unary(op, dataOf(x), out.data as FloatArray, out.size);
   return out;
 }
@@ -99,7 +99,7 @@ function unaryOp(op: UnaryOp, name: string) {
     const out = unaryRaw(op, a);
     if (!needsGrad(a)) return out;
     return record(out, name, [a], (g) => {
-      const gx = emptyTensor(a.shape, out.dtype);
+      const gx = uninitTensor(a.shape, out.dtype);
       backendFor(out.dtype).unaryBackward(op, dataOf(floatRaw(a)), dataOf(out), dataOf(g), gx.data as FloatArray, gx.size);
       return [gx];
     });

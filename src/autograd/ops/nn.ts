@@ -3,7 +3,7 @@ import { fail } from '../../errors.js';
 import type { FloatArray } from '../../tensor/dtype.js';
 import { defaultGenerator, type Generator } from '../../tensor/random.js';
 import { normalizeDim, numel, shapesEqual } from '../../tensor/shape.js';
-import { emptyTensor, type Tensor } from '../../tensor/tensor.js';
+import { emptyTensor, type Tensor, uninitTensor } from '../../tensor/tensor.js';
 import { needsGrad, record } from '../graph.js';
 import { add, exp, log, mul, sub } from './elementwise.js';
 import { sum, type Dims } from './reduce.js';
@@ -14,12 +14,12 @@ function softmaxImpl(x: Tensor, dim: number, log: boolean, name: string): Tensor
   const src = contiguousRaw(floatRaw(x));
   const d = normalizeDim(dim, src.ndim, name);
   const [outer, n, inner] = src.ndim === 0 ? [1, 1, 1] : splitAround(src.shape, d);
-  const out = emptyTensor(src.shape, src.dtype);
+  const out = uninitTensor(src.shape, src.dtype);
   const be = backendFor(src.dtype);
   be.softmax(src.data as FloatArray, out.data as FloatArray, outer, n, inner, log);
   if (!needsGrad(x)) return out;
   return record(out, log ? 'LogSoftmaxBackward' : 'SoftmaxBackward', [x], (g) => {
-    const gx = emptyTensor(src.shape, src.dtype);
+    const gx = uninitTensor(src.shape, src.dtype);
     be.softmaxBackward(out.data as FloatArray, dataOf(g), gx.data as FloatArray, outer, n, inner, log);
     return [gx];
   });
@@ -90,7 +90,7 @@ export function layerNorm(x: Tensor, normalizedShape: number[], weight?: Tensor 
   const w = weight ? contiguousRaw(castRaw(weight, dt)) : null;
   const b = bias ? contiguousRaw(castRaw(bias, dt)) : null;
   const be = backendFor(dt);
-  const out = emptyTensor(src.shape, dt);
+  const out = uninitTensor(src.shape, dt);
   const meanT = emptyTensor([rows], dt);
   const rstdT = emptyTensor([rows], dt);
   be.layerNorm(src.data as FloatArray, w ? (w.data as FloatArray) : null, b ? (b.data as FloatArray) : null,
@@ -99,7 +99,7 @@ export function layerNorm(x: Tensor, normalizedShape: number[], weight?: Tensor 
   const bIn = bias ?? null;
   if (!needsGrad(x, wIn, bIn)) return out;
   return record(out, 'LayerNormBackward', [x, wIn, bIn], (g) => {
-    const gx = emptyTensor(src.shape, dt);
+    const gx = uninitTensor(src.shape, dt);
     const gw = wIn?.requiresGrad ? emptyTensor(normalizedShape, dt) : null;
     const gb = bIn?.requiresGrad ? emptyTensor(normalizedShape, dt) : null;
     be.layerNormBackward(src.data as FloatArray, w ? (w.data as FloatArray) : null, meanT.data as FloatArray,
