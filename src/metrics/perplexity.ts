@@ -1,68 +1,72 @@
 import { noGrad } from '../autograd/graph.js';
-import { crossEntropy } from '../autograd/ops/loss.js';
-import { reshape } from '../autograd/ops/shape.js';
+import { crossEntropy, slice } from '../autograd/ops/index.js';
 import { fail } from '../errors.js';
 import { tensor } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 
-/** Anything that maps ids [1, T] to next-token logits [1, T, V]. */
-export interface NextTokenModel {
-  forward(ids: Tensor): Tensor;
-}
-
 export interface PerplexityOptions {
-  /** Tokens the model reads at once (its context length). */
-  contextLength: number;
-  /** How far each window moves; every window scores only the tokens the previous one did not. Default: contextLength. */
+  /** Tokens per window (default: the model's maxPositions). */
+  maxLength?: number;
+  /** How far each window moves (default maxLength: windows do not overlap). */
   stride?: number;
-  /** Called after each window with (scored tokens so far, total). */
-  onProgress?: (done: number, total: number) => void;
+  /** Encodes a text input (needed when `input` is a string). */
+  tokenizer?: { encode(text: string): { ids: number[] } } | null;
 }
 
 export interface PerplexityResult {
-  /** Mean negative log-likelihood per scored token (nats). */
-  loss: number;
+  /** exp(mean negative log-likelihood per scored token). */
   perplexity: number;
-  /** Tokens scored: every token but the first. */
+  /** Mean negative log-likelihood per scored token, in nats. */
+  nll: number;
+  /** Tokens scored. */
   tokens: number;
 }
 
 /**
- * Perplexity of a token sequence with a sliding window (Hugging Face's method): windows of at most
- * `contextLength` tokens start every `stride` tokens, and each scores only the targets past the previous
- * window's end, so with stride < contextLength every prediction sees at least contextLength − stride
- * tokens of context.
+ * Perplexity of a token sequence under a language model, with Hugging Face's sliding window: windows of
+ * `maxLength` tokens start every `stride` tokens, and each window scores only the tokens after the
+ * previous window's end, with up to maxLength - stride tokens of context before them. With stride <
+ * maxLength every token but the first is scored once; with disjoint windows (stride = maxLength, the
+ * default) the first token of each window has no context and is not scored. A smaller stride gives more
+ * context (a lower, fairer perplexity) at the cost of more passes.
+ *
+ * perplexity = exp(-(1/N) Σ_t log p(x_t | x_<t))
  */
-export function perplexity(model: NextTokenModel, ids: ArrayLike<number>, opts: PerplexityOptions): PerplexityResult {
-  const n = ids.length;
-  const ctx = opts.contextLength;
-  const stride = opts.stride ?? ctx;
-  if (!Number.isInteger(ctx) || ctx < 2) fail('InvalidArgument', `perplexity: contextLength must be an integer >= 2, got ${ctx}`);
-  if (!Number.isInteger(stride) || stride < 1 || stride > ctx) fail('InvalidArgument', `perplexity: stride must be in [1, contextLength], got ${stride}`);
-  if (n < 2) fail('InvalidArgument', `perplexity: needs at least 2 tokens, got ${n}`);
-  let nll = 0;
+export function perplexity(model: { forward(ids: Tensor): Tensor; readonly maxPositions?: number },
+  input: Tensor | readonly number[] | string, opts: PerplexityOptions = {}): PerplexityResult {
+  let seq: readonly number[];
+  if (typeof input === 'string') {
+    if (!opts.tokenizer) fail('InvalidArgument', 'perplexity: a text input needs options.tokenizer');
+    seq = opts.tokenizer.encode(input).ids;
+  } else seq = Array.isArray(input) ? input as readonly number[] : Array.from((input as Tensor).dense(), Number);
+  const maxLength = opts.maxLength ?? model.maxPositions ?? fail('InvalidArgument', 'perplexity: give maxLength (the model has no maxPositions)');
+  const stride = opts.stride ?? maxLength;
+  if (!Number.isInteger(maxLength) || maxLength < 2) fail('InvalidArgument', `perplexity: maxLength must be an integer ≥ 2, got ${maxLength}`);
+  if (!Number.isInteger(stride) || stride < 1 || stride > maxLength) {
+    fail('InvalidArgument', `perplexity: stride must be an integer in [1, maxLength = ${maxLength}], got ${stride}`);
+  }
+  if (seq.length < 2) fail('InvalidArgument', `perplexity: needs at least 2 tokens, got ${seq.length}`);
+  let nllSum = 0;
   let count = 0;
   let prevEnd = 0;
   noGrad(() => {
-    for (let begin = 0; prevEnd < n; begin += stride) {
-      const end = Math.min(begin + ctx, n);
-      const len = end - begin - 1;
-      const x = new Int32Array(len);
-      const y = new Int32Array(len);
-      for (let j = 0; j < len; j++) {
-        x[j] = ids[begin + j];
-        const target = begin + 1 + j;
-        y[j] = target >= Math.max(prevEnd, 1) ? ids[target] : -100;
+    for (let begin = 0; begin < seq.length; begin += stride) {
+      const end = Math.min(begin + maxLength, seq.length);
+      const window = seq.slice(begin, end);
+      const logits = model.forward(tensor(Int32Array.from(window), { shape: [1, window.length] })); // (1, W, V)
+      // position t predicts token t + 1; only tokens after the previous window's end are scored
+      const targets = Int32Array.from(window.slice(1), (tok, i) => (begin + i + 1 >= prevEnd ? tok : -100));
+      const scored = targets.reduce((n, tok) => n + (tok === -100 ? 0 : 1), 0);
+      if (scored > 0) {
+        const V = logits.shape[2];
+        const rows = slice(logits, 0, [0, -1]); // (W - 1, V)
+        nllSum += crossEntropy(rows.reshape(-1, V), tensor(targets), { reduction: 'sum' }).item();
+        count += scored;
       }
-      const logits = model.forward(tensor(x, { shape: [1, len] }));
-      const loss = crossEntropy(reshape(logits, [len, -1]), tensor(y), { reduction: 'sum' });
-      nll += loss.item();
-      count += end - Math.max(prevEnd, 1);
       prevEnd = end;
-      opts.onProgress?.(count, n - 1);
-      if (end === n) break;
+      if (end === seq.length) break;
     }
   });
-  const loss = nll / count;
-  return { loss, perplexity: Math.exp(loss), tokens: count };
+  const nll = nllSum / count;
+  return { perplexity: Math.exp(nll), nll, tokens: count };
 }
