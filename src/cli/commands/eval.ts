@@ -23,8 +23,8 @@ export function register(program: Command): void {
       const contextLength = opts.context ?? (model instanceof GPT ? model.config.blockSize : 256);
       const stride = opts.stride ?? contextLength;
       if (stride > contextLength) throw new UsageError(`--stride (${stride}) must not exceed --context (${contextLength})`);
-      const r = perplexity(model, ids, { contextLength, stride });
-      if (opts.json) process.stdout.write(`${JSON.stringify({ loss: r.loss, perplexity: r.perplexity, tokens: r.tokens })}\n`);
-      else process.stdout.write(`loss ${r.loss.toFixed(4)}  perplexity ${r.perplexity.toFixed(3)}  (${r.tokens} tokens)\n`);
+      const r = perplexity(model, Array.from(ids), { maxLength: contextLength, stride });
+      if (opts.json) process.stdout.write(`${JSON.stringify({ loss: r.nll, perplexity: r.perplexity, tokens: r.tokens })}\n`);
+      else process.stdout.write(`loss ${r.nll.toFixed(4)}  perplexity ${r.perplexity.toFixed(3)}  (${r.tokens} tokens)\n`);
     });
 }
