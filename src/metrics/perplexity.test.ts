@@ -5,7 +5,7 @@ import { crossEntropy, slice } from '../autograd/ops/index.js';
 import { randint, tensor } from '../tensor/create.js';
 import { Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { GPT } from './gpt.js';
+import { GPT } from '../models/gpt.js';
 import { perplexity } from './perplexity.js';
 
 /** A "model" whose next-token distribution is uniform over V tokens: perplexity exactly V. */
