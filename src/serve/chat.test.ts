@@ -16,8 +16,9 @@ async function post(url: string, body: unknown): Promise<{ status: number; json:
   return { status: res.status, json: await res.json() };
 }
 
-test('readChatTemplate: tokenizer_config.json chat_template with its special tokens, or none', () => {
+test('readChatTemplate: tokenizer_config.json chat_template with its special tokens, or none', (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lmkit-chat-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   assert.equal(readChatTemplate(dir), null);
   fs.writeFileSync(path.join(dir, 'tokenizer_config.json'), JSON.stringify({ chat_template: TEMPLATE, bos_token: 'b', eos_token: { content: 'c' } }));
   assert.deepEqual(readChatTemplate(dir), { source: TEMPLATE, bosToken: 'b', eosToken: 'c' });

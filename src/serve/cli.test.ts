@@ -3,21 +3,22 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { saveModel } from '../models/auto.js';
 import { charTok, tinyGpt } from './test-models.test-util.js';
 
 const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../cli/main.js');
 
-function modelDir(): string {
+function modelDir(t: TestContext): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lmkit-serve-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   saveModel(path.join(dir, 'tiny-zh'), tinyGpt(), charTok());
   return path.join(dir, 'tiny-zh');
 }
 
-test('lmkit serve: starts on an ephemeral port, answers, and stops on SIGTERM', async () => {
-  const child = spawn(process.execPath, [cli, 'serve', '--model', modelDir(), '--port', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+test('lmkit serve: starts on an ephemeral port, answers, and stops on SIGTERM', async (t) => {
+  const child = spawn(process.execPath, [cli, 'serve', '--model', modelDir(t), '--port', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   try {
     let out = '';
@@ -49,8 +50,9 @@ test('lmkit serve: starts on an ephemeral port, answers, and stops on SIGTERM', 
   assert.equal(code, 0, 'a clean exit after SIGTERM');
 });
 
-test('lmkit serve: bad flags are usage errors', () => {
+test('lmkit serve: bad flags are usage errors', (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lmkit-serve-bad-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const cases: [string[], number, RegExp][] = [
     [['serve'], 2, /required option/],
     [['serve', '--model', dir, '--port', '70000'], 2, /--port must be at most 65535/],

@@ -316,8 +316,9 @@ test('a client that leaves a plain (non-stream) request stops its generation too
 
 describe('lmkit serve: a Hugging Face GPT-2 folder', () => {
   const shared = sharedDir();
-  test('serves the shared tiny GPT-2 with the GPT-2 tokenizer (EOS ends a choice)', { skip: shared ? false : SHARED_MISSING }, async () => {
+  test('serves the shared tiny GPT-2 with the GPT-2 tokenizer (EOS ends a choice)', { skip: shared ? false : SHARED_MISSING }, async (t) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lmkit-serve-gpt2-'));
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
     for (const f of ['config.json', 'model.safetensors']) fs.copyFileSync(path.join(shared!, 'fixtures/torch/gpt2-tiny', f), path.join(dir, f));
     for (const f of ['tokenizer.json', 'tokenizer_config.json']) fs.copyFileSync(path.join(shared!, 'fixtures/tokenizers/gpt2', f), path.join(dir, f));
     const { model, tokenizer } = await loadModel(dir);
