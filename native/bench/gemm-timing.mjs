@@ -1,5 +1,7 @@
 // Quick GEMM timing of the native addon (not part of the test suite):
-//   node native/bench/gemm-timing.mjs [threads] [m,k,n ...]
+//   node native/bench/gemm-timing.mjs [threads] [m,k,n[,transA,transB,batch] ...]
+// (default shapes: configs.json "gemm" from $LMKIT_SHARED or ../shared). Prints wall-clock GFLOP/s and
+// GFLOP/s from this process's CPU time per thread, which a busy shared machine distorts less.
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 const require = createRequire(import.meta.url);
@@ -7,7 +9,8 @@ const addon = require('../../build/Release/lmkit_native.node');
 const threads = Number(process.argv[2] ?? 1);
 addon.setNumThreads(threads);
 let shapes = process.argv.slice(3).map((s) => s.split(/[x,]/).map(Number));
-if (shapes.length === 0) shapes = JSON.parse(fs.readFileSync('/work/shared/bench/configs.json', 'utf8')).gemm.shapes;
+const shared = process.env.LMKIT_SHARED ?? new URL('../../../shared', import.meta.url).pathname;
+if (shapes.length === 0) shapes = JSON.parse(fs.readFileSync(`${shared}/bench/configs.json`, 'utf8')).gemm.shapes;
 for (const [m, k, n, tA = 0, tB = 0, batch = 1] of shapes) {
   const a = new Float32Array(m * k * batch).map(() => Math.random() - 0.5);
   const b = new Float32Array(k * n * batch).map(() => Math.random() - 0.5);
