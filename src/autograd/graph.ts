@@ -73,6 +73,16 @@ export function record(out: Tensor, name: string, inputs: readonly (Tensor | nul
   return out;
 }
 
+let freeingGraph = false;
+
+/**
+ * True while a backward function runs for the last time (backward without retainGraph): the op may then
+ * hand its private saved arrays (never exposed as tensors) back to the allocator before returning.
+ */
+export function isFinalBackward(): boolean {
+  return freeingGraph;
+}
+
 export interface BackwardOptions {
   /** Keep the graph so backward can run through it again. */
   retainGraph?: boolean;
@@ -181,7 +191,13 @@ export function backward(root: Tensor, grad?: Tensor, opts?: BackwardOptions): v
       if (!fn.backwardFn) {
         fail('GraphFreed', `backward(): trying to backward through the graph a second time (op ${fn.name}); pass {retainGraph: true} the first time`);
       }
-      const inputGrads = fn.backwardFn(g);
+      freeingGraph = !opts?.retainGraph;
+      let inputGrads: readonly (Tensor | null | undefined)[];
+      try {
+        inputGrads = fn.backwardFn(g);
+      } finally {
+        freeingGraph = false;
+      }
       if (!opts?.retainGraph) fn.backwardFn = null;
       // Gradients consumed here (g, and partial sums replaced by their total) are released only after
       // every input's gradient is held, since those may be views of them.

@@ -101,3 +101,19 @@ test('packedSelfAttention in float32 (native kernels) matches the composed path,
   assertClose(a.grad!, b.grad!, 1e-5, 1e-4);
   assert.throws(() => ops.packedSelfAttention(a, 5), /multiple of nHead/);
 });
+
+test('packedSelfAttention keeps its saved arrays across retainGraph passes and frees them after the last', () => {
+  const gen = new Generator(11);
+  const qkv = new Tensor(Float32Array.from({ length: 2 * 32 * 96 }, () => gen.random() * 2 - 1), [2, 32, 96], 'float32');
+  qkv.requiresGrad = true;
+  const loss = ops.sum(ops.mul(ops.packedSelfAttention(qkv, 4, { isCausal: true }), ops.packedSelfAttention(qkv, 2)));
+  loss.backward(undefined, { retainGraph: true });
+  const once = qkv.grad!.toTypedArray();
+  loss.backward();
+  const twice = qkv.grad!.toTypedArray();
+  assertClose(twice, once.map((v) => 2 * v), 1e-5, 1e-4);
+  // the freed arrays are reused by the next pass without changing its result
+  qkv.grad = null;
+  ops.sum(ops.mul(ops.packedSelfAttention(qkv, 4, { isCausal: true }), ops.packedSelfAttention(qkv, 2))).backward();
+  assertClose(qkv.grad!, once, 1e-6, 1e-6);
+});

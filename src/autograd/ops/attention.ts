@@ -5,7 +5,7 @@ import type { Generator } from '../../tensor/random.js';
 import { broadcastShapes } from '../../tensor/shape.js';
 import { allocArray, allocFloat32Uninit, releaseScratch } from '../../tensor/alloc.js';
 import { emptyTensor, type Tensor, uninitTensor } from '../../tensor/tensor.js';
-import { needsGrad, record } from '../graph.js';
+import { isFinalBackward, needsGrad, record } from '../graph.js';
 import { add, mul } from './elementwise.js';
 import { maskedFill, where } from './indexing.js';
 import { logicalNot } from './logical.js';
@@ -190,6 +190,10 @@ export function packedSelfAttention(qkv: Tensor, nHead: number, opts: { isCausal
     be.copy({ data: grads, offset: 0, strides: [H * T * D, D, n, T * D, 1] }, gqkv.data, [B, T, 3, H, D]);
     release(gHeads);
     release(grads);
+    if (isFinalBackward()) {
+      release(packed);
+      release(probs);
+    }
     return [gqkv];
   });
 }
