@@ -40,9 +40,12 @@ class Pool {
     threads_ = n;
   }
 
+  // Publishes a job, takes part in it, and returns once every task has run. Workers acknowledge each job
+  // (pending_); a job's fields are rewritten only after all of them did, so a worker that wakes late finds
+  // the old fields intact and no task left. While a worker is still that late, jobs run on the caller alone.
   void run(int ntasks, TaskFn fn, void* ctx) {
     std::unique_lock<std::mutex> submit(submit_, std::try_to_lock);
-    if (tl_in_job || !submit.owns_lock() || workers_.empty()) {
+    if (tl_in_job || !submit.owns_lock() || workers_.empty() || pending_.load(std::memory_order_acquire) != 0) {
       run_inline(ntasks, fn, ctx);
       return;
     }
@@ -50,6 +53,7 @@ class Pool {
     ctx_ = ctx;
     ntasks_ = ntasks;
     next_.store(0, std::memory_order_relaxed);
+    done_.store(0, std::memory_order_relaxed);
     pending_.store(static_cast<int>(workers_.size()), std::memory_order_relaxed);
     gen_.fetch_add(1, std::memory_order_release);
     {
@@ -59,7 +63,7 @@ class Pool {
     tl_in_job = true;
     work();
     tl_in_job = false;
-    for (int spins = 0; pending_.load(std::memory_order_acquire) != 0; spins++) {
+    for (int spins = 0; done_.load(std::memory_order_acquire) != ntasks; spins++) {
       if (spins < 20000) cpu_relax();
       else std::this_thread::yield();
     }
@@ -88,6 +92,7 @@ class Pool {
       const int t = next_.fetch_add(1, std::memory_order_relaxed);
       if (t >= ntasks_) break;
       fn_(ctx_, t);
+      done_.fetch_add(1, std::memory_order_release);
     }
   }
 
@@ -130,6 +135,7 @@ class Pool {
     for (auto& w : workers_) w.join();
     workers_.clear();
     stop_.store(false);
+    pending_.store(0);
     const unsigned long gen = gen_.load();
     for (int i = 0; i < workers; i++) workers_.emplace_back([this, gen] { worker_loop(gen); });
   }
@@ -140,6 +146,7 @@ class Pool {
 
   std::atomic<unsigned long> gen_{0};
   std::atomic<int> next_{0};
+  std::atomic<int> done_{0};
   std::atomic<int> pending_{0};
   std::atomic<bool> stop_{false};
   TaskFn fn_ = nullptr;

@@ -519,8 +519,10 @@ void gemm_run(const GemmArgs& g, int threads) {
     });
     return;
   }
+  // Matrix-vector products pack nothing, so they take finer chunks, grabbed dynamically: a thread that
+  // runs late (a busy core) then costs little.
   const long unit = vector_shape ? 64 : split_rows ? MR : NR;
-  const long chunks = std::max(1L, std::min<long>(threads, full / unit));
+  const long chunks = std::max(1L, std::min<long>(vector_shape ? 4L * threads : threads, full / unit));
   const long per = round_up((full + chunks - 1) / chunks, unit);
   for (long bt = 0; bt < g.batch; bt++) {
     auto task = [&](int t) {
