@@ -478,6 +478,39 @@ void gemv_item(const GemmArgs& g, const float* a, const float* b, float* c, long
   }
 }
 
+thread_local Scratch tl_partial_y;
+
+// gemv_axpy over all n outputs with threads splitting the rows of B (each streams a contiguous block into a
+// partial sum of its own; the partial sums are added at the end).
+void gemv_axpy_rows_parallel(const float* x, const float* B, long ldb, long k, long n, float* y, float alpha,
+                             float beta, int threads) {
+  const long parts = std::min<long>(threads, k / 64);
+  if (parts <= 1) {
+    gemv_axpy(x, B, ldb, k, 0, n, y, alpha, beta);
+    return;
+  }
+  float* partial = tl_partial_y.floats(parts * n);
+  const long per = (k + parts - 1) / parts;
+  auto task = [&](int t) {
+    const long p0 = t * per, p1 = std::min(k, p0 + per);
+    gemv_axpy(x + p0, B + p0 * ldb, ldb, p1 - p0, 0, n, partial + t * n, 1.0f, 0.0f);
+  };
+  parallel_for(static_cast<int>(parts), task);
+  const __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
+  long j = 0;
+  for (; j + 8 <= n; j += 8) {
+    __m256 sum = _mm256_loadu_ps(partial + j);
+    for (long t = 1; t < parts; t++) sum = _mm256_add_ps(sum, _mm256_loadu_ps(partial + t * n + j));
+    const __m256 r = _mm256_mul_ps(va, sum);
+    _mm256_storeu_ps(y + j, beta == 0.0f ? r : _mm256_fmadd_ps(vb, _mm256_loadu_ps(y + j), r));
+  }
+  for (; j < n; j++) {
+    float sum = 0.0f;
+    for (long t = 0; t < parts; t++) sum += partial[t * n + j];
+    y[j] = beta == 0.0f ? alpha * sum : alpha * sum + beta * y[j];
+  }
+}
+
 }  // namespace
 
 namespace {
@@ -521,6 +554,24 @@ void gemm_run(const GemmArgs& g, int threads) {
   }
   // Matrix-vector products pack nothing, so they take finer chunks, grabbed dynamically: a thread that
   // runs late (a busy core) then costs little.
+  // y = x·B with B row-major: threads split the rows of B (contiguous streams) rather than the outputs.
+  const bool axpy_m1 = g.m == 1 && !g.trans_b && g.k > 0 && g.alpha != 0.0f;
+  const bool axpy_n1 = g.n == 1 && g.trans_a && g.ldc == 1 && g.k > 0 && g.alpha != 0.0f;
+  if (axpy_m1 || axpy_n1) {
+    for (long bt = 0; bt < g.batch; bt++) {
+      const float* a = g.a + bt * g.stride_a;
+      const float* b = g.b + bt * g.stride_b;
+      float* c = g.c + bt * g.stride_c;
+      if (axpy_m1) {
+        const float* x = contiguous_vector(a, g.trans_a ? g.lda : 1, g.k, tl_vec);
+        gemv_axpy_rows_parallel(x, b, g.ldb, g.k, g.n, c, g.alpha, g.beta, threads);
+      } else {
+        const float* x = contiguous_vector(b, g.trans_b ? 1 : g.ldb, g.k, tl_vec);
+        gemv_axpy_rows_parallel(x, a, g.lda, g.k, g.m, c, g.alpha, g.beta, threads);
+      }
+    }
+    return;
+  }
   const long unit = vector_shape ? 64 : split_rows ? MR : NR;
   const long chunks = std::max(1L, std::min<long>(vector_shape ? 4L * threads : threads, full / unit));
   const long per = round_up((full + chunks - 1) / chunks, unit);
