@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fail, LmkitError } from '../errors.js';
 import { loadSafetensors, saveSafetensors } from '../io/safetensors.js';
+import { skipInit } from '../nn/init.js';
 import { Tokenizer } from '../tokenizers/tokenizer.js';
 import { GPT, type GPTConfig } from './gpt.js';
 import { type RecurrentCell, RecurrentLanguageModel } from './rnn-lm.js';
@@ -78,8 +79,8 @@ export async function loadModel(dir: string): Promise<{ model: LanguageModel; to
   } else if (cfg.model_type === LMKIT_RNN) {
     const cell = cfg.cell;
     if (cell !== 'lstm' && cell !== 'gru' && cell !== 'rnn') fail('InvalidFile', `${file}: cell must be lstm, gru or rnn, got ${JSON.stringify(cell)}`);
-    model = new RecurrentLanguageModel(cell, positiveInt(cfg, 'vocab_size', file), positiveInt(cfg, 'embedding_dim', file),
-      positiveInt(cfg, 'hidden_dim', file), positiveInt(cfg, 'num_layers', file));
+    const sizes = ['vocab_size', 'embedding_dim', 'hidden_dim', 'num_layers'].map((k) => positiveInt(cfg, k, file));
+    model = skipInit(() => new RecurrentLanguageModel(cell, sizes[0], sizes[1], sizes[2], sizes[3]));
   } else {
     fail('Unsupported', `${file}: model_type ${JSON.stringify(cfg.model_type)} is not one lmkit loads (${LMKIT_GPT}, ${LMKIT_RNN}, gpt2)`);
   }

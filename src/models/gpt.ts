@@ -24,7 +24,7 @@ import type { TokenInput } from '../generation/options.js';
 import type { CausalLM, CausalLMForwardOptions, GenerationOptions, KVCache } from '../generation/types.js';
 import { Dropout } from '../nn/dropout.js';
 import { Embedding } from '../nn/embedding.js';
-import { normal_, zeros_ } from '../nn/init.js';
+import { normal_, skipInit, zeros_ } from '../nn/init.js';
 import { LayerNorm } from '../nn/layer-norm.js';
 import { ModuleList } from '../nn/containers.js';
 import { Module } from '../nn/module.js';
@@ -259,8 +259,10 @@ export class GPT extends Module implements CausalLM {
   constructor(config: Partial<GPTConfig> | GPTPreset = {}, opts: GPTOptions = {}) {
     super();
     this.config = resolveConfig(config);
-    this.transformer = this.registerModule('transformer', new GPTBody(this.config));
-    if (opts.init ?? true) this.initWeights(opts.generator);
+    const init = opts.init ?? true;
+    const body = init ? new GPTBody(this.config) : skipInit(() => new GPTBody(this.config));
+    this.transformer = this.registerModule('transformer', body);
+    if (init) this.initWeights(opts.generator);
   }
 
   /**

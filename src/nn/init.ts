@@ -41,14 +41,38 @@ function fill(t: Tensor, f: () => number): Tensor {
   return t;
 }
 
+function contiguousRange(t: Tensor): [number, number] {
+  if (!t.isContiguous()) fail('InvalidArgument', 'init: expected a contiguous tensor');
+  return [t.offset, t.offset + t.size];
+}
+
+let randomInitSkipped = false;
+
+/**
+ * Builds modules without drawing their random initial weights (they stay zero): for models whose
+ * weights are about to be loaded from a checkpoint, like PyTorch's `skip_init`. Constant
+ * initializations (LayerNorm's ones) still apply.
+ */
+export function skipInit<T>(build: () => T): T {
+  const prev = randomInitSkipped;
+  randomInitSkipped = true;
+  try {
+    return build();
+  } finally {
+    randomInitSkipped = prev;
+  }
+}
+
 /** U(low, high). */
 export function uniform_(t: Tensor, low = 0, high = 1, generator: Generator = defaultGenerator): Tensor {
-  return fill(t, () => low + (high - low) * generator.random());
+  if (!randomInitSkipped) generator.fillUniform(t.data, ...contiguousRange(t), low, high);
+  return t;
 }
 
 /** N(mean, std²). */
 export function normal_(t: Tensor, mean = 0, std = 1, generator: Generator = defaultGenerator): Tensor {
-  return fill(t, () => mean + std * generator.normal());
+  if (!randomInitSkipped) generator.fillNormal(t.data, ...contiguousRange(t), mean, std);
+  return t;
 }
 
 export function constant_(t: Tensor, value: number): Tensor {

@@ -121,18 +121,14 @@ export function eye(n: number, m = n, opts?: TensorOptions): Tensor {
 /** Uniform samples in [0, 1). */
 export function rand(shape: Shape, opts?: RandomOptions): Tensor {
   const t = zeros(shape, { dtype: opts?.dtype ?? 'float32' });
-  const g = opts?.generator ?? defaultGenerator;
-  const d = t.data;
-  for (let i = 0; i < d.length; i++) d[i] = g.random();
+  (opts?.generator ?? defaultGenerator).fillUniform(t.data, 0, t.data.length);
   return finish(t, opts);
 }
 
 /** Standard normal samples. */
 export function randn(shape: Shape, opts?: RandomOptions): Tensor {
   const t = zeros(shape, { dtype: opts?.dtype ?? 'float32' });
-  const g = opts?.generator ?? defaultGenerator;
-  const d = t.data;
-  for (let i = 0; i < d.length; i++) d[i] = g.normal();
+  (opts?.generator ?? defaultGenerator).fillNormal(t.data, 0, t.data.length);
   return finish(t, opts);
 }
 
