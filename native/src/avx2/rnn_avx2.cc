@@ -19,16 +19,24 @@ void over_batch(long batch, long hidden, F f) {
   else parallel_range(batch, (kParallelElements / 2 + hidden - 1) / hidden, f);
 }
 
-// f(j, mask) over [0, n) in 8-lane steps; the last partial step gets a lane mask.
+// Lanes of a step: all eight, or the first few of the last partial step (masked loads and stores, which
+// are slow on AMD, only there).
+struct Full {};
+struct Tail {
+  __m256i m;
+};
+inline __m256 load(const float* p, Full) { return _mm256_loadu_ps(p); }
+inline __m256 load(const float* p, Tail t) { return _mm256_maskload_ps(p, t.m); }
+inline void store(float* p, Full, __m256 v) { _mm256_storeu_ps(p, v); }
+inline void store(float* p, Tail t, __m256 v) { _mm256_maskstore_ps(p, t.m, v); }
+
+// f(j, lanes) over [0, n) in 8-lane steps.
 template <class F>
 inline void lanes(long n, F f) {
   long j = 0;
-  for (; j + 8 <= n; j += 8) f(j, _mm256_set1_epi32(-1));
-  if (j < n) f(j, vm::tail_mask(n - j));
+  for (; j + 8 <= n; j += 8) f(j, Full{});
+  if (j < n) f(j, Tail{vm::tail_mask(n - j)});
 }
-
-inline __m256 load(const float* p, __m256i m) { return _mm256_maskload_ps(p, m); }
-inline void store(float* p, __m256i m, __m256 v) { _mm256_maskstore_ps(p, m, v); }
 
 }  // namespace
 
@@ -40,7 +48,7 @@ void lstm_cell_forward_f32(float* gates, const float* c_prev, float* c, float* h
       const float* cp = c_prev + b * H;
       float* cb = c + b * H;
       float* hb = h + b * H;
-      lanes(H, [&](long j, __m256i m) {
+      lanes(H, [&](long j, auto m) {
         const __m256 i = vm::sigmoid(load(g0 + j, m));
         const __m256 f = vm::sigmoid(load(g0 + H + j, m));
         const __m256 g = vm::tanh(load(g0 + 2 * H + j, m));
@@ -66,7 +74,7 @@ void lstm_cell_backward_f32(const float* gates, const float* c_prev, const float
       const float* g0 = gates + b * 4 * H;
       float* d0 = g_gates + b * 4 * H;
       const long s0 = b * H;
-      lanes(H, [&](long j, __m256i m) {
+      lanes(H, [&](long j, auto m) {
         const __m256 i = load(g0 + j, m), f = load(g0 + H + j, m);
         const __m256 g = load(g0 + 2 * H + j, m), o = load(g0 + 3 * H + j, m);
         const __m256 tc = vm::tanh(load(c + s0 + j, m));
@@ -91,7 +99,7 @@ void gru_cell_forward_f32(float* gi, const float* gh, const float* h_prev, float
       float* i0 = gi + b * 3 * H;
       const float* h0 = gh + b * 3 * H;
       const long s0 = b * H;
-      lanes(H, [&](long j, __m256i m) {
+      lanes(H, [&](long j, auto m) {
         const __m256 r = vm::sigmoid(_mm256_add_ps(load(i0 + j, m), load(h0 + j, m)));
         const __m256 z = vm::sigmoid(_mm256_add_ps(load(i0 + H + j, m), load(h0 + H + j, m)));
         const __m256 n = vm::tanh(_mm256_fmadd_ps(r, load(h0 + 2 * H + j, m), load(i0 + 2 * H + j, m)));
@@ -115,7 +123,7 @@ void gru_cell_backward_f32(const float* gates, const float* gh, const float* h_p
       float* di = g_gi + b * 3 * H;
       float* dh0 = g_gh + b * 3 * H;
       const long s0 = b * H;
-      lanes(H, [&](long j, __m256i m) {
+      lanes(H, [&](long j, auto m) {
         const __m256 r = load(a0 + j, m), z = load(a0 + H + j, m), n = load(a0 + 2 * H + j, m);
         const __m256 dh = load(g_out + s0 + j, m);
         const __m256 dn = _mm256_mul_ps(_mm256_mul_ps(dh, _mm256_sub_ps(one, z)), _mm256_fnmadd_ps(n, n, one));
