@@ -20,7 +20,7 @@ namespace {
 constexpr long MR = 6;
 constexpr long NR = 16;
 constexpr long KC = 384;   // a 16 x KC panel of B stays in L1 (24 KB)
-constexpr long MC = 96;    // an MC x KC block of A stays in L2 (144 KB)
+constexpr long MC = 96;    // an MC x KC block of A stays in L2 (144 KB); shorter KC blocks get more rows
 constexpr long NC = 1536;  // a KC x NC block of B stays in L3 (2.3 MB)
 // Below this many flops a GEMM runs on the calling thread only.
 constexpr double kParallelFlops = 1.5e6;
@@ -293,7 +293,8 @@ void gemm_block(const GemmArgs& g, const float* a, const float* b, float* c, lon
     return;
   }
   const long kc_max = even_block(g.k, KC, 1);
-  const long mc_max = even_block(m, MC, MR);
+  const long mc_cap = std::max(MC, MC * KC / kc_max / MR * MR);
+  const long mc_max = even_block(m, mc_cap, MR);
   const long nc_max = even_block(n, NC, NR);
   float* bp = tl_pack_b.floats(kc_max * round_up(nc_max, NR));
   float* ap = tl_pack_a.floats(round_up(mc_max, MR) * kc_max);
