@@ -12,4 +12,4 @@ export {
   GRULanguageModel, LSTMLanguageModel, RecurrentLanguageModel, RNNLanguageModel,
   type RecurrentCell, type RecurrentLMOptions, type RecurrentState,
 } from './rnn-lm.js';
-export { perplexity, type PerplexityOptions, type PerplexityResult } from '../metrics/perplexity.js';
+export { loadModel, saveModel, type LanguageModel } from './auto.js';
