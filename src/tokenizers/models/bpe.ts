@@ -1,7 +1,8 @@
 import { fail } from '../../errors.js';
-import type { Model, Token } from '../types.js';
+import type { Token } from '../types.js';
 import { PairMap } from './pair_map.js';
-import { Vocab } from './vocab.js';
+import type { Vocab } from './vocab.js';
+import { VocabModel } from './vocab_model.js';
 
 export interface BPEOptions {
   /** Token for characters missing from the vocabulary; without it they are dropped (as Hugging Face does). */
@@ -74,9 +75,8 @@ const SHORT_WORD = 24;
  * and the adjacent pair with the lowest merge rank is merged, leftmost first, until no pair has a
  * rank. Words are cached with their tokens.
  */
-export class BPE implements Model {
+export class BPE extends VocabModel {
   readonly type = 'BPE';
-  readonly vocab: Vocab;
   readonly merges: [string, string][];
   readonly unkToken: string | null;
   readonly continuingSubwordPrefix: string | null;
@@ -92,7 +92,7 @@ export class BPE implements Model {
   private readonly charIds: Int32Array | null = null;
 
   constructor(vocab: Vocab | Map<string, number>, merges: [string, string][], opts: BPEOptions = {}) {
-    this.vocab = vocab instanceof Vocab ? vocab : new Vocab(vocab);
+    super(vocab);
     this.merges = merges;
     this.unkToken = opts.unkToken ?? null;
     this.continuingSubwordPrefix = opts.continuingSubwordPrefix || null;
@@ -101,8 +101,7 @@ export class BPE implements Model {
     this.byteFallback = opts.byteFallback ?? false;
     this.ignoreMerges = opts.ignoreMerges ?? false;
     this.cacheCapacity = opts.cacheCapacity ?? 100_000;
-    this.unkId = this.unkToken === null ? -1 : (this.vocab.toId.get(this.unkToken) ?? -1);
-    if (this.unkToken !== null && this.unkId < 0) fail('InvalidFile', `BPE: unk_token ${JSON.stringify(this.unkToken)} is not in the vocabulary`);
+    this.unkId = this.requireUnkId(this.unkToken);
     const prefixLen = this.continuingSubwordPrefix?.length ?? 0;
     this.pairs = new PairMap(merges.length);
     for (let rank = 0; rank < merges.length; rank++) {
@@ -124,22 +123,6 @@ export class BPE implements Model {
         if (tok.length === 1 && (c < 0xd800 || c > 0xdfff)) this.charIds[c] = id;
       }
     }
-  }
-
-  get vocabSize(): number {
-    return this.vocab.size;
-  }
-
-  tokenToId(token: string): number | undefined {
-    return this.vocab.toId.get(token);
-  }
-
-  idToToken(id: number): string | undefined {
-    return this.vocab.toToken[id];
-  }
-
-  vocabList(): (string | undefined)[] {
-    return this.vocab.toToken;
   }
 
   /** The merge rank of a pair of tokens, or -1 (for tools that show BPE's work). */

@@ -1,35 +1,21 @@
 import { fail } from '../../errors.js';
-import type { Model, Token } from '../types.js';
-import { Vocab } from './vocab.js';
+import type { Token } from '../types.js';
+import type { Vocab } from './vocab.js';
+import { VocabModel } from './vocab_model.js';
 
 /**
  * Character-level model (nanoGPT's shakespeare_char): every code point is a token. An lmkit model
  * (`type: "CharLevel"` in tokenizer.json); Hugging Face's libraries do not know it.
  */
-export class CharLevel implements Model {
+export class CharLevel extends VocabModel {
   readonly type = 'CharLevel';
-  readonly vocab: Vocab;
   readonly unkToken: string | null;
   private readonly unkId: number;
 
   constructor(vocab: Vocab | Map<string, number>, unkToken: string | null = null) {
-    this.vocab = vocab instanceof Vocab ? vocab : new Vocab(vocab);
+    super(vocab);
     this.unkToken = unkToken;
-    this.unkId = unkToken === null ? -1 : (this.vocab.toId.get(unkToken) ?? -1);
-    if (unkToken !== null && this.unkId < 0) fail('InvalidFile', `CharLevel: unk_token ${JSON.stringify(unkToken)} is not in the vocabulary`);
-  }
-
-  get vocabSize(): number {
-    return this.vocab.size;
-  }
-  tokenToId(token: string): number | undefined {
-    return this.vocab.toId.get(token);
-  }
-  idToToken(id: number): string | undefined {
-    return this.vocab.toToken[id];
-  }
-  vocabList(): (string | undefined)[] {
-    return this.vocab.toToken;
+    this.unkId = this.requireUnkId(unkToken);
   }
 
   tokenize(word: string): Token[] {

@@ -1,29 +1,16 @@
 import { fail } from '../../errors.js';
-import type { Model, Token } from '../types.js';
-import { Vocab } from './vocab.js';
+import type { Token } from '../types.js';
+import type { Vocab } from './vocab.js';
+import { VocabModel } from './vocab_model.js';
 
 /** Word-level model: each pre-tokenized word is one token, or the unk token when unknown. */
-export class WordLevel implements Model {
+export class WordLevel extends VocabModel {
   readonly type = 'WordLevel';
-  readonly vocab: Vocab;
   readonly unkToken: string | null;
 
   constructor(vocab: Vocab | Map<string, number>, unkToken: string | null = '[UNK]') {
-    this.vocab = vocab instanceof Vocab ? vocab : new Vocab(vocab);
+    super(vocab);
     this.unkToken = unkToken;
-  }
-
-  get vocabSize(): number {
-    return this.vocab.size;
-  }
-  tokenToId(token: string): number | undefined {
-    return this.vocab.toId.get(token);
-  }
-  idToToken(id: number): string | undefined {
-    return this.vocab.toToken[id];
-  }
-  vocabList(): (string | undefined)[] {
-    return this.vocab.toToken;
   }
 
   tokenize(word: string): Token[] {

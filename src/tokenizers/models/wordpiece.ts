@@ -1,6 +1,6 @@
-import { fail } from '../../errors.js';
-import type { Model, Token } from '../types.js';
-import { Vocab } from './vocab.js';
+import type { Token } from '../types.js';
+import type { Vocab } from './vocab.js';
+import { VocabModel } from './vocab_model.js';
 
 export interface WordPieceOptions {
   /** Default '[UNK]'; must be in the vocabulary. */
@@ -16,9 +16,8 @@ export interface WordPieceOptions {
  * vocabulary entry, then continue with `##`-prefixed entries; if some position has no match, the whole
  * word is the unk token.
  */
-export class WordPiece implements Model {
+export class WordPiece extends VocabModel {
   readonly type = 'WordPiece';
-  readonly vocab: Vocab;
   readonly unkToken: string;
   readonly continuingSubwordPrefix: string;
   readonly maxInputCharsPerWord: number;
@@ -26,26 +25,11 @@ export class WordPiece implements Model {
   private readonly cache = new Map<string, Token[]>();
 
   constructor(vocab: Vocab | Map<string, number>, opts: WordPieceOptions = {}) {
-    this.vocab = vocab instanceof Vocab ? vocab : new Vocab(vocab);
+    super(vocab);
     this.unkToken = opts.unkToken ?? '[UNK]';
     this.continuingSubwordPrefix = opts.continuingSubwordPrefix ?? '##';
     this.maxInputCharsPerWord = opts.maxInputCharsPerWord ?? 100;
-    const unk = this.vocab.toId.get(this.unkToken);
-    if (unk === undefined) fail('InvalidFile', `WordPiece: unk_token ${JSON.stringify(this.unkToken)} is not in the vocabulary`);
-    this.unkId = unk;
-  }
-
-  get vocabSize(): number {
-    return this.vocab.size;
-  }
-  tokenToId(token: string): number | undefined {
-    return this.vocab.toId.get(token);
-  }
-  idToToken(id: number): string | undefined {
-    return this.vocab.toToken[id];
-  }
-  vocabList(): (string | undefined)[] {
-    return this.vocab.toToken;
+    this.unkId = this.requireUnkId(this.unkToken);
   }
 
   tokenize(word: string): Token[] {
