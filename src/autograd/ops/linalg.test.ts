@@ -35,3 +35,19 @@ test('addmm in float32 (native) equals matmul + bias', () => {
   const bias = randn([50]);
   assertClose(ops.addmm(bias, a, ops.t(b)), ops.add(ops.matmul(a, ops.t(b)), bias), 1e-5, 1e-5);
 });
+
+test('bias gradients over many rows (column sums computed as ones·G) equal the plain sums', () => {
+  for (const dtype of ['float32', 'float64'] as const) {
+    const x = randn([50, 30], { dtype });
+    const bias = randn([30], { dtype, requiresGrad: true });
+    const g = randn([50, 30], { dtype });
+    ops.sum(ops.mul(ops.add(x, bias), g)).backward();
+    const gd = g.toTypedArray();
+    const want = Array.from({ length: 30 }, (_, j) => {
+      let s = 0;
+      for (let i = 0; i < 50; i++) s += gd[i * 30 + j];
+      return s;
+    });
+    assertClose(bias.grad!, want, 1e-4, 1e-4);
+  }
+});

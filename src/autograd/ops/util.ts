@@ -74,8 +74,32 @@ export function sumAxisRaw(t: Tensor, d: number, keepdim: boolean): Tensor {
   if (keepdim) shape[dim] = 1;
   else shape.splice(dim, 1);
   const out = emptyTensor(shape, src.dtype);
+  if (outer === 1 && n >= 16 && inner >= 16) {
+    // Column sums of an [n, inner] matrix (a bias gradient): ones(1, n)·X runs at GEMM speed, several
+    // times faster than the strided reduction.
+    backendFor(src.dtype).gemm({
+      a: onesOf(src.dtype, n), aOffset: 0, lda: n, transA: false, strideA: 0,
+      b: src.data as FloatArray, bOffset: 0, ldb: inner, transB: false, strideB: 0,
+      c: out.data as FloatArray, cOffset: 0, ldc: inner, strideC: inner,
+      m: 1, n: inner, k: n, batch: 1, alpha: 1, beta: 0,
+    });
+    return out;
+  }
   backendFor(src.dtype).reduce('sum', src.data as FloatArray, out.data as FloatArray, outer, n, inner, null);
   return out;
+}
+
+let ones32 = new Float32Array(0);
+let ones64 = new Float64Array(0);
+
+/** At least `n` ones (shared; never written). */
+function onesOf(dtype: DType, n: number): FloatArray {
+  if (dtype === 'float64') {
+    if (ones64.length < n) ones64 = new Float64Array(Math.max(n, 2 * ones64.length)).fill(1);
+    return ones64;
+  }
+  if (ones32.length < n) ones32 = new Float32Array(Math.max(n, 2 * ones32.length)).fill(1);
+  return ones32;
 }
 
 /** Sums a broadcast gradient back to `shape` (no autograd). */
