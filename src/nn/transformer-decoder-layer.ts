@@ -1,12 +1,11 @@
-import { add } from '../autograd/ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Dropout } from './dropout.js';
-import { LayerNorm } from './layer-norm.js';
-import { Linear } from './linear.js';
+import type { Dropout } from './dropout.js';
+import type { LayerNorm } from './layer-norm.js';
+import type { Linear } from './linear.js';
 import { Module } from './module.js';
 import { MultiheadAttention } from './multihead-attention.js';
 import { activationFn } from './transformer-activation.js';
-import type { TransformerLayerOptions } from './transformer-encoder-layer.js';
+import { attentionOptions, feedForward, registerFeedForward, registerResidualNorms, residual, type TransformerLayerOptions } from './transformer-layer-parts.js';
 
 export interface TransformerDecoderLayerCall {
   /** (T, T) or (N·nhead, T, T); bool True = masked out, or float added. */
@@ -53,38 +52,21 @@ export class TransformerDecoderLayer extends Module {
 
   constructor(readonly dModel: number, readonly nhead: number, opts: TransformerLayerOptions = {}) {
     super();
-    const p = opts.dropout ?? 0.1;
-    const bias = opts.bias ?? true;
-    const eps = opts.layerNormEps ?? 1e-5;
-    const ff = opts.dimFeedforward ?? 2048;
-    const attn = { ...opts, dropout: p, bias, batchFirst: opts.batchFirst };
+    const attn = attentionOptions(opts);
     this.selfAttn = this.registerModule('self_attn', new MultiheadAttention(dModel, nhead, attn));
     this.multiheadAttn = this.registerModule('multihead_attn', new MultiheadAttention(dModel, nhead, attn));
-    this.linear1 = this.registerModule('linear1', new Linear(dModel, ff, { ...opts, bias }));
-    this.dropout = this.registerModule('dropout', new Dropout(p));
-    this.linear2 = this.registerModule('linear2', new Linear(ff, dModel, { ...opts, bias }));
+    ({ linear1: this.linear1, dropout: this.dropout, linear2: this.linear2 } = registerFeedForward(this, dModel, opts));
     this.normFirst = opts.normFirst ?? false;
-    this.norm1 = this.registerModule('norm1', new LayerNorm(dModel, { ...opts, eps, bias }));
-    this.norm2 = this.registerModule('norm2', new LayerNorm(dModel, { ...opts, eps, bias }));
-    this.norm3 = this.registerModule('norm3', new LayerNorm(dModel, { ...opts, eps, bias }));
-    this.dropout1 = this.registerModule('dropout1', new Dropout(p));
-    this.dropout2 = this.registerModule('dropout2', new Dropout(p));
-    this.dropout3 = this.registerModule('dropout3', new Dropout(p));
+    const { norms, dropouts } = registerResidualNorms(this, 3, dModel, opts);
+    [this.norm1, this.norm2, this.norm3] = norms;
+    [this.dropout1, this.dropout2, this.dropout3] = dropouts;
     this.activation = activationFn(opts.activation ?? 'relu');
   }
 
   override forward(tgt: Tensor, memory: Tensor, opts: TransformerDecoderLayerCall = {}): Tensor {
-    let x = tgt;
-    if (this.normFirst) {
-      x = add(x, this.selfAttentionBlock(this.norm1.forward(x), opts));
-      x = add(x, this.memoryAttentionBlock(this.norm2.forward(x), memory, opts));
-      x = add(x, this.feedForwardBlock(this.norm3.forward(x)));
-    } else {
-      x = this.norm1.forward(add(x, this.selfAttentionBlock(x, opts)));
-      x = this.norm2.forward(add(x, this.memoryAttentionBlock(x, memory, opts)));
-      x = this.norm3.forward(add(x, this.feedForwardBlock(x)));
-    }
-    return x;
+    let x = residual(tgt, this.norm1, this.normFirst, (h) => this.selfAttentionBlock(h, opts));
+    x = residual(x, this.norm2, this.normFirst, (h) => this.memoryAttentionBlock(h, memory, opts));
+    return residual(x, this.norm3, this.normFirst, (h) => this.dropout3.forward(feedForward(this, this.activation, h)));
   }
 
   private selfAttentionBlock(x: Tensor, opts: TransformerDecoderLayerCall): Tensor {
@@ -101,9 +83,5 @@ export class TransformerDecoderLayer extends Module {
       isCausal: !opts.memoryMask && (opts.memoryIsCausal ?? false),
     });
     return this.dropout2.forward(out);
-  }
-
-  private feedForwardBlock(x: Tensor): Tensor {
-    return this.dropout3.forward(this.linear2.forward(this.dropout.forward(this.activation(this.linear1.forward(x)))));
   }
 }

@@ -1,29 +1,13 @@
-import { add } from '../autograd/ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Dropout } from './dropout.js';
-import { LayerNorm } from './layer-norm.js';
-import { Linear } from './linear.js';
+import type { Dropout } from './dropout.js';
+import type { LayerNorm } from './layer-norm.js';
+import type { Linear } from './linear.js';
 import { Module } from './module.js';
 import { MultiheadAttention } from './multihead-attention.js';
-import type { LayerOptions } from './parameter.js';
-import { activationFn, type TransformerActivation } from './transformer-activation.js';
+import { activationFn } from './transformer-activation.js';
+import { attentionOptions, feedForward, registerFeedForward, registerResidualNorms, residual, type TransformerLayerOptions } from './transformer-layer-parts.js';
 
-export interface TransformerLayerOptions extends LayerOptions {
-  /** Width of the feed-forward network (default 2048). */
-  dimFeedforward?: number;
-  /** Dropout after attention, inside and after the feed-forward network (default 0.1). */
-  dropout?: number;
-  /** 'relu' (default), 'gelu' or a function. */
-  activation?: TransformerActivation;
-  /** LayerNorm eps (default 1e-5). */
-  layerNormEps?: number;
-  /** (batch, seq, feature) inputs (default false: (seq, batch, feature)). */
-  batchFirst?: boolean;
-  /** Pre-norm: LayerNorm before attention and feed-forward instead of after (default false). */
-  normFirst?: boolean;
-  /** Learn the biases of the Linear and LayerNorm layers (default true). */
-  bias?: boolean;
-}
+export type { TransformerLayerOptions };
 
 export interface TransformerEncoderLayerCall {
   /** (S, S) or (N·nhead, S, S); bool True = masked out, or float added. */
@@ -62,32 +46,18 @@ export class TransformerEncoderLayer extends Module {
 
   constructor(readonly dModel: number, readonly nhead: number, opts: TransformerLayerOptions = {}) {
     super();
-    const p = opts.dropout ?? 0.1;
-    const bias = opts.bias ?? true;
-    const eps = opts.layerNormEps ?? 1e-5;
-    const ff = opts.dimFeedforward ?? 2048;
-    this.selfAttn = this.registerModule('self_attn', new MultiheadAttention(dModel, nhead, { ...opts, dropout: p, bias, batchFirst: opts.batchFirst }));
-    this.linear1 = this.registerModule('linear1', new Linear(dModel, ff, { ...opts, bias }));
-    this.dropout = this.registerModule('dropout', new Dropout(p));
-    this.linear2 = this.registerModule('linear2', new Linear(ff, dModel, { ...opts, bias }));
+    this.selfAttn = this.registerModule('self_attn', new MultiheadAttention(dModel, nhead, attentionOptions(opts)));
+    ({ linear1: this.linear1, dropout: this.dropout, linear2: this.linear2 } = registerFeedForward(this, dModel, opts));
     this.normFirst = opts.normFirst ?? false;
-    this.norm1 = this.registerModule('norm1', new LayerNorm(dModel, { ...opts, eps, bias }));
-    this.norm2 = this.registerModule('norm2', new LayerNorm(dModel, { ...opts, eps, bias }));
-    this.dropout1 = this.registerModule('dropout1', new Dropout(p));
-    this.dropout2 = this.registerModule('dropout2', new Dropout(p));
+    const { norms, dropouts } = registerResidualNorms(this, 2, dModel, opts);
+    [this.norm1, this.norm2] = norms;
+    [this.dropout1, this.dropout2] = dropouts;
     this.activation = activationFn(opts.activation ?? 'relu');
   }
 
   override forward(src: Tensor, opts: TransformerEncoderLayerCall = {}): Tensor {
-    let x = src;
-    if (this.normFirst) {
-      x = add(x, this.selfAttentionBlock(this.norm1.forward(x), opts));
-      x = add(x, this.feedForwardBlock(this.norm2.forward(x)));
-    } else {
-      x = this.norm1.forward(add(x, this.selfAttentionBlock(x, opts)));
-      x = this.norm2.forward(add(x, this.feedForwardBlock(x)));
-    }
-    return x;
+    const x = residual(src, this.norm1, this.normFirst, (h) => this.selfAttentionBlock(h, opts));
+    return residual(x, this.norm2, this.normFirst, (h) => this.dropout2.forward(feedForward(this, this.activation, h)));
   }
 
   private selfAttentionBlock(x: Tensor, opts: TransformerEncoderLayerCall): Tensor {
@@ -96,9 +66,5 @@ export class TransformerEncoderLayer extends Module {
       isCausal: !opts.srcMask && (opts.isCausal ?? false),
     });
     return this.dropout1.forward(out);
-  }
-
-  private feedForwardBlock(x: Tensor): Tensor {
-    return this.dropout2.forward(this.linear2.forward(this.dropout.forward(this.activation(this.linear1.forward(x)))));
   }
 }
