@@ -1,5 +1,5 @@
 import { LmkitError } from '../errors.js';
-import type { DType } from '../tensor/dtype.js';
+import type { DType } from './dtype.js';
 import { jsBackend } from './js/index.js';
 import { loadAddon } from './native/addon.js';
 import { createNativeBackend } from './native/index.js';

@@ -1,4 +1,4 @@
-import type { AnyArray, FloatArray } from '../tensor/dtype.js';
+import type { AnyArray, FloatArray } from './dtype.js';
 
 /**
  * The kernel interface. Ops (src/autograd) call only these; the js backend is the reference and the

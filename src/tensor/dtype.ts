@@ -1,16 +1,6 @@
-export type DType = 'float32' | 'float64' | 'int32' | 'bool';
-export type FloatDType = 'float32' | 'float64';
+import type { AnyArray, DType, FloatDType } from '../backend/dtype.js';
 
-export type FloatArray = Float32Array | Float64Array;
-export type AnyArray = Float32Array | Float64Array | Int32Array | Uint8Array;
-
-export type ArrayFor<D extends DType> = D extends 'float32'
-  ? Float32Array
-  : D extends 'float64'
-    ? Float64Array
-    : D extends 'int32'
-      ? Int32Array
-      : Uint8Array;
+export type { AnyArray, ArrayFor, DType, FloatArray, FloatDType } from '../backend/dtype.js';
 
 export const BYTES_PER_ELEMENT: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
 

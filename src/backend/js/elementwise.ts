@@ -1,4 +1,4 @@
-import type { AnyArray, FloatArray } from '../../tensor/dtype.js';
+import type { AnyArray, FloatArray } from '../dtype.js';
 import type { BinaryOp, StridedView, UnaryOp } from '../types.js';
 
 type Fn2 = (x: number, y: number) => number;

@@ -1,4 +1,4 @@
-import type { AnyArray, FloatArray } from '../../tensor/dtype.js';
+import type { AnyArray, FloatArray } from '../dtype.js';
 
 export function embedding(ids: Int32Array, weight: FloatArray, out: FloatArray, n: number, dim: number): void {
   for (let i = 0; i < n; i++) {

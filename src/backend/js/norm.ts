@@ -1,4 +1,4 @@
-import type { FloatArray } from '../../tensor/dtype.js';
+import type { FloatArray } from '../dtype.js';
 
 export function layerNorm(x: FloatArray, w: FloatArray | null, b: FloatArray | null, y: FloatArray, mean: FloatArray,
   rstd: FloatArray, rows: number, cols: number, eps: number): void {

@@ -1,4 +1,4 @@
-import type { FloatArray } from '../../tensor/dtype.js';
+import type { FloatArray } from '../dtype.js';
 import type { ReduceOp } from '../types.js';
 
 export function reduce(op: ReduceOp, x: FloatArray, out: FloatArray, outer: number, dim: number, inner: number,

@@ -1,4 +1,4 @@
-import type { FloatArray } from '../../tensor/dtype.js';
+import type { FloatArray } from '../dtype.js';
 
 /*
  * Fused pointwise steps of the recurrent layers. B = batch rows, H = hidden size; every array is a

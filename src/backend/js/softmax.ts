@@ -1,4 +1,4 @@
-import type { FloatArray } from '../../tensor/dtype.js';
+import type { FloatArray } from '../dtype.js';
 
 export function softmax(x: FloatArray, out: FloatArray, outer: number, dim: number, inner: number, log: boolean): void {
   for (let o = 0; o < outer; o++) {

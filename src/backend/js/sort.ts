@@ -1,4 +1,4 @@
-import type { FloatArray } from '../../tensor/dtype.js';
+import type { FloatArray } from '../dtype.js';
 
 /** NaN sorts above every number, as in PyTorch. */
 function greater(a: number, b: number): boolean {
