@@ -4,21 +4,15 @@ import type { GenerationOptions } from '../../generation/types.js';
 import { loadModel } from '../../models/auto.js';
 import { UsageError, floatArg, intArg } from '../usage.js';
 
-interface GenerateFlags {
+/** Flags passed on to `generate` under the same names (and types) as its options. */
+type GenerationFlags = Pick<GenerationOptions,
+  'maxNewTokens' | 'minNewTokens' | 'temperature' | 'topK' | 'topP' | 'typicalP' | 'minP' |
+  'repetitionPenalty' | 'noRepeatNgramSize' | 'numBeams' | 'lengthPenalty'>;
+
+interface GenerateFlags extends GenerationFlags {
   model: string;
   prompt: string;
-  maxNewTokens: number;
-  minNewTokens: number;
-  sample: boolean;
-  temperature: number;
-  topK: number;
-  topP: number;
-  typicalP: number;
-  minP: number;
-  repetitionPenalty: number;
-  noRepeatNgramSize: number;
-  numBeams: number;
-  lengthPenalty: number;
+  greedy?: boolean;
   stop: string[];
   numSamples: number;
   seed?: number;
@@ -48,7 +42,7 @@ export function register(program: Command): void {
     .option('--num-samples <n>', 'samples to generate', intArg('--num-samples', 1), 1)
     .option('--seed <n>', 'random seed for reproducible samples', intArg('--seed', 0))
     .option('--stream', 'print tokens as they are generated', false)
-    .action(async (flags: GenerateFlags & { greedy?: boolean }) => {
+    .action(async (flags: GenerateFlags) => {
       if (flags.temperature <= 0 && !flags.greedy) throw new UsageError('--temperature must be positive (use --greedy for argmax decoding)');
       if (flags.stream && flags.numBeams > 1) throw new UsageError('--stream cannot be combined with --num-beams > 1');
       const { model, tokenizer } = await loadModel(flags.model);
