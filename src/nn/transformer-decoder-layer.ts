@@ -5,7 +5,7 @@ import type { Linear } from './linear.js';
 import { Module } from './module.js';
 import { MultiheadAttention } from './multihead-attention.js';
 import { activationFn } from './transformer-activation.js';
-import { attentionOptions, feedForward, registerFeedForward, registerResidualNorms, residual, type TransformerLayerOptions } from './transformer-layer-parts.js';
+import { attentionBlock, attentionOptions, feedForward, registerFeedForward, registerResidualNorms, residual, type TransformerLayerOptions } from './transformer-layer-parts.js';
 
 export interface TransformerDecoderLayerCall {
   /** (T, T) or (N·nhead, T, T); bool True = masked out, or float added. */
@@ -70,18 +70,10 @@ export class TransformerDecoderLayer extends Module {
   }
 
   private selfAttentionBlock(x: Tensor, opts: TransformerDecoderLayerCall): Tensor {
-    const [out] = this.selfAttn.forward(x, x, x, {
-      attnMask: opts.tgtMask, keyPaddingMask: opts.tgtKeyPaddingMask, needWeights: false,
-      isCausal: !opts.tgtMask && (opts.tgtIsCausal ?? false),
-    });
-    return this.dropout1.forward(out);
+    return attentionBlock(this.selfAttn, this.dropout1, x, x, { mask: opts.tgtMask, keyPaddingMask: opts.tgtKeyPaddingMask, isCausal: opts.tgtIsCausal });
   }
 
   private memoryAttentionBlock(x: Tensor, mem: Tensor, opts: TransformerDecoderLayerCall): Tensor {
-    const [out] = this.multiheadAttn.forward(x, mem, mem, {
-      attnMask: opts.memoryMask, keyPaddingMask: opts.memoryKeyPaddingMask, needWeights: false,
-      isCausal: !opts.memoryMask && (opts.memoryIsCausal ?? false),
-    });
-    return this.dropout2.forward(out);
+    return attentionBlock(this.multiheadAttn, this.dropout2, x, mem, { mask: opts.memoryMask, keyPaddingMask: opts.memoryKeyPaddingMask, isCausal: opts.memoryIsCausal });
   }
 }

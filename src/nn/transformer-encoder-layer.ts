@@ -5,7 +5,7 @@ import type { Linear } from './linear.js';
 import { Module } from './module.js';
 import { MultiheadAttention } from './multihead-attention.js';
 import { activationFn } from './transformer-activation.js';
-import { attentionOptions, feedForward, registerFeedForward, registerResidualNorms, residual, type TransformerLayerOptions } from './transformer-layer-parts.js';
+import { attentionBlock, attentionOptions, feedForward, registerFeedForward, registerResidualNorms, residual, type TransformerLayerOptions } from './transformer-layer-parts.js';
 
 export type { TransformerLayerOptions };
 
@@ -61,10 +61,6 @@ export class TransformerEncoderLayer extends Module {
   }
 
   private selfAttentionBlock(x: Tensor, opts: TransformerEncoderLayerCall): Tensor {
-    const [out] = this.selfAttn.forward(x, x, x, {
-      attnMask: opts.srcMask, keyPaddingMask: opts.srcKeyPaddingMask, needWeights: false,
-      isCausal: !opts.srcMask && (opts.isCausal ?? false),
-    });
-    return this.dropout1.forward(out);
+    return attentionBlock(this.selfAttn, this.dropout1, x, x, { mask: opts.srcMask, keyPaddingMask: opts.srcKeyPaddingMask, isCausal: opts.isCausal });
   }
 }

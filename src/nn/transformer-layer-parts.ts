@@ -4,7 +4,7 @@ import { Dropout } from './dropout.js';
 import { LayerNorm } from './layer-norm.js';
 import { Linear } from './linear.js';
 import type { Module } from './module.js';
-import type { MultiheadAttentionOptions } from './multihead-attention.js';
+import type { MultiheadAttention, MultiheadAttentionOptions } from './multihead-attention.js';
 import type { LayerOptions } from './parameter.js';
 import type { TransformerActivation } from './transformer-activation.js';
 
@@ -28,6 +28,22 @@ export interface TransformerLayerOptions extends LayerOptions {
 /** The options of a Transformer layer's attention modules (dropout and bias as the layer's). */
 export function attentionOptions(opts: TransformerLayerOptions): MultiheadAttentionOptions {
   return { ...opts, dropout: opts.dropout ?? 0.1, bias: opts.bias ?? true, batchFirst: opts.batchFirst };
+}
+
+/** The masks of one attention block; causal applies only when no `mask` is given (as in PyTorch). */
+export interface AttentionBlockMasks {
+  mask?: Tensor | null;
+  keyPaddingMask?: Tensor | null;
+  isCausal?: boolean;
+}
+
+/** dropout(attn(query, kv, kv)): an attention sublayer without its weights. */
+export function attentionBlock(attn: MultiheadAttention, dropout: Dropout, query: Tensor, kv: Tensor, masks: AttentionBlockMasks): Tensor {
+  const [out] = attn.forward(query, kv, kv, {
+    attnMask: masks.mask, keyPaddingMask: masks.keyPaddingMask, needWeights: false,
+    isCausal: !masks.mask && (masks.isCausal ?? false),
+  });
+  return dropout.forward(out);
 }
 
 /** The feed-forward network of a Transformer layer (PyTorch's attribute names). */
