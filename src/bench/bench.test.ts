@@ -16,7 +16,7 @@ function tinyConfig(): { file: string; cleanup: () => void } {
   const file = path.join(dir, 'configs.json');
   fs.writeFileSync(file, JSON.stringify({
     smallop: { n: 64, calls: 2000 },
-    gemm: { shapes: [[8, 8, 8], [3, 16, 5]] },
+    gemm: { shapes: [[64, 64, 64], [16, 96, 80]] },
   }));
   return { file, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
@@ -50,7 +50,7 @@ test('bench: smallop and gemm emit schema JSON lines (--quick --no-peers --json)
         // calls_per_s and us_per_call are two views of one median time.
         assert.ok(Math.abs((r.calls_per_s as number) * (r.us_per_call as number) / 1e6 - 1) < 0.01);
       } else {
-        assert.deepEqual(lines.map((r) => r.shape), [[8, 8, 8], [3, 16, 5]]);
+        assert.deepEqual(lines.map((r) => r.shape), [[64, 64, 64], [16, 96, 80]]);
         for (const r of lines) assert.ok((r.median_gflops as number) <= (r.gflops as number));
       }
     }

@@ -4,12 +4,11 @@ import { setNumThreads } from '../backend/index.js';
 import { type BenchConfig, loadConfig } from './config.js';
 import { peakRssMb } from './measure.js';
 import { runJsonLines, runPeers, peersWithConfig } from './peers.js';
+import { SUITE_NAMES } from './suite-names.js';
 import { suites } from './suites/index.js';
 import { bestOf, type FigureSpec, formatTable, KNOWN_FIGURES } from './table.js';
 import type { BenchRecord, BenchSuite } from './types.js';
 
-/** Every suite the harness knows, in the order `all` runs them. */
-export const SUITE_NAMES = ['smallop', 'gemm', 'gpt_train', 'lstm_train', 'gpt_generate', 'bert_forward', 'tokenize'] as const;
 
 export interface HarnessOptions {
   suite: string;

@@ -11,7 +11,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { LmkitError } from '../errors.js';
 import { intArg, UsageError } from '../cli/usage.js';
 import { defaultConfigPath } from './config.js';
-import { runHarness, SUITE_NAMES } from './harness.js';
+import { SUITE_NAMES } from './suite-names.js';
 
 interface Flags {
   threads?: number;
@@ -46,6 +46,8 @@ export async function main(argv: string[]): Promise<number> {
     const configFile = flags.config ?? defaultConfigPath();
     if (!configFile) throw new UsageError('shared/bench/configs.json not found: set LMKIT_SHARED or pass --config FILE');
     const shared = defaultConfigPath();
+    // Loaded only now: the suites pull in the whole library, which a usage error need not wait for.
+    const { runHarness } = await import('./harness.js');
     return await runHarness({
       suite, threads: flags.threads ?? os.availableParallelism(), json: !!flags.json || !!flags.lmkitOnly,
       quick: !!flags.quick, peers: flags.peers, configFile, lmkitOnly: !!flags.lmkitOnly, repeat: flags.repeat ?? 1,
