@@ -1,4 +1,4 @@
-import type { AnyArray, FloatArray } from '../../tensor/dtype.js';
+import type { AnyArray, FloatArray } from '../dtype.js';
 import { jsBackend } from '../js/index.js';
 import type { Backend, BinaryOp, StridedView, UnaryOp } from '../types.js';
 import type { NativeAddon } from './addon.js';

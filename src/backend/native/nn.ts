@@ -1,4 +1,4 @@
-import type { FloatArray } from '../../tensor/dtype.js';
+import type { FloatArray } from '../dtype.js';
 import { jsBackend } from '../js/index.js';
 import type { AdamArgs, AttentionArgs, AttentionBackwardArgs, Backend, CrossEntropyArgs, ReduceOp } from '../types.js';
 import type { NativeAddon } from './addon.js';
