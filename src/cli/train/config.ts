@@ -10,6 +10,8 @@ export interface TrainConfig {
   /** 'char', 'bpe:VOCAB' (train a byte-level BPE of that size) or a directory holding a tokenizer. */
   tokenizer: string;
   arch: 'gpt' | 'lstm' | 'gru' | 'rnn';
+  /** GPT's GELU: 'erf' (exact, nanoGPT's nn.GELU()) or 'tanh' (GPT-2's approximation). */
+  gelu: 'erf' | 'tanh';
   nLayer: number;
   nHead: number;
   nEmbd: number;
@@ -47,6 +49,7 @@ export const trainDefaults: TrainConfig = {
   data: '',
   tokenizer: 'char',
   arch: 'gpt',
+  gelu: 'erf',
   nLayer: 4,
   nHead: 4,
   nEmbd: 128,
@@ -130,6 +133,7 @@ export function validateTrainConfig(c: TrainConfig): TrainConfig {
     if (!Number.isInteger(c[k]) || (c[k] as number) < 0) throw new UsageError(`${keyToFlag(k)} must be a non-negative integer, got ${c[k]}`);
   }
   if (!ARCHES.includes(c.arch)) throw new UsageError(`--arch must be one of ${ARCHES.join(', ')}, got "${c.arch}"`);
+  if (c.gelu !== 'erf' && c.gelu !== 'tanh') throw new UsageError(`--gelu must be erf or tanh, got "${c.gelu}"`);
   if (c.arch === 'gpt' && c.nEmbd % c.nHead !== 0) {
     throw new UsageError(`--n-embd (${c.nEmbd}) must be divisible by --n-head (${c.nHead})`);
   }

@@ -9,7 +9,7 @@ import type { TrainConfig } from './config.js';
 export function buildModel(c: TrainConfig, vocabSize: number): LanguageModel {
   if (c.arch === 'gpt') {
     return new GPT({
-      vocabSize, blockSize: c.blockSize, nLayer: c.nLayer, nHead: c.nHead, nEmbd: c.nEmbd, dropout: c.dropout, bias: c.bias,
+      vocabSize, blockSize: c.blockSize, nLayer: c.nLayer, nHead: c.nHead, nEmbd: c.nEmbd, dropout: c.dropout, bias: c.bias, gelu: c.gelu,
     });
   }
   return new RecurrentLanguageModel(c.arch, vocabSize, c.nEmbd, c.nHidden, c.nLayer, { dropout: c.dropout });
