@@ -49,7 +49,7 @@ export const trainDefaults: TrainConfig = {
   data: '',
   tokenizer: 'char',
   arch: 'gpt',
-  gelu: 'erf',
+  gelu: 'tanh',
   nLayer: 4,
   nHead: 4,
   nEmbd: 128,
