@@ -108,6 +108,16 @@ async function generate() {
   const started = performance.now();
   let finish = null;
   let usage = null;
+  let chars = 0;
+  // Fast models send hundreds of pieces a second: draw at most once a frame so the page stays responsive.
+  let frame = 0;
+  const draw = () => {
+    if (frame) cancelAnimationFrame(frame);
+    frame = 0;
+    generated.textContent = lastText;
+    ui.output.scrollTop = ui.output.scrollHeight;
+    ui.stats.textContent = `${chars} chars · ${((performance.now() - started) / 1000).toFixed(1)} s`;
+  };
   try {
     const res = await fetch('/v1/completions', {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: running.signal,
@@ -122,14 +132,13 @@ async function generate() {
       for (const choice of event.choices) {
         if (choice.text) {
           lastText += choice.text;
-          generated.textContent = lastText;
-          ui.output.scrollTop = ui.output.scrollHeight;
+          chars += [...choice.text].length;
         }
         if (choice.finish_reason) finish = choice.finish_reason;
       }
-      const seconds = (performance.now() - started) / 1000;
-      ui.stats.textContent = `${[...lastText].length} chars · ${seconds.toFixed(1)} s`;
+      if (!frame) frame = requestAnimationFrame(draw);
     }
+    draw();
     const seconds = (performance.now() - started) / 1000;
     const tokens = usage?.completion_tokens;
     const reason = finish === 'stop' ? 'stopped' : finish === 'length' ? 'max tokens' : 'done';
@@ -137,6 +146,7 @@ async function generate() {
       ? `${tokens} tokens · ${(tokens / Math.max(seconds, 1e-3)).toFixed(1)} tok/s · ${reason}`
       : reason;
   } catch (e) {
+    draw();
     if (e.name === 'AbortError') ui.stats.textContent = 'stopped by you';
     else showError(e.message);
   } finally {

@@ -1,7 +1,6 @@
 /**
- * Drives the web playground in headless Chromium (playwright-core). Opt-in with LMKIT_BROWSER_TESTS=1
- * (a browser beside the parallel test files once stalled the suite for minutes); skips when no Chromium
- * is installed (set CHROMIUM_PATH, or Debian's /usr/bin/chromium) or playwright-core is missing.
+ * Drives the web playground in headless Chromium (playwright-core). Skips when no Chromium is
+ * installed (set CHROMIUM_PATH, or Debian's /usr/bin/chromium) or playwright-core is missing.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -18,8 +17,7 @@ try {
 } catch {
   playwright = null;
 }
-const SKIP = process.env.LMKIT_BROWSER_TESTS !== '1' ? 'browser tests are opt-in (LMKIT_BROWSER_TESTS=1)'
-  : !executablePath ? 'no Chromium installed' : !playwright ? 'playwright-core is not installed' : false;
+const SKIP = !executablePath ? 'no Chromium installed' : !playwright ? 'playwright-core is not installed' : false;
 
 describe('web playground', { skip: SKIP }, () => {
   let server: LmServer;
