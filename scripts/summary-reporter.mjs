@@ -5,7 +5,10 @@ export default async function* summary(source) {
   let skipped = 0;
   for await (const event of source) {
     if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
-    if (event.data.details?.type === 'suite') continue;
+    if (event.data.details?.type === 'suite') {
+      if (event.data.skip) skipped++; // a skipped suite reports none of its tests
+      continue;
+    }
     if (event.data.skip || event.data.todo) skipped++;
     else if (event.type === 'test:pass') passed++;
     else failed++;
