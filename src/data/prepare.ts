@@ -29,6 +29,13 @@ export interface PrepareResult {
   outDir: string;
 }
 
+/** nanoGPT's split: the first 1 - valFraction of the characters train, the rest validate (surrogate pairs kept whole). */
+export function splitText(text: string, valFraction: number): { train: string; val: string } {
+  let split = Math.floor(text.length * (1 - valFraction));
+  if (split > 0 && split < text.length && /[\udc00-\udfff]/.test(text[split])) split--;
+  return { train: text.slice(0, split), val: text.slice(split) };
+}
+
 /** Builds the tokenizer a spec names: 'char', 'bpe:VOCAB' (trained on `text`) or a folder to load. */
 export function tokenizerFromSpec(spec: string, text: string, showProgress?: boolean): Tokenizer {
   if (spec === 'char') return trainCharTokenizer(text);
@@ -73,10 +80,7 @@ export function prepareCorpus(opts: PrepareOptions): PrepareResult {
   if (!(valFraction >= 0 && valFraction < 1)) fail('InvalidArgument', `prepare: valFraction must be in [0, 1), got ${valFraction}`);
   const log = opts.log ?? (() => {});
   const text = fs.readFileSync(opts.dataFile, 'utf8');
-  let split = Math.floor(text.length * (1 - valFraction));
-  if (split > 0 && split < text.length && /[\udc00-\udfff]/.test(text[split])) split--; // keep surrogate pairs whole
-  const train = text.slice(0, split);
-  const val = text.slice(split);
+  const { train, val } = splitText(text, valFraction);
   log(`read ${opts.dataFile}: ${text.length} characters (train ${train.length}, val ${val.length})`);
   const tokenizer = tokenizerFromSpec(opts.tokenizer, opts.tokenizer === 'char' ? text : train, opts.showProgress);
   const vocabSize = tokenizer.vocabSize;

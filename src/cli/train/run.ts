@@ -1,16 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { reshape } from '../../autograd/ops/shape.js';
-import { crossEntropy } from '../../autograd/ops/loss.js';
 import { setNumThreads } from '../../backend/index.js';
 import { encodeLongText, tokenizerFromSpec } from '../../data/prepare.js';
 import { type LMBatch, TokenStreamDataset } from '../../data/token_stream.js';
 import { type LanguageModel, saveModel } from '../../models/auto.js';
-import { GPT } from '../../models/gpt.js';
 import { WarmupCosineLR } from '../../optim/lr_scheduler.js';
 import { Generator, manualSeed } from '../../tensor/random.js';
-import type { Tokenizer } from '../../tokenizers/tokenizer.js';
-import { Tokenizer as TokenizerClass } from '../../tokenizers/tokenizer.js';
+import { Tokenizer } from '../../tokenizers/tokenizer.js';
 import { ModelCheckpoint } from '../../train/callbacks.js';
 import { Trainer } from '../../train/trainer.js';
 import type { Split, SplitBatchSource, StepMetrics } from '../../train/types.js';
@@ -47,12 +43,6 @@ export interface TrainRun {
   seconds: number;
 }
 
-function lossOf(model: LanguageModel, batch: LMBatch) {
-  if (model instanceof GPT) return model.loss(batch.x, batch.y);
-  const logits = model.forward(batch.x);
-  return crossEntropy(reshape(logits, [-1, logits.shape[2]]), reshape(batch.y, [-1]));
-}
-
 /** `lmkit train`: tokenizes the corpus, builds the model, trains it with checkpoints, saves it for `lmkit generate`. */
 export async function runTraining(c: TrainConfig, log: (line: string) => void): Promise<TrainRun> {
   const started = Date.now();
@@ -71,7 +61,7 @@ export async function runTraining(c: TrainConfig, log: (line: string) => void): 
   const showProgress = process.stderr.isTTY && process.env.CI !== 'true';
   const tokenizerFile = path.join(outDir, 'tokenizer.json');
   const tokenizer = c.resume && fs.existsSync(tokenizerFile)
-    ? TokenizerClass.fromPretrained(outDir)
+    ? Tokenizer.fromPretrained(outDir)
     : tokenizerFromSpec(c.tokenizer, c.tokenizer === 'char' ? corpus.text : corpus.train, showProgress);
   tokenizer.savePretrained(outDir);
   const trainIds = encodeLongText(tokenizer, corpus.train, showProgress, 'tokenizing train');
@@ -93,7 +83,7 @@ export async function runTraining(c: TrainConfig, log: (line: string) => void): 
   const trainer = new Trainer<LanguageModel, LMBatch>({
     optimizer: (m) => buildOptimizer(m, c),
     scheduler: (opt) => new WarmupCosineLR(opt, { warmupSteps: c.warmupSteps, lrDecaySteps: Math.max(c.lrDecaySteps, c.warmupSteps), minLr: c.minLr }),
-    lossFn: lossOf,
+    lossFn: (model, batch) => model.loss(batch.x, batch.y),
     maxSteps: c.maxSteps,
     maxTime: c.maxTime > 0 ? c.maxTime : undefined,
     gradClip: c.gradClip,
