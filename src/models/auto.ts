@@ -4,11 +4,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fail, LmkitError } from '../errors.js';
-import { loadSafetensors, saveSafetensors } from '../io/safetensors.js';
+import { fail } from '../errors.js';
 import { skipInit } from '../nn/init.js';
 import { Tokenizer } from '../tokenizers/tokenizer.js';
 import { GPT, type GPTConfig } from './gpt.js';
+import { configInt, hasTokenizerFiles, readCheckpointWeights, readJsonObject, writeModelFolder } from './pretrained.js';
 import { type RecurrentCell, RecurrentLanguageModel } from './rnn-lm.js';
 
 export type LanguageModel = GPT | RecurrentLanguageModel;
@@ -35,39 +35,19 @@ export function modelConfigJson(model: LanguageModel): Record<string, unknown> {
 
 /** Writes `model` (and `tokenizer`) into `dir`; each file is written atomically. */
 export function saveModel(dir: string, model: LanguageModel, tokenizer: Tokenizer | null): void {
-  fs.mkdirSync(dir, { recursive: true });
-  const configFile = path.join(dir, 'config.json');
-  const tmp = `${configFile}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, `${JSON.stringify(modelConfigJson(model), null, 2)}\n`);
-  fs.renameSync(tmp, configFile);
-  saveSafetensors(path.join(dir, 'model.safetensors'), model.stateDict(), { format: 'pt' });
-  tokenizer?.savePretrained(dir);
+  writeModelFolder(dir, modelConfigJson(model), model.stateDict(), tokenizer);
 }
 
 function readConfig(dir: string): Record<string, unknown> {
   const file = path.join(dir, 'config.json');
   if (!fs.existsSync(file)) fail('InvalidFile', `${dir}: no config.json (expected a model folder written by lmkit train or savePretrained)`);
-  try {
-    const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) fail('InvalidFile', `${file}: expected a JSON object`);
-    return parsed as Record<string, unknown>;
-  } catch (e) {
-    if (e instanceof LmkitError) throw e;
-    fail('InvalidFile', `${file}: invalid JSON (${(e as Error).message})`);
-  }
-}
-
-function positiveInt(cfg: Record<string, unknown>, key: string, file: string): number {
-  const v = cfg[key];
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) fail('InvalidFile', `${file}: ${key} must be a positive integer, got ${JSON.stringify(v)}`);
-  return v;
+  return readJsonObject(file);
 }
 
 /** Builds the model a config.json describes, with its weights loaded (strictly), in eval mode. */
 export async function loadModel(dir: string): Promise<{ model: LanguageModel; tokenizer: Tokenizer | null }> {
   const cfg = readConfig(dir);
   const file = path.join(dir, 'config.json');
-  const hasTokenizer = ['tokenizer.json', 'vocab.json', 'vocab.txt'].some((f) => fs.existsSync(path.join(dir, f)));
   if (cfg.model_type === 'gpt2') {
     const model = await GPT.fromPretrained(dir);
     return { model, tokenizer: model.tokenizer };
@@ -79,15 +59,15 @@ export async function loadModel(dir: string): Promise<{ model: LanguageModel; to
   } else if (cfg.model_type === LMKIT_RNN) {
     const cell = cfg.cell;
     if (cell !== 'lstm' && cell !== 'gru' && cell !== 'rnn') fail('InvalidFile', `${file}: cell must be lstm, gru or rnn, got ${JSON.stringify(cell)}`);
-    const sizes = ['vocab_size', 'embedding_dim', 'hidden_dim', 'num_layers'].map((k) => positiveInt(cfg, k, file));
+    const sizes = ['vocab_size', 'embedding_dim', 'hidden_dim', 'num_layers'].map((k) => configInt(cfg, k, file));
     model = skipInit(() => new RecurrentLanguageModel(cell, sizes[0], sizes[1], sizes[2], sizes[3]));
+  } else if (cfg.model_type === 'bert') {
+    fail('Unsupported', `${file}: model_type "bert" is a masked language model, not a causal one (load it with BertForMaskedLM.fromPretrained, or use \`lmkit fill-mask\`)`);
   } else {
     fail('Unsupported', `${file}: model_type ${JSON.stringify(cfg.model_type)} is not one lmkit loads (${LMKIT_GPT}, ${LMKIT_RNN}, gpt2)`);
   }
-  const weights = path.join(dir, 'model.safetensors');
-  if (!fs.existsSync(weights)) fail('InvalidFile', `${dir}: no model.safetensors`);
-  model.loadStateDict(loadSafetensors(weights).tensors);
+  model.loadStateDict(readCheckpointWeights(dir).tensors);
   model.eval();
-  const tokenizer = hasTokenizer ? Tokenizer.fromPretrained(dir) : null;
+  const tokenizer = hasTokenizerFiles(dir) ? Tokenizer.fromPretrained(dir) : null;
   return { model, tokenizer };
 }

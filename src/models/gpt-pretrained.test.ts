@@ -7,11 +7,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { noGrad } from '../autograd/graph.js';
-import { LmkitError } from '../errors.js';
-import { loadSafetensors, saveSafetensors } from '../io/safetensors.js';
+import { loadSafetensors } from '../io/safetensors.js';
 import { zeros } from '../tensor/create.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { assertClose } from '../testing/assert.js';
 import { sharedDir, SHARED_MISSING } from '../testing/shared.js';
+import { editedCheckpoint as editCheckpoint, rejectsWith } from './checkpoint.test-util.js';
 import { GPT } from './gpt.js';
 
 const SHARED = sharedDir();
@@ -21,15 +22,8 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lmkit-gpt-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /** A copy of the fixture checkpoint whose weights file is rewritten by `edit`. */
-function editedCheckpoint(name: string, edit: (t: Map<string, import('../tensor/tensor.js').Tensor>) => void, config?: object): string {
-  const dir = path.join(tmp, name);
-  fs.mkdirSync(dir, { recursive: true });
-  const cfg = JSON.parse(fs.readFileSync(path.join(fixture(), 'config.json'), 'utf8'));
-  fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ ...cfg, ...config }));
-  const { tensors } = loadSafetensors(path.join(fixture(), 'model.safetensors'));
-  edit(tensors);
-  saveSafetensors(path.join(dir, 'model.safetensors'), tensors, { format: 'pt' });
-  return dir;
+function editedCheckpoint(name: string, edit: (t: Map<string, Tensor>) => void, config?: object): string {
+  return editCheckpoint(fixture(), path.join(tmp, name), edit, config);
 }
 
 test('fromPretrained reproduces Hugging Face\'s logits on the gpt2-tiny fixture', { skip }, async () => {
@@ -72,9 +66,7 @@ test('names without "transformer.", the attention buffers and a tied lm_head are
 });
 
 test('unknown architectures, missing and misshaped tensors are errors that name the problem', { skip }, async () => {
-  const reject = async (dir: string, code: string, pattern: RegExp) => {
-    await assert.rejects(GPT.fromPretrained(dir), (e: unknown) => e instanceof LmkitError && e.code === code && pattern.test(e.message));
-  };
+  const reject = (dir: string, code: string, pattern: RegExp) => rejectsWith(GPT.fromPretrained(dir), code, pattern);
   await reject(editedCheckpoint('llama', () => {}, { model_type: 'llama', architectures: ['LlamaForCausalLM'] }),
     'Unsupported', /model_type "llama" \(LlamaForCausalLM\) is not supported/);
   await reject(editedCheckpoint('missing', (t) => t.delete('transformer.h.1.attn.c_proj.bias')),

@@ -10,50 +10,29 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fail, LmkitError } from '../errors.js';
+import { fail } from '../errors.js';
 import type { GenerationOptions } from '../generation/types.js';
 import { resolveModel, type ResolveModelOptions } from '../io/hub.js';
-import { loadSafetensors, saveSafetensors } from '../io/safetensors.js';
-import { shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Tokenizer } from '../tokenizers/tokenizer.js';
 import { GPT, type GPTConfig } from './gpt.js';
+import {
+  architecturesOf, checkShape, configInt, configNumber, hasTokenizerFiles, type HFConfig, matchCheckpoint, readCheckpointWeights,
+  readJsonObject, writeModelFolder,
+} from './pretrained.js';
 
 /** Projection weights stored [in, out] (GPT-2's Conv1D), by their name within a block. */
 export const CONV1D_WEIGHTS = ['attn.c_attn.weight', 'attn.c_proj.weight', 'mlp.c_fc.weight', 'mlp.c_proj.weight'] as const;
 
 const GELU_FORMS: Record<string, GPTConfig['gelu']> = { gelu_new: 'tanh', gelu_pytorch_tanh: 'tanh', gelu: 'erf' };
 
-type HFConfig = Record<string, unknown>;
-
-function readJson(file: string): HFConfig {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    fail('InvalidFile', `${file}: cannot read (${(e as Error).message})`);
-  }
-  try {
-    const json = JSON.parse(text) as unknown;
-    if (json === null || typeof json !== 'object' || Array.isArray(json)) fail('InvalidFile', `${file}: expected a JSON object`);
-    return json as HFConfig;
-  } catch (e) {
-    if (e instanceof LmkitError) throw e;
-    fail('InvalidFile', `${file}: invalid JSON (${(e as Error).message})`);
-  }
-}
-
 /** GPTConfig from a Hugging Face GPT-2 config.json; other architectures and unsupported options are errors. */
 export function gptConfigFromHF(hf: HFConfig, file = 'config.json'): GPTConfig {
-  const arch = Array.isArray(hf.architectures) ? (hf.architectures as string[]).join(', ') : '';
+  const arch = architecturesOf(hf);
   if (hf.model_type !== 'gpt2') {
     fail('Unsupported', `${file}: model_type "${String(hf.model_type)}"${arch ? ` (${arch})` : ''} is not supported; GPT.fromPretrained reads GPT-2 checkpoints (model_type "gpt2")`);
   }
-  const int = (key: string): number => {
-    const v = hf[key];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) fail('InvalidFile', `${file}: ${key} must be a positive integer, got ${JSON.stringify(v)}`);
-    return v;
-  };
+  const int = (key: string): number => configInt(hf, key, file);
   const nEmbd = int('n_embd');
   const activation = String(hf.activation_function ?? 'gelu_new');
   const gelu = GELU_FORMS[activation];
@@ -72,10 +51,10 @@ export function gptConfigFromHF(hf: HFConfig, file = 'config.json'): GPTConfig {
     nLayer: int('n_layer'),
     nHead: int('n_head'),
     nEmbd,
-    dropout: typeof hf.resid_pdrop === 'number' ? hf.resid_pdrop : 0.1,
+    dropout: configNumber(hf, 'resid_pdrop', 0.1),
     bias: true,
     gelu,
-    layerNormEps: typeof hf.layer_norm_epsilon === 'number' ? hf.layer_norm_epsilon : 1e-5,
+    layerNormEps: configNumber(hf, 'layer_norm_epsilon', 1e-5),
   };
 }
 
@@ -110,26 +89,13 @@ const SKIPPED = /(^|\.)attn\.(bias|masked_bias)$/;
  * its shape. Missing, misshaped and unknown tensors are LmkitErrors naming the tensor.
  */
 export function gptStateDictFromHF(model: GPT, tensors: Map<string, Tensor>, file = 'model.safetensors'): Map<string, Tensor> {
-  const own = model.stateDict();
-  const out = new Map<string, Tensor>();
-  for (const [name, t] of tensors) {
-    if (SKIPPED.test(name) || name === 'lm_head.weight') continue;
-    const key = name.startsWith('transformer.') ? name : `transformer.${name}`;
-    const expected = own.get(key);
-    if (!expected) fail('InvalidFile', `${file}: unexpected tensor "${name}" (not part of a GPT-2 model of this config)`);
-    if (!shapesEqual(t.shape, expected.shape)) {
-      fail('ShapeMismatch', `${file}: tensor "${name}" has shape [${t.shape.join(', ')}], expected [${expected.shape.join(', ')}]`);
-    }
-    out.set(key, t);
-  }
-  for (const key of own.keys()) {
-    if (!out.has(key)) fail('TensorNotFound', `${file}: missing tensor "${key}" (or "${key.slice('transformer.'.length)}")`);
-  }
+  const out = matchCheckpoint(model.stateDict(), tensors, {
+    keyOf: (name) => (SKIPPED.test(name) || name === 'lm_head.weight' ? null : name.startsWith('transformer.') ? name : `transformer.${name}`),
+    spellings: (key) => `"${key}" (or "${key.slice('transformer.'.length)}")`,
+    model: 'a GPT-2 model of this config',
+  }, file);
   const head = tensors.get('lm_head.weight');
-  const wte = out.get('transformer.wte.weight')!;
-  if (head && !shapesEqual(head.shape, wte.shape)) {
-    fail('ShapeMismatch', `${file}: tensor "lm_head.weight" has shape [${head.shape.join(', ')}], expected [${wte.shape.join(', ')}] (tied to wte)`);
-  }
+  if (head) checkShape(file, 'lm_head.weight', head, out.get('transformer.wte.weight')!.shape, ' (tied to wte)');
   return out;
 }
 
@@ -142,23 +108,20 @@ export interface FromPretrainedOptions extends ResolveModelOptions {
 export async function loadPretrainedGPT(dirOrId: string, opts: FromPretrainedOptions = {}): Promise<GPT> {
   const dir = await resolveModel(dirOrId, opts);
   const configFile = path.join(dir, 'config.json');
-  const hf = readJson(configFile);
+  const hf = readJsonObject(configFile);
   const model = new GPT(gptConfigFromHF(hf, configFile), { init: false });
-  const weightsFile = path.join(dir, 'model.safetensors');
-  if (!fs.existsSync(weightsFile)) fail('InvalidFile', `${dir}: no model.safetensors (lmkit reads safetensors weights only)`);
-  const { tensors } = loadSafetensors(weightsFile);
-  model.loadStateDict(gptStateDictFromHF(model, tensors, weightsFile));
+  const { tensors, file } = readCheckpointWeights(dir);
+  model.loadStateDict(gptStateDictFromHF(model, tensors, file));
   model.eval();
   const genFile = path.join(dir, 'generation_config.json');
-  const gen = fs.existsSync(genFile) ? readJson(genFile) : {};
+  const gen = fs.existsSync(genFile) ? readJsonObject(genFile) : {};
   const eos = gen.eos_token_id ?? hf.eos_token_id;
   const pad = gen.pad_token_id ?? hf.pad_token_id;
   model.generationDefaults = {
     ...(typeof eos === 'number' || Array.isArray(eos) ? { eosTokenId: eos as number | number[] } : {}),
     ...(typeof pad === 'number' ? { padTokenId: pad } : {}),
   };
-  const hasTokenizer = ['tokenizer.json', 'vocab.json', 'vocab.txt'].some((f) => fs.existsSync(path.join(dir, f)));
-  if ((opts.tokenizer ?? true) && hasTokenizer) {
+  if ((opts.tokenizer ?? true) && hasTokenizerFiles(dir)) {
     model.tokenizer = Tokenizer.fromPretrained(dir);
     model.generationDefaults.tokenizer = model.tokenizer;
   }
@@ -167,8 +130,5 @@ export async function loadPretrainedGPT(dirOrId: string, opts: FromPretrainedOpt
 
 /** Writes config.json, model.safetensors (Hugging Face names) and the tokenizer files into `dir`. */
 export function savePretrainedGPT(model: GPT, dir: string): void {
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'config.json'), `${JSON.stringify(gptConfigToHF(model.config, model.generationDefaults), null, 2)}\n`);
-  saveSafetensors(path.join(dir, 'model.safetensors'), model.stateDict(), { format: 'pt' });
-  model.tokenizer?.savePretrained(dir);
+  writeModelFolder(dir, gptConfigToHF(model.config, model.generationDefaults), model.stateDict(), model.tokenizer);
 }

@@ -32,6 +32,7 @@ import { emptyParameter, type Parameter } from '../nn/parameter.js';
 import type { Generator } from '../tensor/random.js';
 import { emptyTensor, type Tensor } from '../tensor/tensor.js';
 import type { Tokenizer } from '../tokenizers/tokenizer.js';
+import { overrideConfig } from './config-fields.js';
 import { type FromPretrainedOptions, loadPretrainedGPT, savePretrainedGPT } from './gpt-pretrained.js';
 import { LayerKVCache } from './kv-cache.js';
 
@@ -349,17 +350,7 @@ export function resolveConfig(config: Partial<GPTConfig> | GPTPreset): GPTConfig
     if (!(config in gptPresets)) fail('InvalidArgument', `GPT: unknown preset "${config}" (known: ${Object.keys(gptPresets).join(', ')})`);
     config = gptPresets[config];
   }
-  const out: GPTConfig = { ...gptDefaults };
-  for (const [key, value] of Object.entries(config)) {
-    if (!(key in gptDefaults)) fail('InvalidArgument', `GPT: unknown config field "${key}"`);
-    if (value === undefined) continue;
-    const want = typeof gptDefaults[key as keyof GPTConfig];
-    if (typeof value !== want) fail('InvalidArgument', `GPT: config field "${key}" must be a ${want}, got ${JSON.stringify(value)}`);
-    (out as unknown as Record<string, unknown>)[key] = value;
-  }
-  for (const key of ['vocabSize', 'blockSize', 'nLayer', 'nHead', 'nEmbd'] as const) {
-    if (!Number.isInteger(out[key]) || out[key] <= 0) fail('InvalidArgument', `GPT: ${key} must be a positive integer, got ${out[key]}`);
-  }
+  const out = overrideConfig<GPTConfig>('GPT', gptDefaults, config, ['vocabSize', 'blockSize', 'nLayer', 'nHead', 'nEmbd']);
   if (out.gelu !== 'tanh' && out.gelu !== 'erf') fail('InvalidArgument', `GPT: gelu must be "tanh" or "erf", got "${out.gelu}"`);
   return out;
 }

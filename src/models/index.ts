@@ -13,3 +13,8 @@ export {
   type RecurrentCell, type RecurrentLMOptions, type RecurrentState,
 } from './rnn-lm.js';
 export { loadModel, saveModel, type LanguageModel } from './auto.js';
+export * from './bert/index.js';
+export {
+  architecturesOf, checkShape, configInt, configNumber, hasTokenizerFiles, matchCheckpoint, readCheckpointWeights, readJsonObject,
+  writeModelFolder, type CheckpointNames, type HFConfig,
+} from './pretrained.js';
