@@ -54,12 +54,18 @@ void cross_entropy_f32(const float* logits, const int32_t* targets, long rows, l
 void adam_f32(float* p, const float* g, float* m, float* v, long n, double lr, double beta1, double beta2,
               double eps, double weight_decay, double step, bool decoupled);
 
+// Element (b, h, t, d) of a [B, H, T, D] attention operand: offset + b*batch + h*head + t*row + d.
+struct HeadLayout {
+  long offset, batch, head, row;
+  long at(long b, long h) const { return offset + b * batch + h * head; }
+};
 struct AttentionArgs {
   const float* q; const float* k; const float* v; float* out;
   long batch, heads, tq, tk, d;
   float scale; bool causal;
   const uint8_t* mask; long mask_stride_b, mask_stride_h;
-  float* probs;
+  float* probs;  // contiguous [B, H, Tq, Tk]
+  HeadLayout lq, lk, lv, lo;
 };
 void attention_f32(const AttentionArgs& a);
 struct AttentionBackwardArgs {
@@ -67,6 +73,8 @@ struct AttentionBackwardArgs {
   float* grad_q; float* grad_k; float* grad_v;
   long batch, heads, tq, tk, d;
   float scale;
+  bool causal;  // probs are zero past the causal diagonal (lets the kernel skip those blocks)
+  HeadLayout lq, lk, lv, lgo, lgq, lgk, lgv;  // gradients are overwritten
 };
 void attention_backward_f32(const AttentionBackwardArgs& a);
 

@@ -400,7 +400,28 @@ napi_value Adam(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// attention(q, k, v, out, batch, heads, tq, tk, d, scale, causal, mask | null, maskStrideB, maskStrideH, probs | null)
+// Reads `count` head layouts (offset, batch, head, row each) from the Float64Array at argument `index`.
+bool head_layouts(Args& args, size_t index, int count, HeadLayout* out) {
+  size_t len;
+  const double* v = args.array<double>(index, napi_float64_array, &len);
+  if (!v || len != static_cast<size_t>(4 * count)) return args.fail("attention: expected 4 layout numbers per operand");
+  for (int i = 0; i < count; i++) {
+    out[i] = {static_cast<long>(v[4 * i]), static_cast<long>(v[4 * i + 1]), static_cast<long>(v[4 * i + 2]),
+              static_cast<long>(v[4 * i + 3])};
+    if (out[i].offset < 0 || out[i].batch < 0 || out[i].head < 0 || out[i].row < 0)
+      return args.fail("attention: negative layout offset or stride");
+  }
+  return true;
+}
+
+// Fails unless every element of a [batch, heads, t, d] operand laid out as `l` lies in an array of `len`.
+bool heads_fit(Args& args, const HeadLayout& l, long batch, long heads, long t, long d, size_t len, const char* what) {
+  if (batch == 0 || heads == 0 || t == 0 || d == 0) return true;
+  return args.fits(l.offset + (batch - 1) * l.batch + (heads - 1) * l.head + (t - 1) * l.row + d, len, what);
+}
+
+// attention(q, k, v, out, batch, heads, tq, tk, d, scale, causal, mask | null, maskStrideB, maskStrideH, probs | null,
+//           layouts: Float64Array of q, k, v, out layouts)
 napi_value Attention(napi_env env, napi_callback_info info) {
   Args args(env, info);
   size_t lq, lk, lv, lo, lm, lp;
@@ -420,16 +441,18 @@ napi_value Attention(napi_env env, napi_callback_info info) {
   a.mask_stride_b = args.integer(12);
   a.mask_stride_h = args.integer(13);
   a.probs = args.f32(14, &lp, true);
-  if (args.failed() || a.batch < 0 || a.heads < 0 || a.tq < 0 || a.tk < 0 || a.d < 0 || a.mask_stride_b < 0 ||
-      a.mask_stride_h < 0)
+  HeadLayout l[4];
+  if (args.failed() || !head_layouts(args, 15, 4, l)) return nullptr;
+  a.lq = l[0], a.lk = l[1], a.lv = l[2], a.lo = l[3];
+  if (a.batch < 0 || a.heads < 0 || a.tq < 0 || a.tk < 0 || a.d < 0 || a.mask_stride_b < 0 || a.mask_stride_h < 0)
     return args.fail("attention: bad arguments"), nullptr;
   const long bh = a.batch * a.heads;
   if (bh == 0 || a.tq == 0) return nullptr;
   const long mask_need = (a.batch - 1) * a.mask_stride_b + (a.heads - 1) * a.mask_stride_h + a.tq * a.tk;
-  if (!args.fits(bh * a.tq * a.d, lq, "attention: q is too short") ||
-      !args.fits(bh * a.tk * a.d, lk, "attention: k is too short") ||
-      !args.fits(bh * a.tk * a.d, lv, "attention: v is too short") ||
-      !args.fits(bh * a.tq * a.d, lo, "attention: out is too short") ||
+  if (!heads_fit(args, a.lq, a.batch, a.heads, a.tq, a.d, lq, "attention: q is too short") ||
+      !heads_fit(args, a.lk, a.batch, a.heads, a.tk, a.d, lk, "attention: k is too short") ||
+      !heads_fit(args, a.lv, a.batch, a.heads, a.tk, a.d, lv, "attention: v is too short") ||
+      !heads_fit(args, a.lo, a.batch, a.heads, a.tq, a.d, lo, "attention: out is too short") ||
       (a.mask && !args.fits(mask_need, lm, "attention: mask is too short")) ||
       (a.probs && !args.fits(bh * a.tq * a.tk, lp, "attention: probs is too short")))
     return nullptr;
@@ -438,7 +461,8 @@ napi_value Attention(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// attentionBackward(q, k, v, probs, gradOut, gradQ, gradK, gradV, batch, heads, tq, tk, d, scale)
+// attentionBackward(q, k, v, probs, gradOut, gradQ, gradK, gradV, batch, heads, tq, tk, d, scale, causal,
+//                   layouts: Float64Array of q, k, v, gradOut, gradQ, gradK, gradV layouts)
 napi_value AttentionBackward(napi_env env, napi_callback_info info) {
   Args args(env, info);
   size_t lq, lk, lv, lp, lgo, lgq, lgk, lgv;
@@ -457,17 +481,21 @@ napi_value AttentionBackward(napi_env env, napi_callback_info info) {
   a.tk = args.integer(11);
   a.d = args.integer(12);
   a.scale = static_cast<float>(args.num(13));
-  if (args.failed() || a.batch < 0 || a.heads < 0 || a.tq < 0 || a.tk < 0 || a.d < 0)
+  a.causal = args.flag(14);
+  HeadLayout l[7];
+  if (args.failed() || !head_layouts(args, 15, 7, l)) return nullptr;
+  a.lq = l[0], a.lk = l[1], a.lv = l[2], a.lgo = l[3], a.lgq = l[4], a.lgk = l[5], a.lgv = l[6];
+  if (a.batch < 0 || a.heads < 0 || a.tq < 0 || a.tk < 0 || a.d < 0)
     return args.fail("attentionBackward: bad arguments"), nullptr;
-  const long bh = a.batch * a.heads;
-  const long nq = bh * a.tq * a.d, nk = bh * a.tk * a.d;
-  if (!args.fits(nq, lq, "attentionBackward: q is too short") || !args.fits(nk, lk, "attentionBackward: k is too short") ||
-      !args.fits(nk, lv, "attentionBackward: v is too short") ||
-      !args.fits(bh * a.tq * a.tk, lp, "attentionBackward: probs is too short") ||
-      !args.fits(nq, lgo, "attentionBackward: gradOut is too short") ||
-      !args.fits(nq, lgq, "attentionBackward: gradQ is too short") ||
-      !args.fits(nk, lgk, "attentionBackward: gradK is too short") ||
-      !args.fits(nk, lgv, "attentionBackward: gradV is too short"))
+  const long B = a.batch, H = a.heads, tq = a.tq, tk = a.tk, d = a.d;
+  if (!heads_fit(args, a.lq, B, H, tq, d, lq, "attentionBackward: q is too short") ||
+      !heads_fit(args, a.lk, B, H, tk, d, lk, "attentionBackward: k is too short") ||
+      !heads_fit(args, a.lv, B, H, tk, d, lv, "attentionBackward: v is too short") ||
+      !args.fits(B * H * tq * tk, lp, "attentionBackward: probs is too short") ||
+      !heads_fit(args, a.lgo, B, H, tq, d, lgo, "attentionBackward: gradOut is too short") ||
+      !heads_fit(args, a.lgq, B, H, tq, d, lgq, "attentionBackward: gradQ is too short") ||
+      !heads_fit(args, a.lgk, B, H, tk, d, lgk, "attentionBackward: gradK is too short") ||
+      !heads_fit(args, a.lgv, B, H, tk, d, lgv, "attentionBackward: gradV is too short"))
     return nullptr;
   attention_backward_f32(a);
   report_scratch(env);

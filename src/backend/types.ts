@@ -35,8 +35,18 @@ export interface GemmArgs {
   alpha: number; beta: number;
 }
 
+/**
+ * Where an attention operand's [B, H, T, D] element (b, h, t, d) sits in its array:
+ * offset + b·batch + h·head + t·row + d (the head dim is always contiguous). Lets the kernels read
+ * q, k and v straight out of a fused (B, T, 3C) projection and write (B, T, C) outputs.
+ */
+export interface HeadLayout { offset: number; batch: number; head: number; row: number }
+
 export interface AttentionArgs {
-  /** q: [B, H, Tq, D], k and v: [B, H, Tk, D], out: [B, H, Tq, D], all contiguous. */
+  /**
+   * q: [B, H, Tq, D], k and v: [B, H, Tk, D], out: [B, H, Tq, D], contiguous unless `layouts` says
+   * otherwise.
+   */
   q: FloatArray; k: FloatArray; v: FloatArray; out: FloatArray;
   batch: number; heads: number; tq: number; tk: number; headDim: number;
   scale: number;
@@ -46,12 +56,19 @@ export interface AttentionArgs {
   mask: Uint8Array | null; maskStrideB: number; maskStrideH: number;
   /** Softmax probabilities [B, H, Tq, Tk] written here when given (needed by backward). */
   probs: FloatArray | null;
+  layouts?: { q: HeadLayout; k: HeadLayout; v: HeadLayout; out: HeadLayout };
 }
 
 export interface AttentionBackwardArgs {
   q: FloatArray; k: FloatArray; v: FloatArray; probs: FloatArray; gradOut: FloatArray;
   gradQ: FloatArray; gradK: FloatArray; gradV: FloatArray;
   batch: number; heads: number; tq: number; tk: number; headDim: number; scale: number;
+  /** The forward was causal: probs are zero past the diagonal, which a kernel may skip (default false). */
+  causal?: boolean;
+  /** As AttentionArgs.layouts (probs stays contiguous [B, H, Tq, Tk]); gradients are overwritten. */
+  layouts?: {
+    q: HeadLayout; k: HeadLayout; v: HeadLayout; gradOut: HeadLayout; gradQ: HeadLayout; gradK: HeadLayout; gradV: HeadLayout;
+  };
 }
 
 export interface AdamArgs {

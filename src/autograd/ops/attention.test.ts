@@ -80,6 +80,8 @@ test('packedSelfAttention matches split + attention + merge, with gradients (flo
   gradcheck((x) => ops.packedSelfAttention(x, 2, { isCausal: true }), [leaf([2, 3, 12])]);
   // a non-contiguous input (transposed view) is read through its strides
   gradcheck((x) => ops.packedSelfAttention(ops.transpose(x, 0, 1), 3, { isCausal: true }), [leaf([4, 2, 9])]);
+  // ... also when the feature dim is not contiguous (copied first)
+  gradcheck((x) => ops.packedSelfAttention(ops.transpose(x, 1, 2), 3, { isCausal: true }), [leaf([2, 9, 4])]);
 });
 
 test('packedSelfAttention in float32 (native kernels) matches the composed path, values and gradients', () => {

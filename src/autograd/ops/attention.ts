@@ -1,5 +1,6 @@
 import { backendFor } from '../../backend/index.js';
 import { fail } from '../../errors.js';
+import type { HeadLayout } from '../../backend/types.js';
 import type { FloatArray } from '../../tensor/dtype.js';
 import type { Generator } from '../../tensor/random.js';
 import { broadcastShapes } from '../../tensor/shape.js';
@@ -105,7 +106,7 @@ function fusedAttention(q: Tensor, k: Tensor, v: Tensor, scale: number, mask: Te
       q: qc.data as FloatArray, k: kc.data as FloatArray, v: vc.data as FloatArray,
       probs: probs.data as FloatArray, gradOut: contiguousRaw(castRaw(g, dtype)).data as FloatArray,
       gradQ: gq.data as FloatArray, gradK: gk.data as FloatArray, gradV: gv.data as FloatArray,
-      batch: B, heads: H, tq: Tq, tk: Tk, headDim: D, scale,
+      batch: B, heads: H, tq: Tq, tk: Tk, headDim: D, scale, causal,
     });
     return [castRaw(gq, q.dtype), castRaw(gk, k.dtype), castRaw(gv, v.dtype)];
   });
@@ -149,51 +150,34 @@ export function packedSelfAttention(qkv: Tensor, nHead: number, opts: { isCausal
   const causal = opts.isCausal ?? false;
   const dtype = qkv.dtype as 'float32' | 'float64';
   const be = backendFor(dtype);
-  const n = B * H * T * D;
-  const alloc = (len: number, zeroed: boolean): FloatArray =>
-    (dtype === 'float32' && !zeroed ? allocFloat32Uninit(len) : allocArray(dtype, len)) as FloatArray;
-  const release = (arr: FloatArray) => {
-    if (arr instanceof Float32Array) releaseScratch(arr);
-  };
-  // q, k and v as contiguous (B, H, T, D) blocks of one (3, B, H, T, D) array.
-  const [s0, s1, s2] = qkv.strides;
-  const packed = alloc(3 * n, false);
-  be.copy({ data: qkv.data, offset: qkv.offset, strides: [C * s2, s0, D * s2, s1, s2] }, packed, [3, B, H, T, D]);
-  const q = packed.subarray(0, n);
-  const k = packed.subarray(n, 2 * n);
-  const v = packed.subarray(2 * n, 3 * n);
-  const heads = alloc(n, true);
+  // The kernels read q, k and v in place (the head dim must be contiguous) and write (B, T, C) directly.
+  const src = qkv.strides[2] === 1 ? qkv : contiguousRaw(qkv);
+  const [s0, s1] = src.strides;
+  const at = (which: number): HeadLayout => ({ offset: src.offset + which * C, batch: s0, head: D, row: s1 });
+  const merged: HeadLayout = { offset: 0, batch: T * C, head: D, row: C };
   const grad = needsGrad(qkv);
-  const probs = grad ? alloc(B * H * T * T, true) : null;
-  be.attention({
-    q, k, v, out: heads, batch: B, heads: H, tq: T, tk: T, headDim: D, scale, causal,
-    mask: null, maskStrideB: 0, maskStrideH: 0, probs,
-  });
+  const probs = grad ? (dtype === 'float32' ? allocFloat32Uninit(B * H * T * T) : allocArray(dtype, B * H * T * T)) as FloatArray : null;
   const y = uninitTensor([B, T, C], dtype);
-  be.copy({ data: heads, offset: 0, strides: [H * T * D, D, T * D, 1] }, y.data, [B, T, H, D]);
-  release(heads);
-  if (!grad || !probs) {
-    release(packed);
-    return y;
-  }
+  const data = src.data as FloatArray;
+  be.attention({
+    q: data, k: data, v: data, out: y.data as FloatArray, batch: B, heads: H, tq: T, tk: T, headDim: D, scale, causal,
+    mask: null, maskStrideB: 0, maskStrideH: 0, probs, layouts: { q: at(0), k: at(1), v: at(2), out: merged },
+  });
+  if (!grad || !probs) return y;
   return record(y, 'PackedSelfAttentionBackward', [qkv], (g) => {
-    const gHeads = alloc(n, false);
-    const [g0, g1, g2] = g.strides;
-    be.copy({ data: g.data, offset: g.offset, strides: [g0, D * g2, g1, g2] }, gHeads, [B, H, T, D]);
-    const grads = alloc(3 * n, true);
-    be.attentionBackward({
-      q, k, v, probs, gradOut: gHeads,
-      gradQ: grads.subarray(0, n), gradK: grads.subarray(n, 2 * n), gradV: grads.subarray(2 * n, 3 * n),
-      batch: B, heads: H, tq: T, tk: T, headDim: D, scale,
-    });
+    const go = g.strides[2] === 1 ? g : contiguousRaw(g);
     const gqkv = uninitTensor([B, T, C3], dtype);
-    be.copy({ data: grads, offset: 0, strides: [H * T * D, D, n, T * D, 1] }, gqkv.data, [B, T, 3, H, D]);
-    release(gHeads);
-    release(grads);
-    if (isFinalBackward()) {
-      release(packed);
-      release(probs);
-    }
+    const gdata = gqkv.data as FloatArray;
+    const into = (which: number): HeadLayout => ({ offset: which * C, batch: T * C3, head: D, row: C3 });
+    be.attentionBackward({
+      q: data, k: data, v: data, probs, gradOut: go.data as FloatArray, gradQ: gdata, gradK: gdata, gradV: gdata,
+      batch: B, heads: H, tq: T, tk: T, headDim: D, scale, causal,
+      layouts: {
+        q: at(0), k: at(1), v: at(2), gradOut: { offset: go.offset, batch: go.strides[0], head: D, row: go.strides[1] },
+        gradQ: into(0), gradK: into(1), gradV: into(2),
+      },
+    });
+    if (isFinalBackward() && probs instanceof Float32Array) releaseScratch(probs);
     return [gqkv];
   });
 }

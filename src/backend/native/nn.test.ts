@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 import { compareArrays } from '../../testing/assert.js';
 import { jsBackend } from '../js/index.js';
-import type { AttentionArgs } from '../types.js';
+import type { AttentionArgs, HeadLayout } from '../types.js';
 import { nativeForTests, randomFloats, withThreads } from './testing.js';
 
 const { native, skip } = nativeForTests();
@@ -228,11 +228,72 @@ function attentionCase(b: number, h: number, tq: number, tk: number, d: number, 
   const ga = grads();
   const common = { q, k, v, probs: pe, gradOut, batch: b, heads: h, tq, tk, headDim: d, scale: 1 / Math.sqrt(d) };
   jsBackend.attentionBackward({ ...common, ...ge });
-  native!.attentionBackward({ ...common, ...ga });
+  native!.attentionBackward({ ...common, ...ga, causal });
   close(ga.gradQ, ge.gradQ, 1e-5, 1e-4, `${what} gradQ`);
   close(ga.gradK, ge.gradK, 1e-5, 1e-4, `${what} gradK`);
   close(ga.gradV, ge.gradV, 1e-5, 1e-4, `${what} gradV`);
 }
+
+/**
+ * q, k and v read from one packed (B, T, 3, H, D + pad) array (a fused projection's layout, rows wider than
+ * the heads), out and gradients written (B, T, H, D + pad); the causal backward may skip the zero blocks.
+ * Checked against the js kernel on contiguous copies, and the js kernel with the same layouts.
+ */
+function packedAttentionCase(b: number, h: number, t: number, d: number, causal: boolean, seed: number): void {
+  const pad = 3;
+  const w = d + pad;
+  const qkv = randomFloats(b * t * 3 * h * w + 5, seed, -1, 1);
+  const at = (which: number): HeadLayout => ({ offset: 5 + which * h * w, batch: t * 3 * h * w, head: w, row: 3 * h * w });
+  const lout: HeadLayout = { offset: 0, batch: t * h * w, head: w, row: h * w };
+  const gather = (src: Float32Array, l: HeadLayout): Float32Array => {
+    const dst = new Float32Array(b * h * t * d);
+    for (let i = 0; i < b * h * t; i++) {
+      const [bi, hi, ti] = [Math.floor(i / (h * t)), Math.floor(i / t) % h, i % t];
+      for (let x = 0; x < d; x++) dst[i * d + x] = src[l.offset + bi * l.batch + hi * l.head + ti * l.row + x];
+    }
+    return dst;
+  };
+  const [q, k, v] = [0, 1, 2].map((i) => gather(qkv, at(i)));
+  const common = { batch: b, heads: h, tq: t, tk: t, headDim: d, scale: 0.3, causal, mask: null, maskStrideB: 0, maskStrideH: 0 };
+  const what = `packed attention B${b} H${h} T${t} D${d} causal=${causal}`;
+  const oe = new Float32Array(b * h * t * d);
+  const pe = new Float32Array(b * h * t * t);
+  jsBackend.attention({ ...common, q, k, v, out: oe, probs: pe });
+  const layouts = { q: at(0), k: at(1), v: at(2), out: lout };
+  for (const be of [jsBackend, native!]) {
+    const out = new Float32Array(b * t * h * w).fill(7);
+    const probs = new Float32Array(b * h * t * t);
+    be.attention({ ...common, q: qkv, k: qkv, v: qkv, out, probs, layouts });
+    close(gather(out, lout), oe, 1e-5, 1e-5, `${what} ${be.name} out`);
+    close(probs, pe, 1e-6, 1e-5, `${what} ${be.name} probs`);
+    assert.equal(out[d], 7, `${what} ${be.name}: padding left alone`);
+  }
+  const gradOut = randomFloats(b * t * h * w, seed + 1);
+  const ge = { gradQ: new Float32Array(q.length), gradK: new Float32Array(q.length), gradV: new Float32Array(q.length) };
+  jsBackend.attentionBackward({ ...common, q, k, v, probs: pe, gradOut: gather(gradOut, lout), ...ge });
+  for (const be of [jsBackend, native!]) {
+    const grads = new Float32Array(qkv.length).fill(7);
+    be.attentionBackward({
+      ...common, q: qkv, k: qkv, v: qkv, probs: pe, gradOut, gradQ: grads, gradK: grads, gradV: grads,
+      layouts: { q: at(0), k: at(1), v: at(2), gradOut: lout, gradQ: at(0), gradK: at(1), gradV: at(2) },
+    });
+    close(gather(grads, at(0)), ge.gradQ, 1e-5, 1e-4, `${what} ${be.name} gradQ`);
+    close(gather(grads, at(1)), ge.gradK, 1e-5, 1e-4, `${what} ${be.name} gradK`);
+    close(gather(grads, at(2)), ge.gradV, 1e-5, 1e-4, `${what} ${be.name} gradV`);
+    assert.equal(grads[4], 7, `${what} ${be.name}: elements outside the operands left alone`);
+  }
+}
+
+test('native fused attention with strided operands (packed q/k/v) matches js', { skip }, () => {
+  withThreads(native!, () => {
+    let seed = 400;
+    packedAttentionCase(1, 1, 1, 1, true, seed++);
+    packedAttentionCase(2, 3, 7, 5, true, seed++);
+    packedAttentionCase(2, 2, 9, 17, false, seed++);
+    packedAttentionCase(3, 4, 21, 33, true, seed++);
+    packedAttentionCase(12, 4, 64, 32, true, seed++);
+  });
+});
 
 test('native fused attention and its backward match js (causal, masks, Tq != Tk)', { skip }, () => {
   withThreads(native!, () => {

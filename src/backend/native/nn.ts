@@ -1,6 +1,9 @@
 import type { FloatArray } from '../dtype.js';
+import { contiguousHeads } from '../js/attention.js';
 import { jsBackend } from '../js/index.js';
-import type { AdamArgs, AttentionArgs, AttentionBackwardArgs, Backend, CrossEntropyArgs, ReduceOp } from '../types.js';
+import type {
+  AdamArgs, AttentionArgs, AttentionBackwardArgs, Backend, CrossEntropyArgs, HeadLayout, ReduceOp,
+} from '../types.js';
 import type { NativeAddon } from './addon.js';
 
 /** Below this many elements a row-wise kernel runs in js (the call into the addon would dominate). */
@@ -11,6 +14,9 @@ const REDUCE_CODE: Partial<Record<ReduceOp, number>> = { sum: 0, max: 1, min: 2 
 
 const f32 = (x: unknown): x is Float32Array => x instanceof Float32Array;
 const f32OrNull = (x: unknown): x is Float32Array | null => x === null || x instanceof Float32Array;
+
+/** Attention operand layouts as the addon takes them: offset, batch, head, row per operand. */
+const flatLayouts = (ls: HeadLayout[]): Float64Array => Float64Array.from(ls.flatMap((l) => [l.offset, l.batch, l.head, l.row]));
 
 export function nativeNn(addon: NativeAddon): Pick<Backend, 'reduce' | 'softmax' | 'softmaxBackward' | 'layerNorm' |
   'layerNormBackward' | 'embedding' | 'embeddingBackward' | 'crossEntropy' | 'adamUpdate' | 'attention' |
@@ -87,8 +93,12 @@ export function nativeNn(addon: NativeAddon): Pick<Backend, 'reduce' | 'softmax'
         jsBackend.attention(a);
         return;
       }
-      addon.attention(a.q, a.k, a.v, a.out, a.batch, a.heads, a.tq, a.tk, a.headDim, a.scale, a.causal, a.mask,
-        a.maskStrideB, a.maskStrideH, a.probs);
+      const { heads: H, tq, tk, headDim: D } = a;
+      const l = a.layouts;
+      const layouts = flatLayouts(l ? [l.q, l.k, l.v, l.out]
+        : [contiguousHeads(H, tq, D), contiguousHeads(H, tk, D), contiguousHeads(H, tk, D), contiguousHeads(H, tq, D)]);
+      addon.attention(a.q, a.k, a.v, a.out, a.batch, H, tq, tk, D, a.scale, a.causal, a.mask,
+        a.maskStrideB, a.maskStrideH, a.probs, layouts);
     },
     attentionBackward(a: AttentionBackwardArgs): void {
       if (!f32(a.q) || !f32(a.k) || !f32(a.v) || !f32(a.probs) || !f32(a.gradOut) || !f32(a.gradQ) || !f32(a.gradK) ||
@@ -96,8 +106,12 @@ export function nativeNn(addon: NativeAddon): Pick<Backend, 'reduce' | 'softmax'
         jsBackend.attentionBackward(a);
         return;
       }
-      addon.attentionBackward(a.q, a.k, a.v, a.probs, a.gradOut, a.gradQ, a.gradK, a.gradV, a.batch, a.heads, a.tq,
-        a.tk, a.headDim, a.scale);
+      const { heads: H, tq, tk, headDim: D } = a;
+      const l = a.layouts;
+      const [lq, lk] = [contiguousHeads(H, tq, D), contiguousHeads(H, tk, D)];
+      const layouts = flatLayouts(l ? [l.q, l.k, l.v, l.gradOut, l.gradQ, l.gradK, l.gradV] : [lq, lk, lk, lq, lq, lk, lk]);
+      addon.attentionBackward(a.q, a.k, a.v, a.probs, a.gradOut, a.gradQ, a.gradK, a.gradV, a.batch, H, tq,
+        tk, D, a.scale, a.causal ?? false, layouts);
     },
   };
 }
