@@ -1,7 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { backend } from '../backend/index.js';
-import { repoRoot } from '../testing/shared.js';
+import { lmkitVersion } from '../version.js';
+
+export { lmkitVersion };
 
 /** Best and median wall time, seconds. */
 export interface Timing {
@@ -47,17 +47,6 @@ export function round(x: number, digits: number): number {
 /** The process's peak resident memory so far, MB. */
 export function peakRssMb(): number {
   return round(process.resourceUsage().maxRSS / 1024, 1);
-}
-
-let version: string | null = null;
-
-/** lmkit's version from package.json. */
-export function lmkitVersion(): string {
-  if (version === null) {
-    const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version?: string };
-    version = pkg.version ?? '0.0.0';
-  }
-  return version;
 }
 
 /** The `impl` of lmkit's records: "lmkit-<version>-<backend>", e.g. "lmkit-0.1.0-native". */
