@@ -14,7 +14,7 @@ export * as nn from './nn/index.js';
 export * from './nn/index.js';
 export * from './tokenizers/index.js';
 export * from './data/index.js';
-export { perplexity, type PerplexityOptions, type PerplexityResult } from './metrics/perplexity.js';
+export * from './metrics/index.js';
 export * from './generation/index.js';
 export * from './models/index.js';
 export * as parity from './parity/index.js';

@@ -1,0 +1,3 @@
+export { sentenceRouge, corpusRouge, ROUGE_TYPES, type RougeType, type RougeScore, type RougeScores, type RougeOptions, type CorpusRougeResult } from './rouge.js';
+export { rougeTokens, type RougeTokenizer } from './tokenize.js';
+export { porterStem } from './porter.js';
