@@ -4,6 +4,7 @@ import { register as generate } from './generate.js';
 import { register as inspect } from './inspect.js';
 import { register as parity } from './parity.js';
 import { register as prepare } from './prepare.js';
+import { register as score } from './score.js';
 import { register as serve } from './serve.js';
 import { register as tokenize } from './tokenize.js';
 import { register as train } from './train.js';
@@ -17,5 +18,6 @@ export const commands: ((program: Command) => void)[] = [
   parity,
   prepare,
   tokenize,
+  score,
   serve,
 ];

@@ -37,7 +37,14 @@ type Resolved = Required<ChrfOptions>;
 const PUNCTUATION = new Set('!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~');
 
 function resolve(opts: ChrfOptions): Resolved {
-  const o = { charOrder: 6, wordOrder: 0, beta: 2, lowercase: false, whitespace: false, epsSmoothing: false, ...opts };
+  const o: Resolved = {
+    charOrder: opts.charOrder ?? 6,
+    wordOrder: opts.wordOrder ?? 0,
+    beta: opts.beta ?? 2,
+    lowercase: opts.lowercase ?? false,
+    whitespace: opts.whitespace ?? false,
+    epsSmoothing: opts.epsSmoothing ?? false,
+  };
   for (const key of ['charOrder', 'wordOrder'] as const) {
     if (!Number.isInteger(o[key]) || o[key] < 0) fail('InvalidArgument', `chrf: ${key} must be a non-negative integer, got ${o[key]}`);
   }

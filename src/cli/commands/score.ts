@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import { corpusBleu, type BleuSmoothing } from '../../metrics/bleu/bleu.js';
+import { corpusChrf } from '../../metrics/bleu/chrf.js';
+import { BLEU_TOKENIZERS, type BleuTokenizerName } from '../../metrics/bleu/tokenizers.js';
+import { corpusRouge, type RougeType } from '../../metrics/rouge/rouge.js';
+import { UsageError, floatArg, intArg } from '../usage.js';
+
+interface ScoreFlags {
+  hyps: string;
+  refs: string[];
+  json?: boolean;
+  lowercase?: boolean;
+  tokenize?: BleuTokenizerName;
+  smooth?: BleuSmoothing;
+  charOrder?: number;
+  wordOrder?: number;
+  beta?: number;
+  stem?: boolean;
+  types?: RougeType[];
+  rougeTokenizer?: 'default' | 'cjk';
+}
+
+const METRICS = ['bleu', 'chrf', 'rouge'] as const;
+type Metric = (typeof METRICS)[number];
+
+/** Which metric each metric-specific flag belongs to (a flag given to another metric is a usage error). */
+const FLAG_OWNERS: [keyof ScoreFlags, string, Metric[]][] = [
+  ['lowercase', '--lowercase', ['bleu', 'chrf']],
+  ['tokenize', '--tokenize', ['bleu']],
+  ['smooth', '--smooth', ['bleu']],
+  ['charOrder', '--char-order', ['chrf']],
+  ['wordOrder', '--word-order', ['chrf']],
+  ['beta', '--beta', ['chrf']],
+  ['stem', '--stem', ['rouge']],
+  ['types', '--types', ['rouge']],
+  ['rougeTokenizer', '--rouge-tokenizer', ['rouge']],
+];
+
+const oneOf = <T extends string>(flag: string, allowed: readonly T[]) => (v: string): T => {
+  if (!allowed.includes(v as T)) throw new UsageError(`${flag} expects one of ${allowed.join(', ')}, got "${v}"`);
+  return v as T;
+};
+
+const rougeTypes = (v: string): RougeType[] => {
+  const types = v.split(',').map((t) => t.trim()).filter(Boolean);
+  const bad = types.find((t) => !/^rouge([1-9]|L|Lsum)$/.test(t));
+  if (types.length === 0 || bad !== undefined) throw new UsageError(`--types expects a comma-separated list of rouge1..rouge9, rougeL, rougeLsum, got "${v}"`);
+  return types as RougeType[];
+};
+
+/** The lines of a text file as sacreBLEU reads them (\n, \r\n or \r ends a line; no final empty line). */
+export function readLines(file: string, flag: string): string[] {
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new UsageError(`${flag}: no such file ${file}`);
+  const text = fs.readFileSync(file, 'utf8');
+  if (text === '') return [];
+  const lines = text.split(/\r\n|\n|\r/);
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+export function register(program: Command): void {
+  program.command('score <metric>')
+    .description('Score hypotheses against references, one segment per line: bleu (sacreBLEU-compatible), chrf (chrF / chrF++), rouge (as rouge-score).')
+    .requiredOption('--hyps <file>', 'hypotheses, one per line')
+    .requiredOption('--refs <files...>', 'reference files (one per reference stream), each with as many lines as --hyps')
+    .option('--json', 'print the result as one JSON line')
+    .option('--lowercase', 'bleu, chrf: lower-case hypotheses and references')
+    .option('--tokenize <name>', `bleu: ${BLEU_TOKENIZERS.join(' | ')} (default 13a; zh for Chinese)`, oneOf('--tokenize', BLEU_TOKENIZERS))
+    .option('--smooth <method>', 'bleu: exp | floor | add-k | none (default exp)', oneOf<BleuSmoothing>('--smooth', ['exp', 'floor', 'add-k', 'none']))
+    .option('--char-order <n>', 'chrf: character n-gram order (default 6)', intArg('--char-order', 0))
+    .option('--word-order <n>', 'chrf: word n-gram order (default 0; 2 = chrF++)', intArg('--word-order', 0))
+    .option('--beta <b>', 'chrf: recall weight (default 2)', floatArg('--beta', 0))
+    .option('--stem', 'rouge: Porter-stem words longer than 3 letters')
+    .option('--types <list>', 'rouge: comma-separated rouge1..rouge9, rougeL, rougeLsum (default rouge1,rouge2,rougeL,rougeLsum)', rougeTypes)
+    .option('--rouge-tokenizer <name>', 'rouge: default (rouge-score: [a-z0-9] only) | cjk (also each CJK character a token)', oneOf('--rouge-tokenizer', ['default', 'cjk'] as const))
+    .action((metricArg: string, flags: ScoreFlags) => {
+      const metric = oneOf('score: metric', METRICS)(metricArg);
+      for (const [key, flag, owners] of FLAG_OWNERS) {
+        if (flags[key] !== undefined && !owners.includes(metric)) throw new UsageError(`${flag} applies to ${owners.join(' and ')}, not ${metric}`);
+      }
+      const hyps = readLines(flags.hyps, '--hyps');
+      const refs = flags.refs.map((file) => {
+        const lines = readLines(file, '--refs');
+        if (lines.length !== hyps.length) throw new UsageError(`--refs: ${file} has ${lines.length} lines, but --hyps ${flags.hyps} has ${hyps.length}`);
+        return lines;
+      });
+      if (hyps.length === 0) throw new UsageError(`--hyps: ${flags.hyps} has no lines`);
+      process.stdout.write(`${run(metric, hyps, refs, flags)}\n`);
+    });
+}
+
+/** The report: sacreBLEU's text form ("BLEU|signature = score ...") or one JSON line. */
+function run(metric: Metric, hyps: string[], refs: string[][], flags: ScoreFlags): string {
+  if (metric === 'bleu') {
+    const r = corpusBleu(hyps, refs, { tokenize: flags.tokenize, lowercase: flags.lowercase, smooth: flags.smooth });
+    if (!flags.json) return r.formatted.replace(/^BLEU/, `BLEU|${r.signature}`);
+    return JSON.stringify({
+      name: 'BLEU', score: r.score, signature: r.signature, formatted: r.formatted, counts: r.counts, totals: r.totals,
+      precisions: r.precisions, bp: r.bp, sys_len: r.sysLen, ref_len: r.refLen, ratio: r.ratio,
+    });
+  }
+  if (metric === 'chrf') {
+    const r = corpusChrf(hyps, refs, { charOrder: flags.charOrder, wordOrder: flags.wordOrder, beta: flags.beta, lowercase: flags.lowercase });
+    if (!flags.json) return r.formatted.replace(/^(\S+)/, `$1|${r.signature}`);
+    return JSON.stringify({ name: r.name, score: r.score, signature: r.signature, formatted: r.formatted });
+  }
+  const tokenizer = flags.rougeTokenizer ?? 'default';
+  const stem = flags.stem ?? false;
+  const { scores } = corpusRouge(hyps, refs, { types: flags.types, stem, tokenizer });
+  if (flags.json) return JSON.stringify({ ...scores, tokenizer, stem, segments: hyps.length });
+  const f = (x: number) => x.toFixed(4);
+  return Object.entries(scores)
+    .map(([type, s]) => `${type.padEnd(9)}  precision ${f(s.precision)}  recall ${f(s.recall)}  fmeasure ${f(s.fmeasure)}`)
+    .join('\n');
+}
