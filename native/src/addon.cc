@@ -2,6 +2,7 @@
 
 #include "bindings.h"
 #include "cpu.h"
+#include "huge_pages.h"
 #include "thread_pool.h"
 
 namespace {
@@ -25,6 +26,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads));
   lmkit::register_kernels(env, exports);
+  lmkit::register_huge_pages(env, exports);
   return exports;
 }
 

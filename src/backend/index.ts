@@ -1,7 +1,7 @@
 import { LmkitError } from '../errors.js';
 import type { DType } from './dtype.js';
 import { jsBackend } from './js/index.js';
-import { loadAddon } from './native/addon.js';
+import { loadAddon, type NativeAddon } from './native/addon.js';
 import { createNativeBackend } from './native/index.js';
 import type { Backend } from './types.js';
 
@@ -10,6 +10,7 @@ export { jsBackend };
 
 let active: Backend | null = null;
 let nativeBackend: Backend | null | undefined;
+let nativeAddon: NativeAddon | null = null;
 let nativeProblem = '';
 
 function tryNative(): Backend | null {
@@ -19,6 +20,7 @@ function tryNative(): Backend | null {
     nativeProblem = addon;
     nativeBackend = null;
   } else {
+    nativeAddon = addon;
     nativeBackend = createNativeBackend(addon);
   }
   return nativeBackend;
@@ -85,4 +87,15 @@ export function setNumThreads(n: number): void {
 
 export function getNumThreads(): number {
   return backend().getNumThreads();
+}
+
+/**
+ * Zeroed storage of `bytes` bytes backed by 2 MB pages where the native addon and the OS offer them (Linux
+ * transparent huge pages), else null. For large long-lived arrays that are streamed whole, like weights
+ * in a matrix-vector product: 4 KB pages would cost a TLB miss every 4 KB.
+ */
+export function hugePageBuffer(bytes: number): ArrayBuffer | null {
+  if (process.env.LMKIT_HUGE_PAGES === '0') return null;
+  tryNative();
+  return nativeAddon?.allocHugePages?.(bytes) ?? null;
 }

@@ -1,6 +1,8 @@
 import { fail } from '../errors.js';
 import { isFloat } from '../tensor/dtype.js';
 import type { Generator } from '../tensor/random.js';
+import { allocFloat32Resident } from '../tensor/alloc.js';
+import { numel } from '../tensor/shape.js';
 import { emptyTensor, Tensor } from '../tensor/tensor.js';
 
 /**
@@ -24,5 +26,7 @@ export interface LayerOptions {
 
 /** A zero-filled Parameter of `shape`, to be initialized in place. */
 export function emptyParameter(shape: readonly number[], opts: LayerOptions = {}): Parameter {
-  return new Parameter(emptyTensor(shape, opts.dtype ?? 'float32'));
+  const dtype = opts.dtype ?? 'float32';
+  if (dtype === 'float32') return new Parameter(new Tensor(allocFloat32Resident(numel(shape)), shape.slice(), dtype));
+  return new Parameter(emptyTensor(shape, dtype));
 }

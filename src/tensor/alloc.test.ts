@@ -5,7 +5,7 @@ import { matmul } from '../autograd/ops/index.js';
 import type { Tensor } from './tensor.js';
 import { randn, tensor, zeros } from '../index.js';
 import { assertClose } from '../testing/assert.js';
-import { allocFloat32, allocFloat32Uninit, beginAllocationScope, endAllocationScope, recycleFloat32 } from './alloc.js';
+import { allocFloat32, allocFloat32Resident, allocFloat32Uninit, beginAllocationScope, endAllocationScope, recycleFloat32 } from './alloc.js';
 
 const N = 5000 * 4; // above the slab size limit, so the pool is used
 
@@ -106,5 +106,16 @@ test('elementwise, softmax and layer norm write every element of their uninitial
     const ref = f(a, y64);
     ops.sum(ops.mul(ref, ref)).backward();
     assertClose(x.grad!, a.grad!, 1e-3, 1e-3, `${name} gradient`);
+  }
+});
+
+test('resident storage (huge pages from 2 MB on) is zeroed, exactly n long and holds what is written', () => {
+  for (const n of [10, (2 << 20) / 4 + 3, (5 << 20) / 4]) {
+    const a = allocFloat32Resident(n);
+    assert.equal(a.length, n);
+    assert.ok(a.every((v) => v === 0));
+    a[0] = 1;
+    a[n - 1] = 2;
+    assert.deepEqual([a[0], a[n - 1]], [1, 2]);
   }
 });

@@ -1,3 +1,4 @@
+import { hugePageBuffer } from '../backend/index.js';
 import type { AnyArray, DType } from './dtype.js';
 
 /**
@@ -46,6 +47,18 @@ export function allocFloat32Uninit(n: number): Float32Array {
   if (reused) return reused;
   const raw = Buffer.allocUnsafeSlow(n * 4);
   return track(new Float32Array(raw.buffer, raw.byteOffset, n));
+}
+
+const HUGE_PAGE_BYTES = 2 << 20;
+
+/**
+ * Zeroed storage for `n` float32 elements that live as long as a model (its parameters): from 2 MB up it
+ * is backed by huge pages when the platform offers them (`hugePageBuffer`), since a generation step
+ * streams every weight once and 4 KB pages would cost a TLB miss every 4 KB. Never pooled.
+ */
+export function allocFloat32Resident(n: number): Float32Array {
+  const buf = n * 4 >= HUGE_PAGE_BYTES ? hugePageBuffer(n * 4) : null;
+  return buf ? new Float32Array(buf, 0, n) : allocFloat32(n);
 }
 
 /*

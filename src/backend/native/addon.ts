@@ -9,6 +9,8 @@ export interface NativeAddon {
   cpuHasAvx2Fma(): boolean;
   setNumThreads(n: number): void;
   getNumThreads(): number;
+  /** Zeroed memory whose whole 2 MB blocks are huge pages (native/src/huge_pages.cc); null where unavailable. */
+  allocHugePages?(bytes: number): ArrayBuffer | null;
   gemm(a: F32, aOffset: number, lda: number, transA: boolean, strideA: number,
     b: F32, bOffset: number, ldb: number, transB: boolean, strideB: number,
     c: F32, cOffset: number, ldc: number, strideC: number,
