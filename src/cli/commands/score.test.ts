@@ -37,6 +37,8 @@ test('lmkit score bleu / chrf / rouge on small files', () => {
   assert.equal(zh.rouge2, undefined);
   const text = lmkit('score', 'rouge', '--refs', file('ref.txt'), '--hyps', file('hyp.txt'), '--stem');
   assert.deepEqual(text.stdout.trimEnd().split('\n').map((l) => l.split(/\s+/)[0]), ['rouge1', 'rouge2', 'rougeL', 'rougeLsum']);
+  const boot = JSON.parse(lmkit('score', 'rouge', '--refs', file('ref.txt'), '--hyps', file('hyp.txt'), '--types', 'rouge1', '--bootstrap', '200', '--json').stdout);
+  assert.ok(boot.bootstrap.rouge1.low.fmeasure <= boot.rouge1.fmeasure && boot.rouge1.fmeasure <= boot.bootstrap.rouge1.high.fmeasure);
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { corpusBleu, type BleuSmoothing } from '../../metrics/bleu/bleu.js';
 import { corpusChrf } from '../../metrics/bleu/chrf.js';
 import { BLEU_TOKENIZERS, type BleuTokenizerName } from '../../metrics/bleu/tokenizers.js';
+import { bootstrapRouge } from '../../metrics/rouge/bootstrap.js';
 import { corpusRouge, type RougeType } from '../../metrics/rouge/rouge.js';
 import { UsageError, floatArg, intArg } from '../usage.js';
 
@@ -19,6 +20,7 @@ interface ScoreFlags {
   stem?: boolean;
   types?: RougeType[];
   rougeTokenizer?: 'default' | 'cjk';
+  bootstrap?: number;
 }
 
 const METRICS = ['bleu', 'chrf', 'rouge'] as const;
@@ -35,6 +37,7 @@ const FLAG_OWNERS: [keyof ScoreFlags, string, Metric[]][] = [
   ['stem', '--stem', ['rouge']],
   ['types', '--types', ['rouge']],
   ['rougeTokenizer', '--rouge-tokenizer', ['rouge']],
+  ['bootstrap', '--bootstrap', ['rouge']],
 ];
 
 const oneOf = <T extends string>(flag: string, allowed: readonly T[]) => (v: string): T => {
@@ -74,6 +77,7 @@ export function register(program: Command): void {
     .option('--stem', 'rouge: Porter-stem words longer than 3 letters')
     .option('--types <list>', 'rouge: comma-separated rouge1..rouge9, rougeL, rougeLsum (default rouge1,rouge2,rougeL,rougeLsum)', rougeTypes)
     .option('--rouge-tokenizer <name>', 'rouge: default (rouge-score: [a-z0-9] only) | cjk (also each CJK character a token)', oneOf('--rouge-tokenizer', ['default', 'cjk'] as const))
+    .option('--bootstrap <n>', 'rouge: also a 95% interval from n bootstrap resamples (as rouge-score\'s BootstrapAggregator)', intArg('--bootstrap', 1))
     .action((metricArg: string, flags: ScoreFlags) => {
       const metric = oneOf('score: metric', METRICS)(metricArg);
       for (const [key, flag, owners] of FLAG_OWNERS) {
@@ -107,10 +111,15 @@ function run(metric: Metric, hyps: string[], refs: string[][], flags: ScoreFlags
   }
   const tokenizer = flags.rougeTokenizer ?? 'default';
   const stem = flags.stem ?? false;
-  const { scores } = corpusRouge(hyps, refs, { types: flags.types, stem, tokenizer });
-  if (flags.json) return JSON.stringify({ ...scores, tokenizer, stem, segments: hyps.length });
+  const { scores, segments } = corpusRouge(hyps, refs, { types: flags.types, stem, tokenizer });
+  const intervals = flags.bootstrap ? bootstrapRouge(segments, { samples: flags.bootstrap }) : undefined;
+  if (flags.json) return JSON.stringify({ ...scores, tokenizer, stem, segments: hyps.length, ...(intervals ? { bootstrap: intervals } : {}) });
   const f = (x: number) => x.toFixed(4);
   return Object.entries(scores)
-    .map(([type, s]) => `${type.padEnd(9)}  precision ${f(s.precision)}  recall ${f(s.recall)}  fmeasure ${f(s.fmeasure)}`)
+    .map(([type, s]) => {
+      const ci = intervals?.[type as RougeType];
+      const range = ci ? `  (95% interval ${f(ci.low.fmeasure)}–${f(ci.high.fmeasure)})` : '';
+      return `${type.padEnd(9)}  precision ${f(s.precision)}  recall ${f(s.recall)}  fmeasure ${f(s.fmeasure)}${range}`;
+    })
     .join('\n');
 }

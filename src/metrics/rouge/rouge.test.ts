@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LmkitError } from '../../errors.js';
+import { bootstrapRouge } from './bootstrap.js';
 import { corpusRouge, sentenceRouge, type RougeScore } from './rouge.js';
 import { rougeTokens } from './tokenize.js';
 
@@ -109,4 +110,18 @@ test('edge cases: empty texts score 0; bad streams and types are named', () => {
   err(() => corpusRouge([], [[]]), /rouge: expected a non-empty list of hypotheses/);
   err(() => sentenceRouge('a', 'a', { types: ['rouge10' as 'rouge1'] }), /unknown type "rouge10"/);
   err(() => sentenceRouge('a', []), /at least one reference/);
+});
+
+test('bootstrap aggregation: percentiles of resampled means bracket the mean; constant scores give a point', () => {
+  const preds = ['a b c', 'a b', 'x y', 'a', 'b c d e', 'q'];
+  const { scores, segments } = corpusRouge(preds, [['a b c', 'a b c', 'a b c', 'a b c', 'b c d', 'a']], { types: ['rouge1'] });
+  const ci = bootstrapRouge(segments, { samples: 500, seed: 3 }).rouge1!;
+  for (const m of ['precision', 'recall', 'fmeasure'] as const) {
+    assert.ok(ci.low[m] <= ci.mid[m] && ci.mid[m] <= ci.high[m], m);
+    assert.ok(ci.low[m] < scores.rouge1![m] && scores.rouge1![m] < ci.high[m], `${m}: the mean lies inside the interval`);
+    assert.ok(ci.high[m] - ci.low[m] > 0.05, `${m}: the segments differ, so the interval has width`);
+  }
+  assert.deepEqual(bootstrapRouge(segments, { samples: 500, seed: 3 }), bootstrapRouge(segments, { samples: 500, seed: 3 }));
+  const same = bootstrapRouge(corpusRouge(['a b', 'a b'], [['a b', 'a b']], { types: ['rougeL'] }).segments).rougeL!;
+  assert.deepEqual([same.low.fmeasure, same.mid.fmeasure, same.high.fmeasure], [1, 1, 1]);
 });

@@ -70,7 +70,7 @@ export interface CorpusRougeResult {
 
 /**
  * ROUGE of a corpus: `sentenceRouge` per segment, then the mean of each precision, recall and F-measure
- * (rouge-score's plain averaging; its bootstrap aggregation is not included).
+ * (rouge-score's plain averaging; `bootstrapRouge(result.segments)` gives its bootstrap intervals).
  *
  * Args:
  *   predictions: one text per segment. references: reference streams, each with one text per prediction.
