@@ -119,6 +119,8 @@ test('chrF and chrF++ worked by hand', () => {
   close4(pp.score, 100 * ((5 * R) / (4 + R)), 'chrF++');
   assert.equal(pp.formatted.split(' = ')[0], 'chrF2++');
   assert.equal(pp.signature, `nrefs:1|case:mixed|eff:yes|nc:6|nw:2|space:no|version:lmkit-${lmkitVersion()}`);
+  // characters are code points: an emoji (two UTF-16 units) counts as one character, like x
+  close4(sentenceChrf('a😀b😀c', ['a😀b😀d']).score, sentenceChrf('axbxc', ['axbxd']).score, 'code points');
   // the better of two references counts
   close4(sentenceChrf('abc', ['xyz', 'abc']).score, 100, 'best reference');
 });

@@ -1,7 +1,7 @@
 import { fail } from '../../errors.js';
 import { lmkitVersion } from '../../version.js';
 import { segments, type ReferenceStreams } from '../streams.js';
-import { clippedMatches, ngrams, total, type NgramCounts } from './ngrams.js';
+import { charNgrams, clippedMatches, ngrams, total, type NgramCounts } from './ngrams.js';
 import { pyFixed, pyRemoveWhitespace, pySplit } from './pystring.js';
 
 export interface ChrfOptions {
@@ -97,9 +97,9 @@ export function sentenceChrf(hyp: string, refs: readonly string[], opts: ChrfOpt
 
 /** Character n-grams of orders 1..charOrder, then word n-grams of orders 1..wordOrder. */
 function extract(line: string, o: Resolved): NgramCounts[] {
-  const chars = Array.from(o.whitespace ? line : pyRemoveWhitespace(line));
+  const chars = o.whitespace ? line : pyRemoveWhitespace(line);
   const out: NgramCounts[] = [];
-  for (let n = 1; n <= o.charOrder; n++) out.push(ngrams(chars, n, ''));
+  for (let n = 1; n <= o.charOrder; n++) out.push(charNgrams(chars, n));
   if (o.wordOrder > 0) {
     const words = splitPunctuation(line);
     for (let n = 1; n <= o.wordOrder; n++) out.push(ngrams(words, n, ' '));

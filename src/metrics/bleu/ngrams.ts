@@ -18,6 +18,19 @@ export function ngrams(items: readonly string[], n: number, sep = ' '): NgramCou
   return counts;
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/** Counts of the character (code point) n-grams of `text` for one order n. */
+export function charNgrams(text: string, n: number): NgramCounts {
+  if (SURROGATE.test(text)) return ngrams(Array.from(text), n, '');
+  const counts: NgramCounts = new Map();
+  for (let i = 0; i + n <= text.length; i++) {
+    const key = text.substring(i, i + n);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}
+
 /** Σ min(count in hyp, count in ref) over the hypothesis n-grams: the clipped matches. */
 export function clippedMatches(hyp: NgramCounts, ref: NgramCounts): number {
   let matches = 0;
