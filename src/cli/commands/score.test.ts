@@ -39,6 +39,14 @@ test('lmkit score bleu / chrf / rouge on small files', () => {
   assert.deepEqual(text.stdout.trimEnd().split('\n').map((l) => l.split(/\s+/)[0]), ['rouge1', 'rouge2', 'rougeL', 'rougeLsum']);
   const boot = JSON.parse(lmkit('score', 'rouge', '--refs', file('ref.txt'), '--hyps', file('hyp.txt'), '--types', 'rouge1', '--bootstrap', '200', '--json').stdout);
   assert.ok(boot.bootstrap.rouge1.low.fmeasure <= boot.rouge1.fmeasure && boot.rouge1.fmeasure <= boot.bootstrap.rouge1.high.fmeasure);
+  // --sentence-level: one line per segment; sentence BLEU of "hello world" vs "hello there world" by hand:
+  // 2/2 unigrams, 0/1 bigrams → exp smoothing 100/(2·1); effective order 2; BP = exp(1 - 3/2)
+  const lines = lmkit('score', 'bleu', '--refs', file('ref.txt'), '--hyps', file('hyp.txt'), '--sentence-level', '--json').stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+  assert.equal(lines.length, 2);
+  assert.ok(Math.abs(lines[1].score - Math.exp(-0.5) * Math.sqrt(100 * 50)) < 1e-9, String(lines[1].score));
+  assert.match(lines[1].signature, /\|eff:yes\|/);
+  const rougeLines = lmkit('score', 'rouge', '--refs', file('ref_zh.txt'), '--hyps', file('hyp_zh.txt'), '--rouge-tokenizer', 'cjk', '--sentence-level').stdout;
+  assert.equal(rougeLines, 'rouge1 0.9091  rouge2 0.6667  rougeL 0.9091  rougeLsum 0.9091\n');
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { corpusBleu, type BleuSmoothing } from '../../metrics/bleu/bleu.js';
-import { corpusChrf } from '../../metrics/bleu/chrf.js';
+import type { BleuSmoothing } from '../../metrics/bleu/bleu.js';
 import { BLEU_TOKENIZERS, type BleuTokenizerName } from '../../metrics/bleu/tokenizers.js';
-import { bootstrapRouge } from '../../metrics/rouge/bootstrap.js';
-import { corpusRouge, type RougeType } from '../../metrics/rouge/rouge.js';
+import type { RougeType } from '../../metrics/rouge/rouge.js';
 import { UsageError, floatArg, intArg } from '../usage.js';
+import { corpusReport, sentenceReport } from './score_report.js';
 
-interface ScoreFlags {
+export interface ScoreFlags {
   hyps: string;
   refs: string[];
   json?: boolean;
@@ -21,10 +20,11 @@ interface ScoreFlags {
   types?: RougeType[];
   rougeTokenizer?: 'default' | 'cjk';
   bootstrap?: number;
+  sentenceLevel?: boolean;
 }
 
 const METRICS = ['bleu', 'chrf', 'rouge'] as const;
-type Metric = (typeof METRICS)[number];
+export type Metric = (typeof METRICS)[number];
 
 /** Which metric each metric-specific flag belongs to (a flag given to another metric is a usage error). */
 const FLAG_OWNERS: [keyof ScoreFlags, string, Metric[]][] = [
@@ -78,6 +78,7 @@ export function register(program: Command): void {
     .option('--types <list>', 'rouge: comma-separated rouge1..rouge9, rougeL, rougeLsum (default rouge1,rouge2,rougeL,rougeLsum)', rougeTypes)
     .option('--rouge-tokenizer <name>', 'rouge: default (rouge-score: [a-z0-9] only) | cjk (also each CJK character a token)', oneOf('--rouge-tokenizer', ['default', 'cjk'] as const))
     .option('--bootstrap <n>', 'rouge: also a 95% interval from n bootstrap resamples (as rouge-score\'s BootstrapAggregator)', intArg('--bootstrap', 1))
+    .option('--sentence-level', 'one score per line (sentence BLEU with effective order, sentence chrF, per-segment ROUGE)')
     .action((metricArg: string, flags: ScoreFlags) => {
       const metric = oneOf('score: metric', METRICS)(metricArg);
       for (const [key, flag, owners] of FLAG_OWNERS) {
@@ -90,36 +91,8 @@ export function register(program: Command): void {
         return lines;
       });
       if (hyps.length === 0) throw new UsageError(`--hyps: ${flags.hyps} has no lines`);
-      process.stdout.write(`${run(metric, hyps, refs, flags)}\n`);
+      if (flags.sentenceLevel && flags.bootstrap !== undefined) throw new UsageError('--bootstrap applies to corpus scores, not --sentence-level');
+      const report = flags.sentenceLevel ? sentenceReport(metric, hyps, refs, flags) : [corpusReport(metric, hyps, refs, flags)];
+      process.stdout.write(`${report.join('\n')}\n`);
     });
-}
-
-/** The report: sacreBLEU's text form ("BLEU|signature = score ...") or one JSON line. */
-function run(metric: Metric, hyps: string[], refs: string[][], flags: ScoreFlags): string {
-  if (metric === 'bleu') {
-    const r = corpusBleu(hyps, refs, { tokenize: flags.tokenize, lowercase: flags.lowercase, smooth: flags.smooth });
-    if (!flags.json) return r.formatted.replace(/^BLEU/, `BLEU|${r.signature}`);
-    return JSON.stringify({
-      name: 'BLEU', score: r.score, signature: r.signature, formatted: r.formatted, counts: r.counts, totals: r.totals,
-      precisions: r.precisions, bp: r.bp, sys_len: r.sysLen, ref_len: r.refLen, ratio: r.ratio,
-    });
-  }
-  if (metric === 'chrf') {
-    const r = corpusChrf(hyps, refs, { charOrder: flags.charOrder, wordOrder: flags.wordOrder, beta: flags.beta, lowercase: flags.lowercase });
-    if (!flags.json) return r.formatted.replace(/^(\S+)/, `$1|${r.signature}`);
-    return JSON.stringify({ name: r.name, score: r.score, signature: r.signature, formatted: r.formatted });
-  }
-  const tokenizer = flags.rougeTokenizer ?? 'default';
-  const stem = flags.stem ?? false;
-  const { scores, segments } = corpusRouge(hyps, refs, { types: flags.types, stem, tokenizer });
-  const intervals = flags.bootstrap ? bootstrapRouge(segments, { samples: flags.bootstrap }) : undefined;
-  if (flags.json) return JSON.stringify({ ...scores, tokenizer, stem, segments: hyps.length, ...(intervals ? { bootstrap: intervals } : {}) });
-  const f = (x: number) => x.toFixed(4);
-  return Object.entries(scores)
-    .map(([type, s]) => {
-      const ci = intervals?.[type as RougeType];
-      const range = ci ? `  (95% interval ${f(ci.low.fmeasure)}–${f(ci.high.fmeasure)})` : '';
-      return `${type.padEnd(9)}  precision ${f(s.precision)}  recall ${f(s.recall)}  fmeasure ${f(s.fmeasure)}${range}`;
-    })
-    .join('\n');
 }
