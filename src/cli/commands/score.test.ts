@@ -22,7 +22,13 @@ test('lmkit score bleu / chrf / rouge on small files', () => {
     'ref.txt': 'the cat is on the mat\nhello there world\n',
     'hyp_zh.txt': '猫坐在垫子上\n',
     'ref_zh.txt': '猫在垫子上\n',
+    'crlf.txt': 'a b\r\nc d\r\n',
+    'lone_cr.txt': 'a b\nc\rd\n',
   });
+  // \r\n ends a line; a lone \r is whitespace inside a line (as sacreBLEU reads files)
+  const crlf = lmkit('score', 'bleu', '--refs', file('lone_cr.txt'), '--hyps', file('crlf.txt'), '--json');
+  assert.equal(crlf.status, 0, crlf.stderr);
+  assert.deepEqual(JSON.parse(crlf.stdout).counts, [4, 2, 0, 0]);
   // by hand: unigrams 7/8, bigrams 3/6, trigrams 1/4, 4-grams 0/3 → 100/(2·3); BP = exp(1 - 9/8)
   const bleu = lmkit('score', 'bleu', '--refs', file('ref.txt'), '--hyps', file('hyp.txt'));
   assert.equal(bleu.status, 0, bleu.stderr);

@@ -52,12 +52,12 @@ const rougeTypes = (v: string): RougeType[] => {
   return types as RougeType[];
 };
 
-/** The lines of a text file as sacreBLEU reads them (\n, \r\n or \r ends a line; no final empty line). */
+/** The lines of a text file: \n or \r\n ends a line (a lone \r is a character, as in sacreBLEU); no final empty line. */
 export function readLines(file: string, flag: string): string[] {
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new UsageError(`${flag}: no such file ${file}`);
   const text = fs.readFileSync(file, 'utf8');
   if (text === '') return [];
-  const lines = text.split(/\r\n|\n|\r/);
+  const lines = text.split(/\r?\n/);
   if (lines[lines.length - 1] === '') lines.pop();
   return lines;
 }
