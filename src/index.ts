@@ -19,3 +19,4 @@ export * from './generation/index.js';
 export * from './models/index.js';
 export * as parity from './parity/index.js';
 export { LmServer, ApiError, loadServedModel, readChatTemplate, type ServerOptions, type ServedModel, type RequestLimits } from './serve/index.js';
+export * from './pipelines/index.js';

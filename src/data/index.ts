@@ -6,3 +6,7 @@ export { padSequences, collatePairs, type PadOptions, type PaddedBatch, type Seq
 export { DataLoader, shuffleInPlace, type DataLoaderOptions, type DataLoaderState } from './dataloader.js';
 export { SeqPairDataset, parallelTextDataset, tsvDataset, type PairEncodeOptions } from './text_pairs.js';
 export { prepareCorpus, tokenizerFromSpec, encodeLongText, type PrepareOptions, type PrepareResult } from './prepare.js';
+export {
+  encodeSentencePairs, maskingOptionsOf, maskTokens, mlmCollator, nextSentencePairs,
+  type MaskedTokens, type MaskingOptions, type MLMBatch, type PretrainingExample, type SentencePair,
+} from './mlm.js';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as evaluate } from './eval.js';
+import { register as fillMask } from './fill-mask.js';
 import { register as generate } from './generate.js';
 import { register as inspect } from './inspect.js';
 import { register as parity } from './parity.js';
@@ -13,6 +14,7 @@ import { register as train } from './train.js';
 export const commands: ((program: Command) => void)[] = [
   train,
   generate,
+  fillMask,
   evaluate,
   inspect,
   parity,
