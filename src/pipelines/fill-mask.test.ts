@@ -8,7 +8,7 @@ import { Generator } from '../tensor/random.js';
 import { sharedDir, SHARED_MISSING } from '../testing/shared.js';
 import { Tokenizer } from '../tokenizers/tokenizer.js';
 import { fillMask } from './fill-mask.js';
-import { tinyBertTokenizer } from './tiny-bert.test-util.js';
+import { tinyBertTokenizer } from '../testing/tiny-bert-tokenizer.js';
 
 const SHARED = sharedDir();
 const skip = SHARED ? false : SHARED_MISSING;

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { BertForMaskedLM } from '../../models/bert/pretraining.js';
 import { fillMask } from '../../pipelines/fill-mask.js';
-import { tinyBertTokenizer } from '../../pipelines/tiny-bert.test-util.js';
+import { tinyBertTokenizer } from '../../testing/tiny-bert-tokenizer.js';
 import { SHARED_MISSING, sharedDir } from '../../testing/shared.js';
 
 const shared = sharedDir();
