@@ -13,7 +13,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { assertClose } from '../../testing/assert.js';
 import { sharedDir, SHARED_MISSING } from '../../testing/shared.js';
 import { editedCheckpoint as editCheckpoint, rejectsWith } from '../checkpoint.test-util.js';
-import { BertModel } from './model.js';
+import { BertModel, keyPaddingMask } from './model.js';
 import { BertForMaskedLM, BertForPreTraining } from './pretraining.js';
 
 const SHARED = sharedDir();
@@ -161,4 +161,23 @@ test('backward reaches every parameter; the MLM decoder is tied to the word embe
   const unused = [...Array(40).keys()].find((i) => !used.has(i))!;
   const g = model.bert.embeddings.wordEmbeddings.weight.grad!.tolist() as number[][];
   assert.ok(g[unused].some((x) => x !== 0), 'the decoder\'s gradient reaches the embedding matrix');
+});
+
+test('a row that attends nothing gets equal attention weights, as Hugging Face\'s extended mask gives (no NaN)', () => {
+  const model = new BertModel(tiny, { generator: new Generator(7) }).eval();
+  const ids = randint(1, 40, [2, 4], { generator: new Generator(8) });
+  const out = noGrad(() => model.forward(ids, { attentionMask: tensor([[1, 1, 0, 0], [0, 0, 0, 0]], { dtype: 'int32' }) }));
+  assert.ok(Array.from(out.lastHiddenState.dense()).every(Number.isFinite));
+  const first = noGrad(() => model.forward(slice(ids, [0, 1]), { attentionMask: tensor([[1, 1, 0, 0]], { dtype: 'int32' }) }));
+  assertClose(slice(out.lastHiddenState, [0, 1]), first.lastHiddenState, 1e-5, 1e-5, 'the other row is unchanged');
+  // the empty row's mask adds float32's lowest value to every score: the weights are all equal, so each
+  // query's output is the mean of the values
+  const mask = keyPaddingMask(tensor([[1, 1, 0, 0], [0, 0, 0, 0]], { dtype: 'int32' }), 2, 4)!;
+  assert.equal(mask.dtype, 'float32');
+  const layer = model.encoder.layer.at(0).attention.selfAttention;
+  const h = noGrad(() => model.embeddings.forward(slice(ids, [1, 2])));
+  const attended = noGrad(() => layer.forward(h, slice(mask, [1, 2]))).tolist() as number[][][];
+  const values = noGrad(() => layer.value.forward(h)).tolist() as number[][][];
+  const mean = values[0][0].map((_, c) => values[0].reduce((s, row) => s + row[c], 0) / 4);
+  for (const row of attended[0]) assertClose(row, mean, 1e-5, 1e-5, 'uniform attention = the mean of the values');
 });

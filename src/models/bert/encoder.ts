@@ -12,7 +12,8 @@ import type { BertActivation, BertConfig } from './config.js';
  *
  *     head_j = softmax(Q_j K_jᵀ / √d_k + mask) V_j   with Q = h W_Q + b_Q, K = h W_K + b_K, V = h W_V + b_V
  *
- * and the heads side by side. `mask` (B, 1, 1, T) bool, true = may attend (null: every key).
+ * and the heads side by side. `mask` (B, 1, 1, T): bool, true = may attend, or a float mask added to the
+ * scores (null: every key).
  * Shapes: h (B, T, H) → (B, T, H), with nh heads of size d_k = H / nh.
  */
 export class BertSelfAttention extends Module {

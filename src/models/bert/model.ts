@@ -39,21 +39,25 @@ export interface BertModelOutput {
 }
 
 /**
- * Which keys may be attended, from Hugging Face's (B, T) attention mask (1 = attend): (B, 1, 1, T) bool
- * for the attention op, the same for every head and query (BERT's "extended" mask, which adds -∞ where
- * the mask is 0). Null when every key is attended, so the plain path runs.
+ * Which keys may be attended, from Hugging Face's (B, T) attention mask (1 = attend): (B, 1, 1, T), the
+ * same for every head and query, or null when every key is attended (the plain path runs). Bool (true =
+ * attend) for the fused attention op; when some row attends nothing, BERT's own "extended" float mask
+ * (0, or float32's lowest value where the mask is 0), whose scores are then all equal, as in Hugging Face.
  */
 export function keyPaddingMask(attentionMask: Tensor | null | undefined, B: number, T: number): Tensor | null {
   if (!attentionMask) return null;
   if (attentionMask.ndim !== 2 || attentionMask.shape[0] !== B || attentionMask.shape[1] !== T) {
     fail('ShapeMismatch', `BERT: expected an attention mask of shape [${B}, ${T}], got [${attentionMask.shape.join(', ')}]`);
   }
-  const values = attentionMask.dense();
-  if (values.every((v) => Number(v) !== 0)) return null;
-  const out = emptyTensor([B, 1, 1, T], 'bool');
-  for (let i = 0; i < B * T; i++) out.data[i] = Number(values[i]) !== 0 ? 1 : 0;
+  const attend = Array.from(attentionMask.dense(), (v) => Number(v) !== 0);
+  if (attend.every(Boolean)) return null;
+  const emptyRow = Array.from({ length: B }, (_, b) => attend.slice(b * T, (b + 1) * T).every((a) => !a)).some(Boolean);
+  const out = emptyTensor([B, 1, 1, T], emptyRow ? 'float32' : 'bool');
+  for (let i = 0; i < B * T; i++) out.data[i] = emptyRow ? (attend[i] ? 0 : FLOAT32_LOWEST) : attend[i] ? 1 : 0;
   return out;
 }
+
+const FLOAT32_LOWEST = -3.4028234663852886e38;
 
 /** The [CLS] summary: pooled = tanh(h[:, 0] W + b). */
 export class BertPooler extends Module<[Tensor], Tensor> {
