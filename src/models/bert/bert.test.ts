@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { backward, noGrad } from '../../autograd/graph.js';
-import { slice } from '../../autograd/ops/index.js';
+import { gelu, slice } from '../../autograd/ops/index.js';
 import { loadSafetensors } from '../../io/safetensors.js';
 import { runParity } from '../../parity/runner.js';
 import { randint, tensor, zeros } from '../../tensor/create.js';
@@ -13,6 +13,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { assertClose } from '../../testing/assert.js';
 import { sharedDir, SHARED_MISSING } from '../../testing/shared.js';
 import { editedCheckpoint as editCheckpoint, rejectsWith } from '../checkpoint.test-util.js';
+import { bertConfigFromHF, bertConfigToHF } from './config.js';
 import { BertModel, keyPaddingMask } from './model.js';
 import { BertForMaskedLM, BertForPreTraining } from './pretraining.js';
 
@@ -180,4 +181,26 @@ test('a row that attends nothing gets equal attention weights, as Hugging Face\'
   const values = noGrad(() => layer.value.forward(h)).tolist() as number[][][];
   const mean = values[0][0].map((_, c) => values[0].reduce((s, row) => s + row[c], 0) / 4);
   for (const row of attended[0]) assertClose(row, mean, 1e-5, 1e-5, 'uniform attention = the mean of the values');
+});
+
+test('config.json ↔ BertConfig: Hugging Face fields, GELU forms, defaults and bad values', () => {
+  const hf = { model_type: 'bert', vocab_size: 99, hidden_size: 12, num_hidden_layers: 1, num_attention_heads: 3, intermediate_size: 24,
+    hidden_act: 'gelu_new', max_position_embeddings: 20, type_vocab_size: 2 };
+  const c = bertConfigFromHF(hf);
+  assert.equal(c.hiddenAct, 'gelu_new');
+  assert.equal(c.layerNormEps, 1e-12, 'BERT\'s default eps');
+  assert.equal(c.hiddenDropoutProb, 0.1);
+  assert.deepEqual(bertConfigFromHF(bertConfigToHF(c, 'BertForMaskedLM')), c);
+  // the tanh form is used for gelu_new: compare one intermediate activation with both forms
+  const model = new BertModel(c, { generator: new Generator(9) }).eval();
+  const x = randint(0, 10, [1, 3], { generator: new Generator(10) });
+  const h = noGrad(() => model.embeddings.forward(x));
+  const pre = noGrad(() => model.encoder.layer.at(0).intermediate.dense.forward(h));
+  const got = noGrad(() => model.encoder.layer.at(0).intermediate.forward(h));
+  assertClose(got, noGrad(() => gelu(pre, 'tanh')), 1e-6, 1e-6, 'gelu_new');
+  assert.ok(Math.max(...Array.from(got.dense(), (v, i) => Math.abs(v - gelu(pre, 'none').dense()[i]))) > 1e-7, 'and not the erf form');
+  assert.throws(() => bertConfigFromHF({ ...hf, num_attention_heads: 5 }), /hiddenSize \(12\) must be a multiple of numAttentionHeads \(5\)/);
+  assert.throws(() => bertConfigFromHF({ ...hf, vocab_size: 0 }), /vocab_size must be a positive integer, got 0/);
+  assert.throws(() => bertConfigFromHF({ ...hf, position_embedding_type: 'relative_key' }), /position_embedding_type "relative_key"/);
+  assert.throws(() => new BertModel({ hiddenSize: '12' as unknown as number }), /config field "hiddenSize" must be a number/);
 });
