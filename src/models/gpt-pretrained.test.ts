@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -12,7 +9,7 @@ import { zeros } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { assertClose } from '../testing/assert.js';
 import { sharedDir, SHARED_MISSING } from '../testing/shared.js';
-import { editedCheckpoint as editCheckpoint, rejectsWith } from './checkpoint.test-util.js';
+import { editedCheckpoint as editCheckpoint, rejectsWith, withFakeHub } from './checkpoint.test-util.js';
 import { GPT } from './gpt.js';
 
 const SHARED = sharedDir();
@@ -80,23 +77,7 @@ test('a model id is fetched from HF_ENDPOINT into the HF_HOME cache, with its to
   const files = new Map<string, Buffer>();
   for (const f of ['config.json', 'model.safetensors']) files.set(f, fs.readFileSync(path.join(fixture(), f)));
   for (const f of ['tokenizer.json', 'tokenizer_config.json']) files.set(f, fs.readFileSync(path.join(SHARED!, 'fixtures/tokenizers/gpt2', f)));
-  const commit = crypto.createHash('sha1').update('gpt2-tiny').digest('hex');
-  const requests: string[] = [];
-  const server = http.createServer((req, res) => {
-    const m = /^\/lmkit\/gpt2-tiny\/resolve\/([0-9a-z]+)\/(.+)$/.exec(req.url ?? '');
-    requests.push(`${req.method} ${req.url}`);
-    const body = m && (m[1] === 'main' || m[1] === commit) ? files.get(decodeURIComponent(m[2])) : undefined;
-    if (!body) return void res.writeHead(404, { 'x-repo-commit': commit }).end();
-    const etag = crypto.createHash('sha1').update(`blob ${body.length}\0`).update(body).digest('hex');
-    res.writeHead(200, { etag: `"${etag}"`, 'x-repo-commit': commit, 'content-length': body.length });
-    res.end(req.method === 'HEAD' ? undefined : body);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const saved = { endpoint: process.env.HF_ENDPOINT, home: process.env.HF_HOME, hub: process.env.HF_HUB_CACHE };
-  try {
-    process.env.HF_ENDPOINT = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    process.env.HF_HOME = path.join(tmp, 'hf-home');
-    delete process.env.HF_HUB_CACHE;
+  await withFakeHub('lmkit/gpt2-tiny', files, path.join(tmp, 'hf-home'), async (requests) => {
     const model = await GPT.fromPretrained('lmkit/gpt2-tiny');
     assert.ok(model.tokenizer, 'the tokenizer was loaded');
     assert.ok(fs.existsSync(path.join(tmp, 'hf-home/hub/models--lmkit--gpt2-tiny')));
@@ -112,11 +93,5 @@ test('a model id is fetched from HF_ENDPOINT into the HF_HOME cache, with its to
     const cached = await GPT.fromPretrained('lmkit/gpt2-tiny');
     assert.equal(requests.length, count, 'the second load is served from the cache');
     assert.ok(cached.tokenizer);
-  } finally {
-    for (const [k, v] of [['HF_ENDPOINT', saved.endpoint], ['HF_HOME', saved.home], ['HF_HUB_CACHE', saved.hub]] as const) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    await new Promise<void>((r) => server.close(() => r()));
-  }
+  });
 });

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { noGrad } from '../autograd/graph.js';
 import { BertForMaskedLM } from '../models/bert/pretraining.js';
+import { withFakeHub } from '../models/checkpoint.test-util.js';
 import { tensor } from '../tensor/create.js';
 import { Generator } from '../tensor/random.js';
 import { sharedDir, SHARED_MISSING } from '../testing/shared.js';
@@ -12,6 +15,8 @@ import { tinyBertTokenizer } from '../testing/tiny-bert-tokenizer.js';
 
 const SHARED = sharedDir();
 const skip = SHARED ? false : SHARED_MISSING;
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lmkit-fill-mask-'));
+process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
 
 async function tinyModel(): Promise<BertForMaskedLM> {
   const model = await BertForMaskedLM.fromPretrained(path.join(SHARED!, 'fixtures/torch/bert-tiny'));
@@ -91,4 +96,19 @@ test('with the bert-base-uncased tokenizer: a model biased toward "capital" fill
   // logits differ by about 2 and the rest of the vocabulary is far below: softmax ≈ 1 / (1 + e^-2)
   assert.ok(Math.abs(predictions[0].score - 1 / (1 + Math.exp(-2))) < 0.02, `score ${predictions[0].score}`);
   assert.ok(Math.abs(predictions[0].score + predictions[1].score - 1) < 1e-3);
+});
+
+test('a hub id with only vocab.txt for its tokenizer: BertForMaskedLM.fromPretrained, then fill-mask', { skip }, async () => {
+  const vocab = Array.from({ length: 60 }, (_, i) => tinyBertTokenizer().idToToken(i)!);
+  const files = new Map<string, Buffer>([['vocab.txt', Buffer.from(`${vocab.join('\n')}\n`)]]);
+  for (const f of ['config.json', 'model.safetensors']) files.set(f, fs.readFileSync(path.join(SHARED!, 'fixtures/torch/bert-tiny', f)));
+  await withFakeHub('lmkit/bert-tiny', files, path.join(tmp, 'hf-home'), async (requests) => {
+    const model = await BertForMaskedLM.fromPretrained('lmkit/bert-tiny');
+    assert.ok(requests.some((r) => r.startsWith('GET /lmkit/bert-tiny/resolve/') && r.endsWith('/vocab.txt')));
+    assert.ok(model.tokenizer, 'the tokenizer was read from vocab.txt');
+    const local = await BertForMaskedLM.fromPretrained(path.join(SHARED!, 'fixtures/torch/bert-tiny'));
+    local.tokenizer = tinyBertTokenizer();
+    const text = 'the big [MASK] sat in the park';
+    assert.deepEqual(fillMask(model, text), fillMask(local, text));
+  });
 });
