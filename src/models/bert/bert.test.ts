@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { backward, noGrad } from '../../autograd/graph.js';
+import { gradcheck } from '../../autograd/gradcheck.js';
 import { gelu, slice } from '../../autograd/ops/index.js';
 import { loadSafetensors } from '../../io/safetensors.js';
 import { runParity } from '../../parity/runner.js';
@@ -203,4 +204,15 @@ test('config.json ↔ BertConfig: Hugging Face fields, GELU forms, defaults and 
   assert.throws(() => bertConfigFromHF({ ...hf, vocab_size: 0 }), /vocab_size must be a positive integer, got 0/);
   assert.throws(() => bertConfigFromHF({ ...hf, position_embedding_type: 'relative_key' }), /position_embedding_type "relative_key"/);
   assert.throws(() => new BertModel({ hiddenSize: '12' as unknown as number }), /config field "hiddenSize" must be a number/);
+});
+
+test('the pre-training loss\'s gradients pass gradcheck for every parameter (float64, with padding and both heads)', () => {
+  const model = new BertForPreTraining({ vocabSize: 7, hiddenSize: 4, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 8,
+    maxPositionEmbeddings: 4, hiddenDropoutProb: 0, attentionProbsDropoutProb: 0 }, { generator: new Generator(11) }).double();
+  // ids avoid the padding id 0, whose embedding row the lookup leaves without gradient (finite differences would not)
+  const ids = tensor([[2, 5, 1, 3], [6, 4, 2, 1]], { dtype: 'int32' });
+  const labels = { labels: tensor([[-100, 3, -100, 6], [1, -100, -100, -100]], { dtype: 'int32' }), nextSentenceLabel: tensor([1, 0], { dtype: 'int32' }),
+    tokenTypeIds: tensor([[0, 0, 1, 1], [0, 1, 1, 0]], { dtype: 'int32' }), attentionMask: tensor([[1, 1, 1, 1], [1, 1, 1, 0]], { dtype: 'int32' }) };
+  const result = gradcheck(() => model.loss(ids, labels).loss, model.parameters());
+  assert.equal(result.checked, model.numParameters(), "every parameter element is checked");
 });
