@@ -98,12 +98,11 @@ export class BertModel extends Module {
     super();
     const c = resolveBertConfig(config);
     this.config = c;
-    const init = opts.init ?? true;
-    const build = <M>(make: () => M): M => (init ? make() : skipInit(make));
-    this.embeddings = this.registerModule('embeddings', build(() => new BertEmbeddings(c)));
-    this.encoder = this.registerModule('encoder', build(() => new BertEncoder(c)));
-    this.pooler = this.registerModule('pooler', opts.addPoolingLayer ?? true ? build(() => new BertPooler(c)) : null);
-    if (init) initBertWeights(this, c, opts.generator);
+    // built without the layers' own random initialization, which initBertWeights replaces
+    this.embeddings = this.registerModule('embeddings', skipInit(() => new BertEmbeddings(c)));
+    this.encoder = this.registerModule('encoder', skipInit(() => new BertEncoder(c)));
+    this.pooler = this.registerModule('pooler', opts.addPoolingLayer ?? true ? skipInit(() => new BertPooler(c)) : null);
+    if (opts.init ?? true) initBertWeights(this, c, opts.generator);
   }
 
   /**

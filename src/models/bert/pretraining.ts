@@ -1,5 +1,6 @@
 import { add, crossEntropy, reshape } from '../../autograd/ops/index.js';
 import { fail } from '../../errors.js';
+import { skipInit } from '../../nn/init.js';
 import { Module } from '../../nn/module.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Tokenizer } from '../../tokenizers/tokenizer.js';
@@ -66,7 +67,7 @@ export class BertForPreTraining extends Module implements MaskedLanguageModel {
     super();
     this.config = resolveBertConfig(config);
     this.bert = this.registerModule('bert', new BertModel(this.config, opts));
-    this.cls = this.registerModule('cls', new BertPreTrainingHeads(this.config));
+    this.cls = this.registerModule('cls', skipInit(() => new BertPreTrainingHeads(this.config)));
     if (opts.init ?? true) initBertWeights(this.cls, this.config, opts.generator);
   }
 
@@ -121,7 +122,7 @@ export class BertForMaskedLM extends Module implements MaskedLanguageModel {
     super();
     this.config = resolveBertConfig(config);
     this.bert = this.registerModule('bert', new BertModel(this.config, { ...opts, addPoolingLayer: false }));
-    this.cls = this.registerModule('cls', new BertOnlyMLMHead(this.config));
+    this.cls = this.registerModule('cls', skipInit(() => new BertOnlyMLMHead(this.config)));
     if (opts.init ?? true) initBertWeights(this.cls, this.config, opts.generator);
   }
 
