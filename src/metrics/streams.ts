@@ -2,7 +2,8 @@ import { fail } from '../errors.js';
 
 /**
  * References as sacreBLEU takes them: a list of reference streams, each with one line per hypothesis.
- * A `null` line means "no reference of this stream for that hypothesis" (a variable number of references).
+ * A `null` line means "no reference of this stream for that hypothesis" (a variable number of references);
+ * an empty string is an empty reference (length 0), as sacreBLEU 2.6 keeps it.
  */
 export type ReferenceStreams = readonly (readonly (string | null | undefined)[])[];
 
