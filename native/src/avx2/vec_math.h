@@ -8,13 +8,14 @@ namespace vm {
 
 inline __m256 set1(float x) { return _mm256_set1_ps(x); }
 
-// e^x, also correct for results in the subnormal range and for ±inf.
-inline __m256 exp(__m256 x) {
-  const __m256 hi = set1(88.7228394f), lo = set1(-104.0f);
-  __m256 xc = _mm256_min_ps(hi, _mm256_max_ps(lo, x));
-  const __m256 n = _mm256_round_ps(_mm256_mul_ps(xc, set1(1.44269504088896341f)),
-                                   _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  __m256 r = _mm256_fnmadd_ps(n, set1(0.693359375f), xc);
+// n = round(x / ln 2), the power of two in e^x = 2^n · e^r.
+inline __m256 exp_exponent(__m256 x) {
+  return _mm256_round_ps(_mm256_mul_ps(x, set1(1.44269504088896341f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+}
+
+// e^r for r = x - n ln 2 (|r| <= ln 2 / 2), by the Cephes polynomial.
+inline __m256 exp_reduced(__m256 x, __m256 n) {
+  __m256 r = _mm256_fnmadd_ps(n, set1(0.693359375f), x);
   r = _mm256_fnmadd_ps(n, set1(-2.12194440e-4f), r);
   __m256 p = set1(1.9875691500E-4f);
   p = _mm256_fmadd_ps(p, r, set1(1.3981999507E-3f));
@@ -23,6 +24,15 @@ inline __m256 exp(__m256 x) {
   p = _mm256_fmadd_ps(p, r, set1(1.6666665459E-1f));
   p = _mm256_fmadd_ps(p, r, set1(5.0000001201E-1f));
   p = _mm256_fmadd_ps(_mm256_mul_ps(p, r), r, _mm256_add_ps(r, set1(1.0f)));
+  return p;
+}
+
+// e^x, also correct for results in the subnormal range and for ±inf.
+inline __m256 exp(__m256 x) {
+  const __m256 hi = set1(88.7228394f), lo = set1(-104.0f);
+  __m256 xc = _mm256_min_ps(hi, _mm256_max_ps(lo, x));
+  const __m256 n = exp_exponent(xc);
+  const __m256 p = exp_reduced(xc, n);
   // Scale by 2^n in two halves so that n down to -150 stays representable.
   const __m256i ni = _mm256_cvtps_epi32(n);
   const __m256i n1 = _mm256_srai_epi32(ni, 1);
@@ -34,6 +44,16 @@ inline __m256 exp(__m256 x) {
   y = _mm256_blendv_ps(y, set1(__builtin_inff()), _mm256_cmp_ps(x, hi, _CMP_GT_OQ));
   y = _mm256_blendv_ps(y, _mm256_setzero_ps(), _mm256_cmp_ps(x, lo, _CMP_LT_OQ));
   return y;
+}
+
+// e^x where only saturation matters at the extremes (sigmoid, tanh): x is clamped to [-87.3, 89], so
+// below -87.3 the result stays 1.2e-38 and from about 88.4 up it is +inf (2^128). Cheaper than exp.
+inline __m256 exp_clamped(__m256 x) {
+  const __m256 xc = _mm256_min_ps(set1(89.0f), _mm256_max_ps(set1(-87.3f), x));
+  const __m256 n = exp_exponent(xc);
+  const __m256 p = exp_reduced(xc, n);
+  const __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+  return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
 }
 
 // Natural log; log(0) = -inf, log(x < 0) = NaN, log(inf) = inf.
@@ -77,9 +97,10 @@ inline __m256 log(__m256 x) {
 }
 
 // 1 / (1 + e^-x)
+// 1 / (1 + e^-x).
 inline __m256 sigmoid(__m256 x) {
   const __m256 one = set1(1.0f);
-  return _mm256_div_ps(one, _mm256_add_ps(one, exp(_mm256_sub_ps(_mm256_setzero_ps(), x))));
+  return _mm256_div_ps(one, _mm256_add_ps(one, exp_clamped(_mm256_sub_ps(_mm256_setzero_ps(), x))));
 }
 
 // tanh: a polynomial near 0 (relative accuracy), 1 - 2/(e^2|x| + 1) elsewhere.
@@ -93,7 +114,7 @@ inline __m256 tanh(__m256 x) {
   p = _mm256_fmadd_ps(p, z, set1(1.33314422036E-1f));
   p = _mm256_fmadd_ps(p, z, set1(-3.33332819422E-1f));
   const __m256 near0 = _mm256_fmadd_ps(_mm256_mul_ps(p, z), x, x);
-  const __m256 e = exp(_mm256_add_ps(ax, ax));
+  const __m256 e = exp_clamped(_mm256_add_ps(ax, ax));
   const __m256 far = _mm256_sub_ps(set1(1.0f), _mm256_div_ps(set1(2.0f), _mm256_add_ps(e, set1(1.0f))));
   const __m256 farSigned = _mm256_or_ps(far, sign);
   __m256 r = _mm256_blendv_ps(farSigned, near0, _mm256_cmp_ps(ax, set1(0.625f), _CMP_LT_OQ));
