@@ -73,6 +73,10 @@ void transpose_tile(const float* src, long ld, long rows, long cols, float* dst)
     for (long c = 0; c < cols; c++) dst[c * rows + r] = src[r * ld + c];
 }
 
+// Columns to compute for a row block that needs the first n of tk: whole 16-column chunks where the row
+// has room (the extra ones are overwritten afterwards), since masked partial chunks are slow.
+inline long whole_chunks(long n, long tk) { return std::min(tk, (n + 15) / 16 * 16); }
+
 // Query i sees keys [0, key_end(i)) (then the mask, if any, removes some).
 inline long key_end(bool causal, long i, long tq, long tk) {
   return causal ? std::clamp(i + tk - tq + 1, 0L, tk) : tk;
@@ -129,7 +133,7 @@ void attention_head(const AttentionArgs& a, long b, long h, float* scores, float
   for (long i0 = 0; i0 < tq; i0 += kRows) {
     const long r = std::min(kRows, tq - i0);
     const long n = key_end(a.causal, i0 + r - 1, tq, tk);  // the block's last row sees the most keys
-    kRowBlock[r](n, 0, D, q + i0 * qs, qs, 1, kt, tk, p + i0 * tk, tk, a.scale);
+    kRowBlock[r](whole_chunks(n, tk), 0, D, q + i0 * qs, qs, 1, kt, tk, p + i0 * tk, tk, a.scale);
     bool empty[kRows];
     for (long i = 0; i < r; i++)
       empty[i] = !softmax_row(p + (i0 + i) * tk, tk, key_end(a.causal, i0 + i, tq, tk), mask ? mask + (i0 + i) * tk : nullptr);
@@ -153,7 +157,7 @@ void attention_head_backward(const AttentionBackwardArgs& a, long b, long h, flo
   for (long i0 = 0; i0 < tq; i0 += kRows) {
     const long r = std::min(kRows, tq - i0);
     const long n = key_end(causal, i0 + r - 1, tq, tk);
-    kRowBlock[r](n, 0, D, go + i0 * gos, gos, 1, vt, tk, ds + i0 * tk, tk, 1.0f);
+    kRowBlock[r](whole_chunks(n, tk), 0, D, go + i0 * gos, gos, 1, vt, tk, ds + i0 * tk, tk, 1.0f);
     for (long i = i0; i < i0 + r; i++) {
       const float* pr = p + i * tk;
       float* dr = ds + i * tk;
