@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { backward, noGrad } from '../../autograd/graph.js';
-import { encodeSentencePairs, maskingOptionsOf, mlmCollator, nextSentencePairs } from '../../data/mlm.js';
+import { noGrad } from '../../autograd/graph.js';
+import { encodeSentencePairs, maskingOptionsOf, type MLMBatch, mlmCollator, nextSentencePairs } from '../../data/mlm.js';
 import { AdamW } from '../../optim/adam.js';
 import { Generator } from '../../tensor/random.js';
+import { Trainer } from '../../train/trainer.js';
 import { tinyBertTokenizer } from '../../testing/tiny-bert-tokenizer.js';
 import { BertForPreTraining } from './pretraining.js';
 
@@ -14,7 +15,7 @@ const DOCUMENTS = [
   ['a dog ran to the river', 'the dog drank the water', 'the dog jumped in the river', 'a woman saw the dog', 'the woman and the dog walked home'],
 ];
 
-test('a tiny BERT trained for 50 steps on a small text lowers its masked-LM loss (MLM + NSP objective)', () => {
+test('a tiny BERT trained by the Trainer for 50 steps on a small text lowers its masked-LM loss (MLM + NSP objective)', async () => {
   const tok = tinyBertTokenizer();
   const examples = encodeSentencePairs(nextSentencePairs(DOCUMENTS, { generator: new Generator(1) }), tok);
   const collate = mlmCollator({ ...maskingOptionsOf(tok, { generator: new Generator(2) }), padId: 0 });
@@ -24,19 +25,15 @@ test('a tiny BERT trained for 50 steps on a small text lowers its masked-LM loss
   }, { generator: new Generator(3) });
   const heldLoss = () => noGrad(() => model.eval().loss(held.inputIds, { ...held, nextSentenceLabel: null }).mlmLoss!.item());
   const before = heldLoss();
-  const optimizer = new AdamW(model.parameters(), { lr: 5e-3, weightDecay: 0.01 });
-  const losses: number[] = [];
-  model.train();
-  for (let step = 0; step < 50; step++) {
-    const batch = collate(examples);
-    const { loss, mlmLoss } = model.loss(batch.inputIds, batch);
-    optimizer.zeroGrad();
-    backward(loss);
-    optimizer.step();
-    losses.push(mlmLoss!.item());
-  }
+  const trainer = new Trainer<BertForPreTraining, MLMBatch>({
+    optimizer: (m) => new AdamW(m.parameters(), { lr: 5e-3, weightDecay: 0.01 }),
+    lossFn: (m, batch) => m.loss(batch.inputIds, batch).loss,
+    maxSteps: 50, seed: 0, evalAtEnd: false, progress: 'none',
+  });
+  const losses = (await trainer.fit(model, { nextBatch: () => collate(examples) })).map((m) => m.train_loss);
   const after = heldLoss();
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  assert.equal(losses.length, 50);
   assert.ok(Math.abs(before - Math.log(tok.vocabSize)) < 0.5, `an untrained model is near uniform: ${before}`);
   assert.ok(after < before - 1, `held-out masked-LM loss ${before.toFixed(3)} → ${after.toFixed(3)}`);
   assert.ok(mean(losses.slice(-5)) < mean(losses.slice(0, 5)) - 1, `training loss ${mean(losses.slice(0, 5)).toFixed(3)} → ${mean(losses.slice(-5)).toFixed(3)}`);
