@@ -115,7 +115,7 @@ export class DataLoader<T, B> implements Iterable<B> {
 
   state(): DataLoaderState {
     this.currentPlan();
-    return { epoch: this.epochIndex, position: this.position, rng: { s: [...this.epochStart.s], spareNormal: this.epochStart.spareNormal } };
+    return { epoch: this.epochIndex, position: this.position, rng: { ...this.epochStart, mt: [...this.epochStart.mt] } };
   }
 
   loadState(state: DataLoaderState): void {

@@ -56,16 +56,26 @@ export class TokenStreamDataset implements Dataset<LMWindow> {
 
   /** `batchSize` windows at uniformly random offsets in [0, n - blockSize - 1], drawn from `generator`. */
   sampleBatch(batchSize: number, generator: RandomGenerator = defaultGenerator): LMBatch {
+    return this.batchAt(this.sampleOffsets(batchSize, generator));
+  }
+
+  /** Start positions of `batchSize` random windows, drawn as nanoGPT's `torch.randint(len(data) - block_size, (batch_size,))`. */
+  sampleOffsets(batchSize: number, generator: RandomGenerator = defaultGenerator): number[] {
+    const high = this.tokens.length - this.blockSize;
+    return Array.from({ length: batchSize }, () => generator.randint(0, high));
+  }
+
+  /** The windows starting at these positions, stacked: x (B, T) and y (B, T) shifted by one. */
+  batchAt(offsets: readonly number[]): LMBatch {
     const T = this.blockSize;
-    const x = new Int32Array(batchSize * T);
-    const y = new Int32Array(batchSize * T);
-    const high = this.tokens.length - T;
-    for (let b = 0; b < batchSize; b++) {
-      const w = this.window(generator.randint(0, high));
+    const x = new Int32Array(offsets.length * T);
+    const y = new Int32Array(offsets.length * T);
+    offsets.forEach((offset, b) => {
+      const w = this.window(offset);
       x.set(w.x, b * T);
       y.set(w.y, b * T);
-    }
-    return { x: tensor(x, { shape: [batchSize, T] }), y: tensor(y, { shape: [batchSize, T] }) };
+    });
+    return { x: tensor(x, { shape: [offsets.length, T] }), y: tensor(y, { shape: [offsets.length, T] }) };
   }
 
   /** Every non-overlapping window in order, `batchSize` at a time (the last batch may be smaller). */

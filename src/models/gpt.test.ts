@@ -38,6 +38,25 @@ test('nanoGPT initialization: std 0.02, residual projections 0.02/sqrt(2·nLayer
   assert.equal(std('transformer.h.3.attn.c_attn.bias'), 0);
 });
 
+test('a seed gives the weights nanoGPT\'s model.py gets after torch.manual_seed with that seed', () => {
+  // [name, first three values, last two, sum of |w|] printed by PyTorch 1.13 for nanoGPT's GPT(vocab 11,
+  // block 8, 12 wide, 2 layers, biases) after torch.manual_seed(5); Linear weights transposed to Conv1D's layout.
+  const expected: [string, number[], number[], number][] = [
+    ['transformer.wte.weight', [0.010731208138167858, 0.022612618282437325, -0.012351442128419876], [0.0003343282442074269, 0.013085693120956421], 1.934575151957688],
+    ['transformer.wpe.weight', [0.027759579941630363, 0.0232851579785347, 0.002154185902327299], [0.005592376925051212, 0.021485134959220886], 1.4818432836982538],
+    ['transformer.h.0.attn.c_attn.weight', [0.0019772222731262445, -0.006051432806998491, -0.031465351581573486], [0.017509225755929947, -0.0006609104457311332], 6.8062515237834305],
+    ['transformer.h.1.mlp.c_proj.weight', [-0.017691882327198982, 0.017529664561152458, -0.004573663230985403], [-0.003841214347630739, -0.006038885563611984], 4.32048314023973],
+    ['transformer.h.1.attn.c_proj.weight', [0.005070189945399761, 0.008069852367043495, -0.01379658654332161], [-0.019239647313952446, 0.016050955280661583], 1.1863561714417301],
+  ];
+  const model = new GPT({ vocabSize: 11, blockSize: 8, nEmbd: 12, nLayer: 2, nHead: 3, bias: true }, { generator: new Generator(5) });
+  const params = new Map(model.namedParameters());
+  for (const [name, first, last, absSum] of expected) {
+    const w = Array.from(params.get(name)!.dense());
+    assertClose([...w.slice(0, 3), ...w.slice(-2), w.reduce((s, v) => s + Math.abs(v), 0) / absSum], [...first, ...last, 1], 1e-7, 1e-6, name);
+  }
+  assert.deepEqual(Array.from(params.get('transformer.h.0.attn.c_attn.bias')!.dense()), new Array(36).fill(0));
+});
+
 test('loss at initialization is about ln V and gradients reach every parameter', () => {
   const model = tiny();
   const ids = randint(0, 37, [2, 8], { generator: new Generator(2) });

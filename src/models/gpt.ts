@@ -29,7 +29,7 @@ import { LayerNorm } from '../nn/layer-norm.js';
 import { ModuleList } from '../nn/containers.js';
 import { Module } from '../nn/module.js';
 import { emptyParameter, type Parameter } from '../nn/parameter.js';
-import type { Generator } from '../tensor/random.js';
+import { defaultGenerator, type Generator } from '../tensor/random.js';
 import { emptyTensor, type Tensor } from '../tensor/tensor.js';
 import type { Tokenizer } from '../tokenizers/tokenizer.js';
 import { overrideConfig } from './config-fields.js';
@@ -115,6 +115,15 @@ export class Conv1D extends Module<[Tensor], Tensor> {
   override extraRepr(): string {
     return `nf=${this.outFeatures}, nx=${this.inFeatures}`;
   }
+}
+
+/** N(0, std²) into a Conv1D weight [in, out], drawn in the order of the Linear weight [out, in] it transposes. */
+function normalAsLinear_(weight: Tensor, std: number, generator: Generator): void {
+  const [nIn, nOut] = weight.shape;
+  const drawn = new Float32Array(weight.size);
+  generator.fillNormal(drawn, 0, drawn.length, 0, std);
+  const w = weight.data;
+  for (let o = 0; o < nOut; o++) for (let i = 0; i < nIn; i++) w[weight.offset + i * nOut + o] = drawn[o * nIn + i];
 }
 
 /** What every layer of one forward pass shares. */
@@ -260,10 +269,8 @@ export class GPT extends Module implements CausalLM {
   constructor(config: Partial<GPTConfig> | GPTPreset = {}, opts: GPTOptions = {}) {
     super();
     this.config = resolveConfig(config);
-    const init = opts.init ?? true;
-    const body = init ? new GPTBody(this.config) : skipInit(() => new GPTBody(this.config));
-    this.transformer = this.registerModule('transformer', body);
-    if (init) this.initWeights(opts.generator);
+    this.transformer = this.registerModule('transformer', skipInit(() => new GPTBody(this.config)));
+    if (opts.init ?? true) this.initWeights(opts.generator);
   }
 
   /**
@@ -284,14 +291,34 @@ export class GPT extends Module implements CausalLM {
     return this.config.blockSize;
   }
 
-  private initWeights(generator?: Generator): void {
-    const residualStd = 0.02 / Math.sqrt(2 * this.config.nLayer);
-    for (const [name, p] of this.namedParameters()) {
-      if (name.endsWith('c_proj.weight')) normal_(p, 0, residualStd, generator);
-      else if (name.includes('.ln_')) continue; // LayerNorm keeps its ones and zeros
-      else if (name.endsWith('.bias')) zeros_(p);
-      else normal_(p, 0, 0.02, generator);
+  /**
+   * nanoGPT's initialization, draw for draw, so that a seed gives the weights nanoGPT's model.py gets
+   * after `torch.manual_seed` with the same seed (lmkit's generator is PyTorch's):
+   * 1. PyTorch constructs the modules with their defaults: N(0, 1) embeddings, kaiming-uniform Linear
+   *    weights and uniform biases, lm_head last; all overwritten below, so only their draws matter.
+   * 2. `_init_weights` over the modules in order: N(0, 0.02) weights, zero biases; lm_head's draw is the
+   *    one wte keeps (they are tied).
+   * 3. The residual projections (c_proj) again, N(0, 0.02/√(2·nLayer)).
+   * Conv1D weights are stored [in, out], a Linear's transpose: they are drawn in a Linear's order.
+   */
+  private initWeights(generator: Generator = defaultGenerator): void {
+    const { wte, wpe, h } = this.transformer;
+    const projections = [...h].flatMap((b) => [b.attn.cAttn, b.attn.cProj, b.mlp.cFc, b.mlp.cProj]);
+    normal_(wte.weight, 0, 1, generator);
+    normal_(wpe.weight, 0, 1, generator);
+    for (const p of projections) generator.discard(p.weight.size + (p.bias?.size ?? 0));
+    generator.discard(wte.weight.size);
+
+    normal_(wte.weight, 0, 0.02, generator);
+    normal_(wpe.weight, 0, 0.02, generator);
+    for (const p of projections) {
+      normalAsLinear_(p.weight, 0.02, generator);
+      if (p.bias) zeros_(p.bias);
     }
+    normal_(wte.weight, 0, 0.02, generator);
+
+    const residualStd = 0.02 / Math.sqrt(2 * this.config.nLayer);
+    for (const b of h) for (const p of [b.attn.cProj, b.mlp.cProj]) normalAsLinear_(p.weight, residualStd, generator);
   }
 
   override forward(ids: Tensor, opts: CausalLMForwardOptions = {}): Tensor {

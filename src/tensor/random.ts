@@ -1,146 +1,182 @@
 /**
- * Seeded pseudo-random numbers (xoshiro128**, seeded through splitmix32). Every random op draws from a
- * Generator, the global one unless given, so `manualSeed` makes runs reproducible; `getState`/`setState`
- * let checkpoints resume the exact stream.
+ * Seeded pseudo-random numbers, the same numbers PyTorch's CPU generator gives for the same seed: a 32-bit
+ * Mersenne Twister (MT19937) seeded as `torch.manual_seed` seeds it, and PyTorch's transformations from
+ * its raw words to floats, normals and integers. So `manualSeed(s)` followed by `rand`, `randn`, `randint`
+ * or a module's initialization reproduces what PyTorch draws after `torch.manual_seed(s)` (to the last bit
+ * for uniforms and integers, within a float32 ulp for normals). Dropout masks and multinomial sampling
+ * draw from the same stream but do not follow PyTorch's algorithms. `getState`/`setState` let checkpoints
+ * resume the exact stream.
  */
 export interface GeneratorState {
-  s: [number, number, number, number];
+  mt: number[];
+  index: number;
+  /** The second value of the last Box-Muller pair, PyTorch's cached next normal sample. */
   spareNormal: number | null;
 }
 
+const N = 624;
+const M = 397;
+const TWO_POW_32 = 4294967296;
+const TWO_POW_24 = 16777216;
+const TWO_POW_53 = 9007199254740992;
+const { fround } = Math;
+
 export class Generator {
-  private s0 = 0;
-  private s1 = 0;
-  private s2 = 0;
-  private s3 = 0;
+  private readonly mt = new Uint32Array(N);
+  private index = N;
   private spare: number | null = null;
 
   constructor(seed = 0) {
     this.manualSeed(seed);
   }
 
+  /** Seeds as `torch.manual_seed` does: MT19937's init_genrand with the low 32 bits of the seed. */
   manualSeed(seed: number): this {
-    let x = (Math.floor(seed) ^ Math.floor(seed / 4294967296)) >>> 0;
-    const next = () => {
-      x = (x + 0x9e3779b9) >>> 0;
-      let z = x;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-      return (z ^ (z >>> 16)) >>> 0;
-    };
-    this.s0 = next();
-    this.s1 = next();
-    this.s2 = next();
-    this.s3 = next();
+    const mt = this.mt;
+    mt[0] = Number(BigInt.asUintN(32, BigInt(Math.floor(seed))));
+    for (let j = 1; j < N; j++) {
+      const prev = mt[j - 1] ^ (mt[j - 1] >>> 30);
+      mt[j] = Math.imul(1812433253, prev) + j;
+    }
+    this.index = N;
     this.spare = null;
     return this;
   }
 
-  /** A uniform 32-bit unsigned integer. */
+  private twist(): void {
+    const mt = this.mt;
+    for (let k = 0; k < N; k++) {
+      const y = (mt[k] & 0x80000000) | (mt[(k + 1) % N] & 0x7fffffff);
+      mt[k] = mt[(k + M) % N] ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
+    }
+    this.index = 0;
+  }
+
+  /** A uniform 32-bit unsigned integer (PyTorch's `random()`). */
   nextUint32(): number {
-    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
-    const t = this.s1 << 9;
-    this.s2 ^= this.s0;
-    this.s3 ^= this.s1;
-    this.s1 ^= this.s2;
-    this.s0 ^= this.s3;
-    this.s2 ^= t;
-    this.s3 = rotl(this.s3, 11);
-    return result;
+    if (this.index >= N) this.twist();
+    let y = this.mt[this.index++];
+    y ^= y >>> 11;
+    y ^= (y << 7) & 0x9d2c5680;
+    y ^= (y << 15) & 0xefc60000;
+    y ^= y >>> 18;
+    return y >>> 0;
   }
 
-  /** Uniform in [0, 1) with 53 random bits. */
+  /** Skips `count` 32-bit words, as std::mersenne_twister_engine::discard does. */
+  discard(count: number): void {
+    let left = count;
+    while (left > 0) {
+      if (this.index >= N) this.twist();
+      const step = Math.min(left, N - this.index);
+      this.index += step;
+      left -= step;
+    }
+  }
+
+  /** Uniform in [0, 1) with 53 random bits: PyTorch's float64 uniform (the low 53 bits of `random64()`). */
   random(): number {
-    const hi = this.nextUint32() >>> 5;
-    const lo = this.nextUint32() >>> 6;
-    return (hi * 67108864 + lo) / 9007199254740992;
+    const hi = this.nextUint32();
+    const lo = this.nextUint32();
+    return ((hi & 0x1fffff) * TWO_POW_32 + lo) / TWO_POW_53;
   }
 
-  /** Standard normal (Box-Muller; the second value of each pair is kept for the next call). */
+  /** Uniform in [0, 1) with 24 random bits: PyTorch's float32 uniform. */
+  private random24(): number {
+    return (this.nextUint32() & 0xffffff) / TWO_POW_24;
+  }
+
+  /**
+   * Standard normal, PyTorch's scalar sampler: Box-Muller on two float64 uniforms, the second value of
+   * each pair kept for the next call.
+   */
   normal(): number {
     if (this.spare !== null) {
       const v = this.spare;
       this.spare = null;
       return v;
     }
-    let u = 0;
-    while (u === 0) u = this.random();
-    const v = this.random();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
+    const u1 = this.random();
+    const u2 = this.random();
+    const r = Math.sqrt(-2 * Math.log1p(-u2));
+    const theta = 2 * Math.PI * u1;
+    this.spare = r * Math.sin(theta);
+    return r * Math.cos(theta);
   }
 
-  /** Uniform integer in [low, high). */
+  /** Uniform integer in [low, high), as `torch.randint` draws it (one word modulo the range). */
   randint(low: number, high: number): number {
     const span = high - low;
-    if (span <= 0) throw new RangeError(`randint: empty range [${low}, ${high})`);
-    if (span <= 4294967296) {
-      const limit = 4294967296 - (4294967296 % span);
-      let x = this.nextUint32();
-      while (x >= limit) x = this.nextUint32();
-      return low + (x % span);
-    }
-    return low + Math.floor(this.random() * span);
+    if (!(span > 0)) throw new RangeError(`randint: empty range [${low}, ${high})`);
+    if (span < TWO_POW_32) return low + (this.nextUint32() % span);
+    const word = (BigInt(this.nextUint32()) << 32n) | BigInt(this.nextUint32());
+    return low + Number(word % BigInt(span));
   }
 
   /**
-   * Fills out[start, end) with uniform samples in [low, high), 24 random bits each (a float32's
-   * precision): the fast path for initializing large tensors.
+   * Fills out[start, end) with uniform samples in [low, high) as `Tensor.uniform_` does: 24 random bits
+   * and float32 arithmetic for float32 storage, 53 bits for a Float64Array.
    */
   fillUniform(out: { [i: number]: number }, start: number, end: number, low = 0, high = 1): void {
-    let s0 = this.s0, s1 = this.s1, s2 = this.s2, s3 = this.s3;
-    const scale = (high - low) / 16777216;
-    for (let i = start; i < end; i++) {
-      const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
-      const t = s1 << 9;
-      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl(s3, 11);
-      out[i] = low + (r >>> 8) * scale;
+    if (out instanceof Float64Array) {
+      for (let i = start; i < end; i++) out[i] = this.random() * (high - low) + low;
+      return;
     }
-    this.s0 = s0 >>> 0; this.s1 = s1 >>> 0; this.s2 = s2 >>> 0; this.s3 = s3 >>> 0;
+    const from = fround(low);
+    const width = fround(fround(high) - from);
+    // PyTorch computes x·(to − from) + from as one fused multiply-add (its AVX2 kernels), hence one rounding.
+    for (let i = start; i < end; i++) out[i] = fround(this.random24() * width + from);
   }
 
-  /** Fills out[start, end) with normal samples (Marsaglia's polar method on 24-bit uniforms). */
+  /**
+   * Fills out[start, end) with normal samples as `Tensor.normal_` does: from 16 values on, uniforms
+   * turned into normals 16 at a time by Box-Muller (the last, partial group redrawn over the final 16
+   * slots); fewer values come from the scalar sampler.
+   */
   fillNormal(out: { [i: number]: number }, start: number, end: number, mean = 0, std = 1): void {
-    let s0 = this.s0, s1 = this.s1, s2 = this.s2, s3 = this.s3;
-    const unit = 2 / 16777216;
-    let i = start;
-    while (i < end) {
-      // Two xoshiro128** draws, written out: a closure over the state would be several times slower.
-      let r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
-      let t = s1 << 9;
-      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl(s3, 11);
-      const u = (r >>> 8) * unit - 1;
-      r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
-      t = s1 << 9;
-      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl(s3, 11);
-      const v = (r >>> 8) * unit - 1;
-      const q = u * u + v * v;
-      if (q >= 1 || q === 0) continue;
-      const f = Math.sqrt((-2 * Math.log(q)) / q) * std;
-      out[i++] = mean + u * f;
-      if (i < end) out[i++] = mean + v * f;
+    const n = end - start;
+    const double = out instanceof Float64Array;
+    const round = double ? (x: number) => x : fround;
+    if (n < 16) {
+      for (let i = start; i < end; i++) out[i] = round(this.normal() * std + mean);
+      return;
     }
-    this.s0 = s0 >>> 0; this.s1 = s1 >>> 0; this.s2 = s2 >>> 0; this.s3 = s3 >>> 0;
+    const draw = double ? () => this.random() : () => this.random24();
+    for (let i = start; i < end; i++) out[i] = draw();
+    const fill16 = (at: number) => {
+      for (let j = 0; j < 8; j++) {
+        const u1 = round(1 - out[at + j]);
+        const u2 = out[at + j + 8];
+        const radius = round(Math.sqrt(round(-2 * round(Math.log(u1)))));
+        const theta = round(2 * Math.PI * u2);
+        out[at + j] = round(round(round(radius * round(Math.cos(theta))) * std) + mean);
+        out[at + j + 8] = round(round(round(radius * round(Math.sin(theta))) * std) + mean);
+      }
+    };
+    for (let at = start; at + 16 <= end; at += 16) fill16(at);
+    if (n % 16 !== 0) {
+      for (let i = end - 16; i < end; i++) out[i] = draw();
+      fill16(end - 16);
+    }
   }
 
   getState(): GeneratorState {
-    return { s: [this.s0, this.s1, this.s2, this.s3], spareNormal: this.spare };
+    return { mt: Array.from(this.mt), index: this.index, spareNormal: this.spare };
   }
 
   setState(state: GeneratorState): void {
-    [this.s0, this.s1, this.s2, this.s3] = state.s.map((v) => v >>> 0) as [number, number, number, number];
-    this.spare = state.spareNormal;
+    if (!Array.isArray(state?.mt) || state.mt.length !== N || !Number.isInteger(state.index) || state.index < 0 || state.index > N) {
+      throw new RangeError(`Generator.setState: expected { mt: ${N} words, index 0..${N}, spareNormal }, got ${JSON.stringify(state)?.slice(0, 80)}`);
+    }
+    this.mt.set(state.mt);
+    this.index = state.index;
+    this.spare = state.spareNormal ?? null;
   }
-}
-
-function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
 
 export const defaultGenerator = new Generator(0);
 
-/** Seeds the global generator that random ops use by default. */
+/** Seeds the global generator that random ops use by default (PyTorch's `torch.manual_seed`). */
 export function manualSeed(seed: number): Generator {
   return defaultGenerator.manualSeed(seed);
 }

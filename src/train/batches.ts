@@ -1,5 +1,5 @@
 import { fail } from '../errors.js';
-import { type BatchSource, isSplitSource } from './types.js';
+import { type BatchSource, evalBatch, isSplitSource } from './types.js';
 
 /** Where the training data stands: the epoch, the batches used in it, and the source's own state. */
 export interface BatchPosition {
@@ -36,7 +36,7 @@ export class TrainBatches<B> {
   private iterator: Iterator<B> | null = null;
   private skip = 0;
 
-  constructor(private readonly source: BatchSource<B>, private readonly maxEpochs?: number) {}
+  constructor(readonly source: BatchSource<B>, private readonly maxEpochs?: number) {}
 
   /** The next batch; done once `maxEpochs` epochs are over or a one-shot iterator has run out. */
   next(): IteratorResult<B, undefined> {
@@ -94,7 +94,7 @@ export class TrainBatches<B> {
 export function* validationBatches<B>(source: BatchSource<B>, count: number): Generator<B> {
   if (isSplitSource<B>(source)) {
     if (!Number.isFinite(count)) fail('InvalidArgument', 'evalIters must be set when validation batches come from nextBatch("val")');
-    for (let i = 0; i < count; i++) yield source.nextBatch('val');
+    for (let i = 0; i < count; i++) yield evalBatch(source, 'val');
     return;
   }
   const it = isOneShot(source) ? source : (source as Iterable<B>)[Symbol.iterator]();

@@ -75,7 +75,7 @@ export class LogProgress implements ProgressReporter {
   }
 
   validation(m: StepMetrics): void {
-    this.write(`step ${m.step}: train loss ${m.train_loss.toFixed(4)}, val loss ${(m.val_loss ?? NaN).toFixed(4)}`);
+    this.write(`step ${m.step}: train loss ${(m.train_eval_loss ?? m.train_loss).toFixed(4)}, val loss ${(m.val_loss ?? NaN).toFixed(4)}`);
   }
 
   message(line: string): void {

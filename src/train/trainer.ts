@@ -12,7 +12,7 @@ import { checkpointBytes, CHECKPOINT_FORMAT, loadCheckpoint, type TrainingState,
 import { MetricsWriter } from './metrics.js';
 import { writeLossPlot } from './plot.js';
 import { createProgress, type ProgressMode, type ProgressReporter } from './progress.js';
-import { type BatchSource, isSplitSource, type LossFn, type SelfSupervisedModel, type Split, type StepMetrics,
+import { type BatchSource, evalBatch, isSplitSource, type LossFn, type SelfSupervisedModel, type Split, type StepMetrics,
   type TrainableModel } from './types.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -46,6 +46,13 @@ export interface TrainerOptions<M extends TrainableModel = TrainableModel, B = u
   evalMetrics?: (model: M, batch: B) => Record<string, number>;
   /** Validate after the last step as well. Default: true. */
   evalAtEnd?: boolean;
+  /** Validate once before the first step too (step 0, as nanoGPT does). Default: false. */
+  evalAtStart?: boolean;
+  /**
+   * At each validation, first estimate the training loss as well: the mean over `evalIters` batches drawn
+   * from a `nextBatch` training source (nanoGPT's estimate_loss), recorded as `train_eval_loss`. Default: false.
+   */
+  evalTrainLoss?: boolean;
   /** Seeds the global generator when training starts (not on resume, which restores it). */
   seed?: number;
   /** What a NaN or infinite training loss does: 'error' stops training naming the step; 'skip' drops the batch and counts it. Default: 'error'. */
@@ -215,6 +222,15 @@ export class Trainer<M extends TrainableModel = TrainableModel, B = unknown> {
     try {
       for (const cb of this.callbacks()) await cb.onTrainStart?.(this);
       model.train();
+      if (val && o.evalAtStart && this.step === 0) {
+        const row: StepMetrics = {
+          step: 0, epoch: 0, train_loss: NaN, lr: (this.optimizer.paramGroups[0] as BaseHyperParams).lr, tokens_per_s: 0, elapsed: 0,
+        };
+        await this.validate(row, val);
+        this.history.push(row);
+        pending = row;
+        lastEvalStep = 0;
+      }
       for (;;) {
         if (this.stopRequested) break;
         if (o.maxSteps !== undefined && this.step >= o.maxSteps) {
@@ -335,6 +351,15 @@ export class Trainer<M extends TrainableModel = TrainableModel, B = unknown> {
     const evalMetrics = this.options.evalMetrics;
     try {
       noGrad(() => {
+        if (this.options.evalTrainLoss) {
+          const train = this.batches?.source;
+          if (!isSplitSource<B>(train)) fail('InvalidArgument', 'Trainer: evalTrainLoss needs a nextBatch(split) training source');
+          let trainSum = 0;
+          const count = this.options.evalIters ?? 0;
+          for (let i = 0; i < count; i++) trainSum += this.lossOf(evalBatch(train, 'train'), 'val').item();
+          row.train_eval_loss = trainSum / count;
+          if (!Number.isFinite(row.train_loss)) row.train_loss = row.train_eval_loss;
+        }
         for (const batch of validationBatches(val, this.options.evalIters ?? Infinity)) {
           sum += this.lossOf(batch, 'val').item();
           n++;

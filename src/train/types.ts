@@ -33,6 +33,11 @@ export type Split = 'train' | 'val';
  */
 export interface SplitBatchSource<B> {
   nextBatch(split: Split): B;
+  /**
+   * A batch for estimating a loss (default: `nextBatch(split)`); a source that prefetches its training
+   * batches, as nanoGPT does, draws evaluation batches here without disturbing the prefetched one.
+   */
+  evalBatch?(split: Split): B;
   stateDict?(): unknown;
   loadStateDict?(state: unknown): void;
 }
@@ -60,6 +65,11 @@ export interface StepMetrics {
   /** Mean validation loss, on steps that evaluated. */
   val_loss?: number;
   [metric: string]: number | undefined;
+}
+
+/** A batch for estimating a loss: the source's evalBatch when it has one, else nextBatch. */
+export function evalBatch<B>(source: SplitBatchSource<B>, split: Split): B {
+  return source.evalBatch ? source.evalBatch(split) : source.nextBatch(split);
 }
 
 export function isSplitSource<B>(x: unknown): x is SplitBatchSource<B> {

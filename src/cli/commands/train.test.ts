@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { assertClose } from '../../testing/assert.js';
+import { SHARED_MISSING, sharedDir } from '../../testing/shared.js';
 
 const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../main.js');
 
@@ -117,4 +119,23 @@ test('Ctrl-C during training saves a checkpoint and exits cleanly', async () => 
   assert.equal(code, 0, stderr);
   assert.ok(fs.existsSync(path.join(out, 'checkpoints', 'last.safetensors')), 'checkpoint saved on interrupt');
   assert.ok(fs.existsSync(path.join(out, 'model.safetensors')), 'model saved on interrupt');
+});
+
+const SHAKESPEARE = sharedDir() ? path.join(sharedDir()!, 'data/tinyshakespeare/input.txt') : null;
+
+test('the baby-GPT recipe takes nanoGPT\'s steps: same weights, batches and losses for the same seed', { skip: SHAKESPEARE ? false : SHARED_MISSING }, () => {
+  // Printed by nanoGPT's train.py and model.py (transcribed for PyTorch 1.13, CPU, 1 thread) with this recipe,
+  // torch.manual_seed(1337), eval_interval 5: estimate_loss at steps 0 and 5, then the loss of iterations 0-4.
+  const expected = { evals: [[0, 4.167647, 4.164899], [5, 3.966882, 3.965631]], losses: [4.182841, 4.137328, 4.134744, 4.099460, 4.038743] };
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'lmkit-nanogpt-'));
+  const run = lmkit(['train', '--data', SHAKESPEARE!, '--tokenizer', 'char', '--arch', 'gpt', '--n-layer', '4', '--n-head', '4',
+    '--n-embd', '128', '--block-size', '64', '--batch-size', '12', '--max-steps', '5', '--lr', '1e-3', '--min-lr', '1e-4',
+    '--warmup-steps', '100', '--lr-decay-steps', '2000', '--beta1', '0.9', '--beta2', '0.99', '--weight-decay', '0.1',
+    '--grad-clip', '1.0', '--dropout', '0', '--no-bias', '--val-fraction', '0.1', '--eval-interval', '5', '--eval-iters', '20',
+    '--seed', '1337', '--threads', '1', '--out', out]);
+  assert.equal(run.code, 0, run.stderr);
+  const rows = fs.readFileSync(path.join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const evals = rows.filter((r) => typeof r.val_loss === 'number').map((r) => [r.step, r.train_eval_loss, r.val_loss]);
+  assertClose(evals.flat(), expected.evals.flat(), 2e-5, 0, 'step, estimated train loss, val loss');
+  assertClose(rows.filter((r) => r.step > 0).map((r) => r.train_loss), expected.losses, 2e-5, 0, 'training losses');
 });

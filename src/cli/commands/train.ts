@@ -59,7 +59,8 @@ export function register(program: Command): void {
     const config = validateTrainConfig({ ...trainDefaults, ...fromFile, ...fromFlags } as TrainConfig);
     const run = await runTraining(config, (line) => process.stderr.write(`${line}\n`));
     const loss = run.finalValLoss === null ? 'n/a' : run.finalValLoss.toFixed(4);
-    process.stdout.write(`trained ${run.history.length} steps in ${run.seconds.toFixed(1)} s; validation loss ${loss}; model in ${run.outDir}\n`);
+    const steps = run.history.filter((row) => row.step > 0).length;
+    process.stdout.write(`trained ${steps} steps in ${run.seconds.toFixed(1)} s; validation loss ${loss}; model in ${run.outDir}\n`);
     if (config.sample) await printSample(run.model, run.tokenizer, { maxNewTokens: 400, seed: config.seed });
   });
 }

@@ -5,7 +5,7 @@ import { encodeLongText, tokenizerFromSpec } from '../../data/prepare.js';
 import { type LMBatch, TokenStreamDataset } from '../../data/token_stream.js';
 import { type LanguageModel, saveModel } from '../../models/auto.js';
 import { WarmupCosineLR } from '../../optim/lr_scheduler.js';
-import { Generator, manualSeed } from '../../tensor/random.js';
+import { manualSeed } from '../../tensor/random.js';
 import { Tokenizer } from '../../tokenizers/tokenizer.js';
 import { ModelCheckpoint } from '../../train/callbacks.js';
 import { Trainer } from '../../train/trainer.js';
@@ -15,21 +15,41 @@ import type { TrainConfig } from './config.js';
 import { readCorpus } from './corpus.js';
 import { buildModel, buildOptimizer } from './model.js';
 
-/** nanoGPT's get_batch: random windows of the train or val stream, from a generator checkpoints save. */
+/**
+ * nanoGPT's get_batch: random windows of the train or val stream, drawn from the global generator right
+ * after the model's initialization, in nanoGPT's order: the next training batch is drawn as soon as the
+ * current one is taken (before an evaluation that follows the step), evaluation batches in between. With
+ * PyTorch's generator and nanoGPT's initialization, a seed thus sees nanoGPT's very batches.
+ */
 class RandomWindows implements SplitBatchSource<LMBatch> {
-  constructor(private readonly splits: Record<Split, TokenStreamDataset>, private readonly batchSize: number,
-    private readonly generator: Generator) {}
+  private prefetched: number[];
 
-  nextBatch(split: Split): LMBatch {
-    return this.splits[split].sampleBatch(this.batchSize, this.generator);
+  constructor(private readonly splits: Record<Split, TokenStreamDataset>, private readonly batchSize: number) {
+    this.prefetched = this.splits.train.sampleOffsets(batchSize);
   }
 
+  nextBatch(split: Split): LMBatch {
+    if (split === 'val') return this.evalBatch(split);
+    const batch = this.splits.train.batchAt(this.prefetched);
+    this.prefetched = this.splits.train.sampleOffsets(this.batchSize);
+    return batch;
+  }
+
+  evalBatch(split: Split): LMBatch {
+    return this.splits[split].sampleBatch(this.batchSize);
+  }
+
+  /** The generator is the global one, which checkpoints save; the prefetched batch is this source's own. */
   stateDict(): unknown {
-    return this.generator.getState();
+    return { prefetched: this.prefetched };
   }
 
   loadStateDict(state: unknown): void {
-    this.generator.setState(state as ReturnType<Generator['getState']>);
+    const prefetched = (state as { prefetched?: unknown })?.prefetched;
+    if (!Array.isArray(prefetched) || prefetched.length !== this.batchSize || !prefetched.every(Number.isInteger)) {
+      throw new UsageError(`--resume: the checkpoint's batch position does not fit --batch-size ${this.batchSize}; resume with the settings it was trained with`);
+    }
+    this.prefetched = prefetched;
   }
 }
 
@@ -79,7 +99,7 @@ export async function runTraining(c: TrainConfig, log: (line: string) => void): 
   const data = new RandomWindows({
     train: new TokenStreamDataset(trainIds, c.blockSize),
     val: new TokenStreamDataset(valIds, c.blockSize),
-  }, c.batchSize, new Generator(c.seed + 1));
+  }, c.batchSize);
   const trainer = new Trainer<LanguageModel, LMBatch>({
     optimizer: (m) => buildOptimizer(m, c),
     scheduler: (opt) => new WarmupCosineLR(opt, { warmupSteps: c.warmupSteps, lrDecaySteps: Math.max(c.lrDecaySteps, c.warmupSteps), minLr: c.minLr }),
@@ -89,7 +109,8 @@ export async function runTraining(c: TrainConfig, log: (line: string) => void): 
     gradClip: c.gradClip,
     evalInterval: c.evalInterval,
     evalIters: c.evalIters,
-    seed: c.seed,
+    evalAtStart: true,
+    evalTrainLoss: true,
     callbacks: [new ModelCheckpoint({ dirpath: checkpointDir, saveTopK: 1, saveLast: true })],
     resumeFrom: c.resume ? lastCheckpoint : undefined,
     metricsFile: c.metricsOut || path.join(outDir, 'metrics.jsonl'),
