@@ -7,7 +7,8 @@
         "native/src/bindings.cc",
         "native/src/thread_pool.cc",
         "native/src/cpu.cc",
-        "native/src/huge_pages.cc"
+        "native/src/huge_pages.cc",
+        "native/src/malloc_tuning.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "native/include"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS"],

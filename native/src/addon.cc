@@ -3,6 +3,7 @@
 #include "bindings.h"
 #include "cpu.h"
 #include "huge_pages.h"
+#include "malloc_tuning.h"
 #include "thread_pool.h"
 
 namespace {
@@ -27,6 +28,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads));
   lmkit::register_kernels(env, exports);
   lmkit::register_huge_pages(env, exports);
+  lmkit::tune_malloc();
   return exports;
 }
 
