@@ -18,6 +18,8 @@ export class Stepper {
   /** Where in the rows the cache's first position stands (moves when the context slides). */
   private start = 0;
   private readonly limit: number;
+  /** The rows `next` returns, refilled by every call (a fresh 50257-score row per token costs page faults). */
+  private scores: Float64Array[] = [];
 
   constructor(private readonly model: CausalLM, private readonly batch: number, maxLength: number, useCache: boolean) {
     this.limit = model.maxPositions ?? Infinity;
@@ -26,7 +28,8 @@ export class Stepper {
 
   /**
    * Next-token scores for every row (all rows have the same length). `mask` (1 = real token, 0 =
-   * padding) covers the whole rows; null means no padding anywhere.
+   * padding) covers the whole rows; null means no padding anywhere. The returned rows are valid until
+   * the next call, which overwrites them.
    */
   next(rows: readonly (readonly number[])[], mask: readonly (readonly number[])[] | null): Float64Array[] {
     const B = rows.length;
@@ -67,14 +70,15 @@ export class Stepper {
     const [, Tl, V] = logits.shape;
     const [s0, s1, s2] = logits.strides;
     const data = logits.data;
-    const out: Float64Array[] = [];
+    if (this.scores.length !== B || this.scores[0].length !== V) {
+      this.scores = Array.from({ length: B }, () => new Float64Array(V));
+    }
     for (let b = 0; b < B; b++) {
-      const row = new Float64Array(V);
+      const row = this.scores[b];
       const at = logits.offset + b * s0 + (Tl - 1) * s1;
       for (let v = 0; v < V; v++) row[v] = data[at + v * s2];
-      out.push(row);
     }
-    return out;
+    return this.scores;
   }
 
   /** Beam search moved beams: row i now continues what row order[i] was. */
