@@ -12,8 +12,8 @@
  * (c_attn, c_proj, c_fc) are stored [in, out] and applied as y = x·W + b; embeddings are [V, C].
  */
 import {
-  add, addmm, crossEntropy, gelu, matmul, mul, packedSelfAttention, reshape, scaledDotProductAttention, slice, softmax, split, t,
-  transpose, view, where,
+  add, addmm, crossEntropy, gelu, matmul, packedSelfAttention, reshape, scaledDotProductAttention, slice, split, t, transpose,
+  view,
 } from '../autograd/ops/index.js';
 import { needsGrad } from '../autograd/graph.js';
 import '../autograd/methods.js'; // Tensor methods (detach, ...) that nn's state dicts use
@@ -165,25 +165,13 @@ export class CausalSelfAttention extends Module {
       : split(this.cAttn.forward(x), C, 2); // 3 × (B, T, C)
     const [q, k, v] = qkv.map((z) => transpose(view(z, B, T, nh, hs), 1, 2)); // (B, nh, T, hs)
     const [keys, values] = pass.cache ? pass.cache.update(this.layer, k, v) : [k, v]; // (B, nh, past + T, hs)
-    const y = pass.cache && T === 1 && !needsGrad(q)
-      ? attendFromCache(q, keys, values, pass.mask)
-      : scaledDotProductAttention(q, keys, values, {
-        attnMask: pass.mask, isCausal: pass.mask === null, dropoutP: this.training ? this.config.dropout : 0,
-      }); // (B, nh, T, hs)
+    // Without gradients the kernel reads the cache's views in place and writes y as (B, T, nh, hs) memory.
+    const y = scaledDotProductAttention(q, keys, values, {
+      attnMask: pass.mask, isCausal: pass.mask === null, dropoutP: this.training ? this.config.dropout : 0,
+    }); // (B, nh, T, hs)
     const merged = reshape(transpose(y, 1, 2), [B, T, C]); // (B, T, C): head outputs side by side
     return this.residDropout.forward(this.cProj.forward(merged));
   }
-}
-
-/**
- * One new position attending the cached ones: softmax(q·kᵀ/√hs)·v with products that read the cache's
- * strided views in place (the fused kernel wants contiguous keys and values, which would copy the whole
- * history every step). q (B, nh, 1, hs), keys and values (B, nh, past + 1, hs) → (B, nh, 1, hs).
- */
-function attendFromCache(q: Tensor, keys: Tensor, values: Tensor, mask: Tensor | null): Tensor {
-  let att = mul(matmul(q, transpose(keys, -2, -1)), 1 / Math.sqrt(q.shape[3])); // (B, nh, 1, past + 1)
-  if (mask) att = where(mask, att, -Infinity);
-  return matmul(softmax(att, -1), values);
 }
 
 /** The feed-forward part of a block: C → 4C → GELU → C. */

@@ -143,6 +143,43 @@ void attention_head(const AttentionArgs& a, long b, long h, float* scores, float
   }
 }
 
+// A single query row (a decoding step over a KV cache): the scores are dot products with the key rows,
+// read in place instead of through a transposed copy of all the keys.
+void attention_row(const AttentionArgs& a, long b, long h, float* scores) {
+  const long D = a.d, tk = a.tk;
+  const float* q = a.q + a.lq.at(b, h);
+  const float* k = a.k + a.lk.at(b, h);
+  const float* v = a.v + a.lv.at(b, h);
+  float* out = a.out + a.lo.at(b, h);
+  const uint8_t* mask = a.mask ? a.mask + b * a.mask_stride_b + h * a.mask_stride_h : nullptr;
+  float* p = a.probs ? a.probs + (b * a.heads + h) * tk : scores;
+  const long n = key_end(a.causal, 0, 1, tk);
+  const long full = D / 8 * 8;
+  const __m256i tail = vm::tail_mask(D - full);
+  for (long j = 0; j < n; j++) {
+    const float* kr = k + j * a.lk.row;
+    __m256 acc = _mm256_setzero_ps();
+    for (long d = 0; d < full; d += 8) acc = _mm256_fmadd_ps(_mm256_loadu_ps(q + d), _mm256_loadu_ps(kr + d), acc);
+    if (full < D) acc = _mm256_fmadd_ps(_mm256_maskload_ps(q + full, tail), _mm256_maskload_ps(kr + full, tail), acc);
+    p[j] = a.scale * vm::hsum(acc);
+  }
+  if (!softmax_row(p, tk, n, mask)) {
+    std::fill(out, out + D, __builtin_nanf(""));
+    return;
+  }
+  std::fill(out, out + D, 0.0f);
+  for (long j = 0; j < n; j++) {
+    const float* vr = v + j * a.lv.row;
+    const __m256 pj = set1(p[j]);
+    for (long d = 0; d < full; d += 8)
+      _mm256_storeu_ps(out + d, _mm256_fmadd_ps(pj, _mm256_loadu_ps(vr + d), _mm256_loadu_ps(out + d)));
+    if (full < D) {
+      const __m256 o = _mm256_fmadd_ps(pj, _mm256_maskload_ps(vr + full, tail), _mm256_maskload_ps(out + full, tail));
+      _mm256_maskstore_ps(out + full, tail, o);
+    }
+  }
+}
+
 // One (batch, head) of the backward: dP = dO·Vᵀ, dS = P∘(dP - rowsum(P∘dP))·scale, dQ = dS·K, dV = Pᵀ·dO,
 // dK = dSᵀ·Q.
 void attention_head_backward(const AttentionBackwardArgs& a, long b, long h, float* ds, float* vt) {
@@ -195,7 +232,10 @@ void attention_f32(const AttentionArgs& a) {
   auto heads = [&](long h0, long h1) {
     float* scores = a.probs ? nullptr : tl_scores.floats(a.tq * a.tk);  // probs, when given, holds the scores
     float* kt = tl_trans.floats(a.d * a.tk);
-    for (long i = h0; i < h1; i++) attention_head(a, i / a.heads, i % a.heads, scores, kt);
+    for (long i = h0; i < h1; i++) {
+      if (a.tq == 1) attention_row(a, i / a.heads, i % a.heads, scores);
+      else attention_head(a, i / a.heads, i % a.heads, scores, kt);
+    }
   };
   if (parallel_worth(bh, a.tq, a.tk, a.d)) parallel_range(bh, 1, heads);
   else heads(0, bh);

@@ -42,6 +42,26 @@ test('causal attention with one query (a KV-cache step) sees every key', () => {
   assertClose(ops.scaledDotProductAttention(q, k, v, { isCausal: true }), ops.scaledDotProductAttention(q, k, v), 1e-12);
 });
 
+test('without gradients, attention reads strided views in place (KV-cache buffers) with the same result', () => {
+  for (const dtype of ['float64', 'float32'] as const) {
+    const [B, H, Tq, Tk, maxT, D] = [2, 3, 1, 5, 8, 7];
+    // q from a (B, Tq, H, D) projection, k and v the first Tk positions of (B, maxT, H, D) buffers
+    const q = ops.transpose(ops.toDtype(constant([B, Tq, H, D]), dtype), 1, 2);
+    const [k, v] = [0, 1].map(() => ops.transpose(ops.slice(ops.toDtype(constant([B, maxT, H, D]), dtype), null, [0, Tk]), 1, 2));
+    const tol = dtype === 'float32' ? 1e-5 : 1e-12;
+    const mask = bools([B, 1, Tq, Tk], 0.6);
+    for (let i = 0; i < B * Tq; i++) mask.data[i * Tk] = 1;
+    for (const opts of [{ isCausal: true }, { attnMask: mask }]) {
+      const expected = reference(q, k, v, opts.attnMask ?? null, opts.isCausal ?? false);
+      const y = ops.scaledDotProductAttention(q, k, v, opts);
+      assert.deepEqual(y.shape, [B, H, Tq, D]);
+      assertClose(y, expected, tol, tol, `${dtype} ${Object.keys(opts)[0]}`);
+      // the heads merge back into (B, Tq, H·D) as PyTorch's transpose + reshape would
+      assertClose(ops.reshape(ops.transpose(y, 1, 2), [B, Tq, H * D]), ops.reshape(ops.transpose(expected, 1, 2), [B, Tq, H * D]), tol, tol);
+    }
+  }
+});
+
 test('attention gradients: fused kernel, masks, 3-D inputs, composed fallbacks', () => {
   gradcheck((q, k, v) => ops.scaledDotProductAttention(q, k, v), [leaf([1, 2, 3, 4]), leaf([1, 2, 5, 4]), leaf([1, 2, 5, 4])]);
   gradcheck((q, k, v) => ops.scaledDotProductAttention(q, k, v, { isCausal: true }),

@@ -68,34 +68,40 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
   return fusedAttention(q, k, v, scale, mask, opts.isCausal ?? false);
 }
 
+/** How the attention kernel reads a [B, H, T, D] operand in place, or null when its head dim is strided. */
+function headLayoutOf(t: Tensor): HeadLayout | null {
+  const [s0, s1, s2, s3] = t.strides;
+  return s3 === 1 || t.shape[3] === 1 ? { offset: t.offset, batch: s0, head: s1, row: s2 } : null;
+}
+
 function fusedAttention(q: Tensor, k: Tensor, v: Tensor, scale: number, mask: Tensor | null, causal: boolean): Tensor {
   const [B, H, Tq, D] = q.shape;
   const Tk = k.shape[2];
   const dtype = q.dtype === 'float64' || k.dtype === 'float64' || v.dtype === 'float64' ? 'float64' : 'float32';
+  const grad = needsGrad(q, k, v);
+  const maskArgs = mask ? denseMask(mask, Tq, Tk) : { mask: null, maskStrideB: 0, maskStrideH: 0 };
+  const layouts = [q, k, v].map((t) => (t.dtype === dtype ? headLayoutOf(t) : null));
+  if (!grad && layouts.every((l) => l !== null)) {
+    // Inference (a KV cache's strided views, split projections): operands read in place; the output is
+    // written as (B, Tq, H, D), so merging the heads back is a view.
+    const y = emptyTensor([B, Tq, H, D], dtype);
+    backendFor(dtype).attention({
+      q: q.data as FloatArray, k: k.data as FloatArray, v: v.data as FloatArray, out: y.data as FloatArray,
+      batch: B, heads: H, tq: Tq, tk: Tk, headDim: D, scale, causal, ...maskArgs, probs: null,
+      layouts: { q: layouts[0]!, k: layouts[1]!, v: layouts[2]!, out: { offset: 0, batch: Tq * H * D, head: D, row: H * D } },
+    });
+    return y.rawView([B, H, Tq, D], [Tq * H * D, D, H * D, 1], 0);
+  }
   const qc = contiguousRaw(castRaw(q, dtype));
   const kc = contiguousRaw(castRaw(k, dtype));
   const vc = contiguousRaw(castRaw(v, dtype));
-  let maskData: Uint8Array | null = null;
-  let maskStrideB = 0;
-  let maskStrideH = 0;
-  if (mask) {
-    // Materialize [B or 1, H or 1, Tq, Tk]; broadcast batch/head dims become stride 0.
-    const m4 = reshape(mask, [...new Array<number>(4 - mask.ndim).fill(1), ...mask.shape]);
-    const mb = m4.shape[0];
-    const mh = m4.shape[1];
-    const dense = contiguousRaw(expand(m4, [mb, mh, Tq, Tk]));
-    maskData = dense.data as Uint8Array;
-    maskStrideH = mh === 1 ? 0 : Tq * Tk;
-    maskStrideB = mb === 1 ? 0 : mh * Tq * Tk;
-  }
   const be = backendFor(dtype);
   const out = emptyTensor([B, H, Tq, D], dtype);
-  const grad = needsGrad(q, k, v);
   const probs = grad ? emptyTensor([B, H, Tq, Tk], dtype) : null;
   be.attention({
     q: qc.data as FloatArray, k: kc.data as FloatArray, v: vc.data as FloatArray, out: out.data as FloatArray,
-    batch: B, heads: H, tq: Tq, tk: Tk, headDim: D, scale, causal,
-    mask: maskData, maskStrideB, maskStrideH, probs: probs ? (probs.data as FloatArray) : null,
+    batch: B, heads: H, tq: Tq, tk: Tk, headDim: D, scale, causal, ...maskArgs,
+    probs: probs ? (probs.data as FloatArray) : null,
   });
   if (!grad || !probs) return out;
   return record(out, 'ScaledDotProductAttentionBackward', [q, k, v], (g) => {
@@ -110,6 +116,15 @@ function fusedAttention(q: Tensor, k: Tensor, v: Tensor, scale: number, mask: Te
     });
     return [castRaw(gq, q.dtype), castRaw(gk, k.dtype), castRaw(gv, v.dtype)];
   });
+}
+
+/** A bool mask materialized as [B or 1, H or 1, Tq, Tk] bytes; broadcast batch/head dims get stride 0. */
+function denseMask(mask: Tensor, Tq: number, Tk: number): { mask: Uint8Array; maskStrideB: number; maskStrideH: number } {
+  const m4 = reshape(mask, [...new Array<number>(4 - mask.ndim).fill(1), ...mask.shape]);
+  const mb = m4.shape[0];
+  const mh = m4.shape[1];
+  const dense = contiguousRaw(expand(m4, [mb, mh, Tq, Tk]));
+  return { mask: dense.data as Uint8Array, maskStrideB: mb === 1 ? 0 : mh * Tq * Tk, maskStrideH: mh === 1 ? 0 : Tq * Tk };
 }
 
 function composedAttention(q: Tensor, k: Tensor, v: Tensor, scale: number, mask: Tensor | null, causal: boolean,

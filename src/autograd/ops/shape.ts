@@ -214,6 +214,11 @@ export function slice(t: Tensor, ...specs: SliceSpec[]): Tensor {
 
 /** Writes `src` (read in row-major order) into the strided region `dst` (no autograd). */
 export function copyInto(src: Tensor, dst: Tensor): void {
+  if (src.dtype === dst.dtype && shapesEqual(src.shape, dst.shape) && isContiguous(dst.shape, dst.strides)) {
+    // A region without gaps (a KV cache's new positions): one strided copy by the backend.
+    backendFor(dst.dtype).copy(src, dst.data.subarray(dst.offset, dst.offset + dst.size), dst.shape);
+    return;
+  }
   const s = src.dense();
   const n = s.length;
   const shape = dst.shape;

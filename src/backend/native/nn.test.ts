@@ -284,6 +284,43 @@ function packedAttentionCase(b: number, h: number, t: number, d: number, causal:
   }
 }
 
+/**
+ * One query row per (batch, head) against keys and values read in place from KV-cache buffers
+ * [B, maxT, H, D] (maxT > Tk), the output written (B, 1, H, D); native against js with the same layouts.
+ */
+function cachedAttentionCase(b: number, h: number, tk: number, d: number, causal: boolean, masked: boolean, seed: number): void {
+  const maxT = tk + 3;
+  const q = randomFloats(b * h * d, seed, -1, 1);
+  const k = randomFloats(b * maxT * h * d, seed + 1, -1, 1);
+  const v = randomFloats(b * maxT * h * d, seed + 2, -1, 1);
+  const cache: HeadLayout = { offset: 0, batch: maxT * h * d, head: d, row: h * d };
+  const merged: HeadLayout = { offset: 0, batch: h * d, head: d, row: h * d };
+  const mask = masked ? Uint8Array.from(randomFloats(b * tk, seed + 3, 0, 1), (x, i) => (x > 0.4 || i % tk === tk - 1 ? 1 : 0)) : null;
+  const what = `cached attention B${b} H${h} Tk${tk} D${d} causal=${causal} mask=${masked}`;
+  const outs = [jsBackend, native!].map((be) => {
+    const out = new Float32Array(b * h * d);
+    const probs = new Float32Array(b * h * tk);
+    be.attention({
+      q, k, v, out, batch: b, heads: h, tq: 1, tk, headDim: d, scale: 1 / Math.sqrt(d), causal,
+      mask, maskStrideB: masked ? tk : 0, maskStrideH: 0, probs, layouts: { q: merged, k: cache, v: cache, out: merged },
+    });
+    return [out, probs];
+  });
+  close(outs[1][0], outs[0][0], 1e-5, 1e-5, `${what} out`);
+  close(outs[1][1], outs[0][1], 1e-6, 1e-5, `${what} probs`);
+}
+
+test('native single-query attention over KV-cache layouts matches js (odd head sizes, masks)', { skip }, () => {
+  withThreads(native!, () => {
+    let seed = 500;
+    cachedAttentionCase(1, 1, 1, 1, true, false, seed++);
+    cachedAttentionCase(1, 12, 37, 64, true, false, seed++);
+    cachedAttentionCase(3, 2, 9, 13, true, true, seed++);
+    cachedAttentionCase(2, 3, 20, 7, false, true, seed++);
+    cachedAttentionCase(2, 5, 130, 24, true, false, seed++);
+  });
+});
+
 test('native fused attention with strided operands (packed q/k/v) matches js', { skip }, () => {
   withThreads(native!, () => {
     let seed = 400;
