@@ -10,7 +10,7 @@ const FLAGS: FlagSpec[] = [
   ['--data <file>', 'data', 'training text (default: the embedded Moby Dick corpus)'],
   ['--tokenizer <spec>', 'tokenizer', 'char | bpe:VOCAB | a tokenizer directory'],
   ['--arch <arch>', 'arch', 'gpt | lstm | gru | rnn'],
-  ['--gelu <form>', 'gelu', 'GPT activation: tanh (GPT-2) | erf (exact)'],
+  ['--gelu <form>', 'gelu', 'GPT activation: erf (exact, nanoGPT) | tanh (GPT-2)'],
   ['--n-layer <n>', 'nLayer', 'layers', intArg('--n-layer', 1)],
   ['--n-head <n>', 'nHead', 'attention heads (gpt)', intArg('--n-head', 1)],
   ['--n-embd <n>', 'nEmbd', 'embedding width', intArg('--n-embd', 1)],

@@ -49,7 +49,7 @@ export const trainDefaults: TrainConfig = {
   data: '',
   tokenizer: 'char',
   arch: 'gpt',
-  gelu: 'tanh',
+  gelu: 'erf',
   nLayer: 4,
   nHead: 4,
   nEmbd: 128,
