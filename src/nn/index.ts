@@ -20,3 +20,4 @@ export { Transformer, type TransformerOptions, type TransformerCall } from './tr
 export type { TransformerActivation } from './transformer-activation.js';
 export { CrossEntropyLoss, NLLLoss, MSELoss } from './loss.js';
 export { saveStateDict, loadStateDictFile } from './state-dict-file.js';
+export * from './graph/index.js';
