@@ -10,3 +10,4 @@ export {
   encodeSentencePairs, maskingOptionsOf, maskTokens, mlmCollator, nextSentencePairs,
   type MaskedTokens, type MaskingOptions, type MLMBatch, type PretrainingExample, type SentencePair,
 } from './mlm.js';
+export { loadPlanetoid, type PlanetoidGraph } from './planetoid.js';

@@ -18,3 +18,4 @@ export {
   architecturesOf, checkShape, configInt, configNumber, hasTokenizerFiles, matchCheckpoint, readCheckpointWeights, readJsonObject,
   writeModelFolder, type CheckpointNames, type HFConfig,
 } from './pretrained.js';
+export * from './gnn/index.js';

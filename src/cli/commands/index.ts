@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { register as evaluate } from './eval.js';
 import { register as fillMask } from './fill-mask.js';
 import { register as generate } from './generate.js';
+import { register as gnnTrain } from './gnn-train.js';
 import { register as inspect } from './inspect.js';
 import { register as parity } from './parity.js';
 import { register as prepare } from './prepare.js';
@@ -22,4 +23,5 @@ export const commands: ((program: Command) => void)[] = [
   tokenize,
   score,
   serve,
+  gnnTrain,
 ];
