@@ -1,5 +1,5 @@
 import {
-  add, div, dropout, indexSelect, leakyRelu, mul, removeSelfLoops, addSelfLoops, reshape, segmentSoftmax, sum, unsqueeze,
+  add, div, dropout, edgeList, indexSelect, leakyRelu, mul, removeSelfLoops, addSelfLoops, reshape, segmentSoftmax, sum, unsqueeze,
 } from '../../autograd/ops/index.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { fail } from '../../errors.js';
@@ -58,6 +58,7 @@ export class GATConv extends MessagePassing {
 
   override forward(x: Tensor, edgeIndex: Tensor): Tensor {
     const N = x.shape[0];
+    edgeList(edgeIndex, N, 'GATConv');
     let ei = edgeIndex;
     if (this.opts.addSelfLoops ?? true) ei = addSelfLoops(removeSelfLoops(edgeIndex).edgeIndex, { numNodes: N }).edgeIndex;
     const h = reshape(this.lin.forward(x), [N, this.heads, this.outChannels]);

@@ -1,4 +1,4 @@
-import { add, gcnNorm, mul, unsqueeze } from '../../autograd/ops/index.js';
+import { add, edgeList, gcnNorm, mul, unsqueeze } from '../../autograd/ops/index.js';
 import '../../autograd/methods.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { Linear } from '../linear.js';
@@ -47,6 +47,7 @@ export class GCNConv extends MessagePassing<[Tensor, Tensor, (Tensor | null)?]> 
   override forward(x: Tensor, edgeIndex: Tensor, edgeWeight: Tensor | null = null): Tensor {
     let edges = { edgeIndex, edgeWeight };
     if (this.opts.normalize ?? true) {
+      if (!this.cache) edgeList(edgeIndex, x.shape[0], 'GCNConv');
       edges = this.cache ?? gcnNorm(edgeIndex, {
         numNodes: x.shape[0], edgeWeight, improved: this.opts.improved, addSelfLoops: this.opts.addSelfLoops, dtype: x.dtype,
       });

@@ -174,7 +174,7 @@ test('bad edge indices give clear errors', () => {
   ];
   for (const layer of layers) {
     for (const [bad, code, msg] of cases) {
-      assert.throws(() => layer.forward(x, bad), (e: unknown) => e instanceof LmkitError && e.code === code && msg.test(e.message),
+      assert.throws(() => layer.forward(x, bad), (e: unknown) => e instanceof LmkitError && e.code === code && msg.test(e.message) && e.message.startsWith(layer.constructor.name),
         `${layer.constructor.name} ${code}`);
     }
   }
