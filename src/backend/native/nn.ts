@@ -16,7 +16,11 @@ const f32 = (x: unknown): x is Float32Array => x instanceof Float32Array;
 const f32OrNull = (x: unknown): x is Float32Array | null => x === null || x instanceof Float32Array;
 
 /** Attention operand layouts as the addon takes them: offset, batch, head, row per operand. */
-const flatLayouts = (ls: HeadLayout[]): Float64Array => Float64Array.from(ls.flatMap((l) => [l.offset, l.batch, l.head, l.row]));
+function flatLayouts(ls: HeadLayout[]): Float64Array {
+  const out = new Float64Array(4 * ls.length);
+  ls.forEach((l, i) => out.set([l.offset, l.batch, l.head, l.row], 4 * i));
+  return out;
+}
 
 export function nativeNn(addon: NativeAddon): Pick<Backend, 'reduce' | 'softmax' | 'softmaxBackward' | 'layerNorm' |
   'layerNormBackward' | 'embedding' | 'embeddingBackward' | 'crossEntropy' | 'adamUpdate' | 'attention' |
