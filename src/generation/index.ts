@@ -1,6 +1,6 @@
 export * from './types.js';
 export {
-  BadWordsProcessor, MinNewTokensProcessor, MinPWarper, NoRepeatNgramProcessor, RepetitionPenaltyProcessor,
+  BadWordsProcessor, ForcedBosProcessor, MinNewTokensProcessor, MinPWarper, NoRepeatNgramProcessor, RepetitionPenaltyProcessor,
   TemperatureWarper, TopKWarper, TopPWarper, TypicalPWarper, type LogitsProcessor,
 } from './processors.js';
 export { buildProcessors } from './select.js';
@@ -9,3 +9,4 @@ export { resolveOptions as resolveGenerationOptions, type TokenInput } from './o
 export {
   DecodingRun, generate, generateDetailed, generateStream, generateText, type GenerationResult, type StreamChunk,
 } from './generate.js';
+export { generateSeq2Seq, type Seq2SeqGenerationResult } from './seq2seq.js';

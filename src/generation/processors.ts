@@ -66,6 +66,18 @@ export class MinNewTokensProcessor implements LogitsProcessor {
   }
 }
 
+/** The first new token is `tokenId` (Hugging Face's ForcedBOSTokenLogitsProcessor: a target-language code). */
+export class ForcedBosProcessor implements LogitsProcessor {
+  readonly name = 'forcedBos';
+  constructor(readonly promptLength: number, readonly tokenId: number) {}
+
+  process(scores: Float64Array, ids: readonly number[]): void {
+    if (ids.length !== this.promptLength) return;
+    scores.fill(-Infinity);
+    scores[this.tokenId] = 0;
+  }
+}
+
 /** scores / temperature. */
 export class TemperatureWarper implements LogitsProcessor {
   readonly name = 'temperature';

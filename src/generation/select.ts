@@ -1,7 +1,7 @@
 import { fail } from '../errors.js';
 import type { Generator } from '../tensor/random.js';
 import {
-  BadWordsProcessor, type LogitsProcessor, MinNewTokensProcessor, MinPWarper, NoRepeatNgramProcessor,
+  BadWordsProcessor, ForcedBosProcessor, type LogitsProcessor, MinNewTokensProcessor, MinPWarper, NoRepeatNgramProcessor,
   RepetitionPenaltyProcessor, softmaxOf, TemperatureWarper, TopKWarper, TopPWarper, TypicalPWarper,
 } from './processors.js';
 import type { GenerationOptions } from './types.js';
@@ -14,6 +14,7 @@ export function buildProcessors(o: GenerationOptions, promptLength: number, eosI
   const bad = o.badWordsIds.filter((s) => !(s.length === 1 && eosIds.includes(s[0])));
   if (bad.length > 0) list.push(new BadWordsProcessor(bad));
   if (o.minNewTokens > 0 && eosIds.length > 0) list.push(new MinNewTokensProcessor(promptLength, o.minNewTokens, eosIds));
+  if (o.forcedBosTokenId !== null) list.push(new ForcedBosProcessor(promptLength, o.forcedBosTokenId));
   if (!o.doSample) return list;
   const keep = o.numBeams > 1 ? 2 : 1;
   if (o.temperature !== 1) list.push(new TemperatureWarper(o.temperature));

@@ -34,6 +34,20 @@ export interface CausalLM {
   readonly generationDefaults?: Partial<GenerationOptions>;
 }
 
+/**
+ * What generation needs from an encoder-decoder model: the decoder as a causal LM over target ids,
+ * conditioned on encoded source rows; decoding starts from `decoderStartTokenId`.
+ */
+export interface EncoderDecoderLM {
+  /**
+   * Encodes `sources` (token rows, any lengths) once; the returned decoder takes R = B · k rows, row r
+   * continuing source floor(r / k) (the layout of beams and return sequences).
+   */
+  conditionedOn(sources: readonly (readonly number[])[]): CausalLM;
+  /** The decoder's first input token (Hugging Face's decoder_start_token_id). */
+  readonly decoderStartTokenId: number;
+}
+
 /** Anything that turns token ids back into text (a Tokenizer does). */
 export interface TokenDecoder {
   decode(ids: number[]): string;
@@ -68,6 +82,8 @@ export interface GenerationOptions {
   badWordsIds: number[][];
   /** Token(s) that end a row; null: none (generation runs to maxNewTokens). */
   eosTokenId: number | number[] | null;
+  /** The first new token is forced to this id (e.g. a target-language token); null: none. */
+  forcedBosTokenId: number | null;
   /** Fills rows that have finished; default: the first EOS id, else 0. */
   padTokenId: number | null;
   /** Strings on the decoded text that end a row (needs `tokenizer`); texts are cut before them. */
@@ -105,6 +121,7 @@ export const generationDefaults: GenerationOptions = {
   badWordsIds: [],
   eosTokenId: null,
   padTokenId: null,
+  forcedBosTokenId: null,
   stopStrings: [],
   tokenizer: null,
   numBeams: 1,

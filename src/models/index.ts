@@ -12,10 +12,11 @@ export {
   GRULanguageModel, LSTMLanguageModel, RecurrentLanguageModel, RNNLanguageModel,
   type RecurrentCell, type RecurrentLMOptions, type RecurrentState,
 } from './rnn-lm.js';
-export { loadModel, saveModel, type LanguageModel } from './auto.js';
+export { LMKIT_SEQ2SEQ, loadModel, loadSeq2SeqModel, saveModel, type LanguageModel } from './auto.js';
 export * from './bert/index.js';
 export {
   architecturesOf, checkShape, configInt, configNumber, hasTokenizerFiles, matchCheckpoint, readCheckpointWeights, readJsonObject,
   writeModelFolder, type CheckpointNames, type HFConfig,
 } from './pretrained.js';
 export * from './gnn/index.js';
+export * from './seq2seq/index.js';

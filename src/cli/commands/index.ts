@@ -10,11 +10,15 @@ import { register as score } from './score.js';
 import { register as serve } from './serve.js';
 import { register as tokenize } from './tokenize.js';
 import { register as train } from './train.js';
+import { register as trainSeq2Seq } from './train-seq2seq.js';
+import { register as translate } from './translate.js';
 
 /** Every subcommand's register function; add a line per command file. */
 export const commands: ((program: Command) => void)[] = [
   train,
+  trainSeq2Seq,
   generate,
+  translate,
   fillMask,
   evaluate,
   inspect,
