@@ -5,7 +5,7 @@ import type { CausalLM } from '../generation/types.js';
 import { tensor } from '../tensor/create.js';
 
 /** Anything that turns text into ids (a Tokenizer does). */
-export interface TextEncoder {
+export interface TextToIds {
   encodeIds(text: string, opts?: { addSpecialTokens?: boolean }): number[];
 }
 
@@ -41,7 +41,7 @@ export interface SentenceScore {
  * scored by log_softmax(logits at the position before it). Sentences run in right-padded batches; a
  * causal model's logits at real positions do not see the padding after them.
  */
-export function scoreSentences(model: CausalLM, tokenizer: TextEncoder, texts: readonly string[], opts: ScoreOptions = {}): SentenceScore[] {
+export function scoreSentences(model: CausalLM, tokenizer: TextToIds, texts: readonly string[], opts: ScoreOptions = {}): SentenceScore[] {
   const bos = opts.bosTokenId ?? null;
   const eos = opts.eosTokenId ?? null;
   const pad = opts.padTokenId ?? 0;
@@ -109,7 +109,7 @@ export interface RescoredHypothesis extends NBestHypothesis {
  * score = acousticScore + lmWeight · log p_LM(text) + lengthPenalty · words, and the list comes back
  * best first (ties keep the input order).
  */
-export function rescoreNBest(model: CausalLM, tokenizer: TextEncoder, hypotheses: readonly NBestHypothesis[], opts: RescoreOptions = {}): RescoredHypothesis[] {
+export function rescoreNBest(model: CausalLM, tokenizer: TextToIds, hypotheses: readonly NBestHypothesis[], opts: RescoreOptions = {}): RescoredHypothesis[] {
   const lmWeight = opts.lmWeight ?? 1;
   const lengthPenalty = opts.lengthPenalty ?? 0;
   const scores = scoreSentences(model, tokenizer, hypotheses.map((h) => h.text), opts);

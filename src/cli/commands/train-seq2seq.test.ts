@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const main = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'main.js');
+const lmkit = (...args: string[]) => spawnSync(process.execPath, [main, ...args], { encoding: 'utf8' });
+
+test('lmkit train-seq2seq trains, saves and scores BLEU; lmkit translate/summarize read the folder; bad input is a one-line error', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lmkit-cli-s2s-'));
+  try {
+    const words = ['one', 'two', 'three', 'four', 'five'];
+    const src = Array.from({ length: 60 }, (_, i) => `${words[i % 5]} ${words[(i * 3) % 5]}`);
+    const tgt = src.map((s) => s.split(' ').reverse().join(' '));
+    const file = (name: string, lines: string[]) => {
+      fs.writeFileSync(path.join(tmp, name), `${lines.join('\n')}\n`);
+      return path.join(tmp, name);
+    };
+    const [s, t, vs, vt] = [file('s', src), file('t', tgt), file('vs', src.slice(0, 5)), file('vt', tgt.slice(0, 5))];
+    const out = path.join(tmp, 'model');
+    const run = lmkit('train-seq2seq', '--src', s, '--tgt', t, '--val-src', vs, '--val-tgt', vt, '--tokenizer', 'bpe:300', '--d-model', '16',
+      '--nhead', '2', '--encoder-layers', '1', '--decoder-layers', '1', '--dim-feedforward', '32', '--max-steps', '3', '--batch-size', '8',
+      '--max-tokens', '8', '--out', out);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^trained 3 steps in [\d.]+ s; BLEU = [\d.]+ .*tok 13a.*; model in /);
+    assert.equal(fs.readFileSync(path.join(out, 'val.hyp'), 'utf8').split('\n').length, 6);
+    for (const command of ['translate', 'summarize']) {
+      const tr = lmkit(command, '--model', out, '--num-beams', '2', '--max-new-tokens', '4', 'one two', 'three');
+      assert.equal(tr.status, 0, tr.stderr);
+      assert.equal(tr.stdout.split('\n').length, 3);
+    }
+
+    const errors: [string[], RegExp][] = [
+      [['train-seq2seq', '--src', path.join(tmp, 'nope'), '--tgt', t, '--out', out], /--src: no such file/],
+      [['train-seq2seq', '--src', s, '--tgt', vt, '--out', out], /--src and --tgt must have as many lines, got 60 and 5/],
+      [['train-seq2seq', '--src', s, '--tgt', t, '--out', out, '--metric', 'meteor'], /--metric must be bleu or rouge/],
+      [['train-seq2seq', '--src', s, '--tgt', t, '--out', out, '--d-model', '10', '--nhead', '4'], /--d-model \(10\) must be divisible by --nhead \(4\)/],
+      [['translate', '--model', tmp, 'x'], /has no config.json/],
+    ];
+    for (const [args, message] of errors) {
+      const r = lmkit(...args);
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, message);
+      assert.ok(r.stderr.trim().split('\n').length <= 2, r.stderr);
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
