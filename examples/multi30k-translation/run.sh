@@ -14,7 +14,7 @@ lmkit="node $repo/dist/cli/main.js"
 
 $lmkit train-seq2seq --src "$data/train.en" --tgt "$data/train.de" --val-src "$data/val.en" --val-tgt "$data/val.de" \
   --tokenizer bpe:8000 --d-model 256 --nhead 4 --encoder-layers 2 --decoder-layers 2 --dim-feedforward 512 \
-  --norm-first --lr 1e-3 --warmup-steps 60 --batch-size 48 --max-steps 700 --max-time 2400 \
+  --norm-first --lr 1e-3 --warmup-steps 60 --batch-size 48 --max-tokens 64 --max-steps 700 --max-time 1800 \
   --eval-interval 200 --eval-iters 3 --out "$out" "${@:2}"
 
 $lmkit translate --model "$out" --num-beams 4 "A little girl climbing into a wooden playhouse."
