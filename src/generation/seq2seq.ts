@@ -1,6 +1,7 @@
 import { fail } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { generateDetailed } from './generate.js';
+import { resolveOptions } from './options.js';
 import type { EncoderDecoderLM, GenerationOptions } from './types.js';
 
 /** What an encoder-decoder generation produced. */
@@ -33,6 +34,10 @@ export function generateSeq2Seq(model: EncoderDecoderLM, sources: Tensor | reado
   const rows = sourceRows(sources);
   if (options.attentionMask) fail('InvalidArgument', 'generateSeq2Seq: sources are padded by the model; pass rows of any lengths instead of attentionMask');
   const decoder = model.conditionedOn(rows);
+  const { maxNewTokens } = resolveOptions(decoder, options);
+  if (decoder.maxPositions !== undefined && 1 + maxNewTokens > decoder.maxPositions) {
+    fail('InvalidArgument', `generateSeq2Seq: maxNewTokens ${maxNewTokens} + the start token exceed the decoder's ${decoder.maxPositions} positions`);
+  }
   const start = rows.map(() => [model.decoderStartTokenId]);
   const result = generateDetailed(decoder, start, options);
   return { sequences: result.sequences, texts: result.texts };

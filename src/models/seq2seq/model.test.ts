@@ -99,4 +99,9 @@ test('Seq2SeqTransformer: a tiny model learns to reverse digit sequences (greedy
   assert.deepEqual(uncached.sequences, generateSeq2Seq(model, sources.slice(0, 5), { maxNewTokens: 8, numBeams: 3 }).sequences);
   const forced = generateSeq2Seq(model, sources.slice(0, 2), { maxNewTokens: 4, forcedBosTokenId: 12, minNewTokens: 3 });
   assert.ok(forced.sequences.every((r) => r[1] === 12 && !r.slice(1, 4).includes(2)));
+  const sampled = (seed: number) => generateSeq2Seq(model, sources.slice(0, 3), { doSample: true, topK: 3, seed, numReturnSequences: 2, maxNewTokens: 8 }).sequences;
+  assert.equal(sampled(7).length, 6);
+  assert.deepEqual(sampled(7), sampled(7));
+  assert.ok(sampled(7).every((r) => r[0] === 1 && r.slice(1).every((t) => t === 0 || t >= 2)), 'no BOS after the start token');
+  assert.throws(() => generateSeq2Seq(model, sources.slice(0, 1), { maxNewTokens: 32 }), /maxNewTokens 32 \+ the start token exceed the decoder's 32 positions/);
 });
