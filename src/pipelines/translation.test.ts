@@ -7,6 +7,7 @@ import '../autograd/index.js';
 import { loadModel, loadSeq2SeqModel, saveModel } from '../models/auto.js';
 import { trainReverser } from '../models/seq2seq/seq2seq.test-util.js';
 import { generateSeq2Seq } from '../generation/seq2seq.js';
+import { trainByteLevelBpe } from '../tokenizers/trainers/bpe.js';
 import { summarize, translate } from './translation.js';
 
 /** Digits '0'-'9' are ids 3-12 (as the reverser's); 0 pad, 1 BOS, 2 EOS. */
@@ -38,6 +39,13 @@ test('saveModel/loadSeq2SeqModel: a round trip gives the same weights and output
     for (const [k, v] of model.stateDict()) assert.deepEqual(loaded.stateDict().get(k)!.tolist(), v.tolist(), k);
     const src = [[3, 4, 5, 2], [9, 2]];
     assert.deepEqual(generateSeq2Seq(loaded, src, { numBeams: 2 }).sequences, generateSeq2Seq(model, src, { numBeams: 2 }).sequences);
+    const source = trainByteLevelBpe(['a man rides a bike', 'a dog runs'], { vocabSize: 262, specialTokens: ['<pad>', '<s>', '</s>'] });
+    const target = trainByteLevelBpe(['ein Mann fährt Rad', 'ein Hund rennt'], { vocabSize: 264, specialTokens: ['<pad>', '<s>', '</s>'] });
+    saveModel(tmp, model, source, target);
+    const both = loadSeq2SeqModel(tmp);
+    assert.deepEqual(both.sourceTokenizer!.encodeIds('a man'), source.encodeIds('a man'));
+    assert.deepEqual(both.targetTokenizer!.encodeIds('ein Mann'), target.encodeIds('ein Mann'));
+    assert.notDeepEqual(both.targetTokenizer!.encodeIds('ein Mann'), both.sourceTokenizer!.encodeIds('ein Mann'));
     await assert.rejects(loadModel(tmp), /encoder-decoder, not a causal LM \(load it with loadSeq2SeqModel/);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -31,7 +31,8 @@ export function sourceIds(model: TranslationModel, tokenizer: Tokenizer, text: s
 /**
  * Translates (or summarizes: the same machinery) texts with an encoder-decoder model, Hugging Face's
  * `translation` / `summarization` pipelines: each text is tokenized, ended with EOS, encoded, and decoded
- * with `generateSeq2Seq` (greedy by default; numBeams, lengthPenalty, maxNewTokens, ... as options).
+ * with `generateSeq2Seq` (greedy by default; numBeams, lengthPenalty, maxNewTokens (default 64, or fewer when
+ * the model has fewer positions), ... as options).
  * Returns one string per text (with numReturnSequences k > 1: k strings per text, best first).
  *
  * Example: `translate(model, { source: tok }, 'A man rides a bike.', { numBeams: 5, maxNewTokens: 64 })`.
@@ -46,7 +47,7 @@ export function translate(model: TranslationModel, tokenizers: Seq2SeqTokenizers
   const out: string[] = [];
   for (let at = 0; at < texts.length; at += batchSize) {
     const batch = texts.slice(at, at + batchSize).map((t) => sourceIds(model, tokenizers.source, t, maxSourceTokens));
-    const { texts: decoded } = generateSeq2Seq(model, batch, { maxNewTokens: 64, ...generation, tokenizer: target });
+    const { texts: decoded } = generateSeq2Seq(model, batch, { maxNewTokens: Math.min(64, model.config.maxPositions - 1), ...generation, tokenizer: target });
     out.push(...decoded!.map((s) => s.trim()));
   }
   return typeof input === 'string' && out.length === 1 ? out[0] : out;
