@@ -111,6 +111,17 @@ test('SAGEConv: mean, max and sum aggregation on a 4-node graph by hand', () => 
   close(normed.forward(x, g4), [[2 / s, 5 / s], [8 / 3 / Math.sqrt(64 / 9 + 1), -1 / Math.sqrt(64 / 9 + 1)], [4 / Math.sqrt(20), -2 / Math.sqrt(20)], [0, 0]]);
 });
 
+test('SAGEConv: transforming before aggregating (sum, mean) gives the same values and gradients', () => {
+  reseed(5);
+  for (const aggr of ['mean', 'sum', 'max'] as const) {
+    const conv = new SAGEConv(5, 2, { ...f64, aggr });
+    const x = leaf([4, 5]);
+    const direct = ops.add(conv.lin_l.forward(ops.scatter(ops.indexSelect(x, 0, ids([0, 2, 3, 1, 3])), ids([1, 1, 1, 0, 2]), 4, aggr)), conv.lin_r!.forward(x));
+    close(conv.forward(x, g4), direct.tolist() as number[][]);
+    gradcheck((v, ...params) => { void params; return conv.forward(v, g4); }, [x, ...conv.parameters()]);
+  }
+});
+
 test('GINConv: (1 + eps) x_i + sum of neighbours through nn, eps as parameter or buffer', () => {
   const gin = new GINConv(new Identity(), { eps: 0.5 });
   close(gin.forward(tensor(x4), g4), [[3.5, 3.5], [11, 4.5], [8.5, -2], [6, -3]]);

@@ -1,7 +1,7 @@
 import { add, clamp, div, powScalar, sqrt, sum } from '../../autograd/ops/index.js';
 import type { ScatterReduce } from '../../autograd/ops/index.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { Linear } from '../linear.js';
+import { Linear, linear } from '../linear.js';
 import type { LayerOptions } from '../parameter.js';
 import { MessagePassing } from './message-passing.js';
 
@@ -40,7 +40,12 @@ export class SAGEConv extends MessagePassing {
   }
 
   override forward(x: Tensor, edgeIndex: Tensor): Tensor {
-    let out = this.lin_l.forward(this.propagate(edgeIndex, x));
+    // Sum and mean commute with W_l: when it shrinks the features, transform first and aggregate fewer.
+    const transformFirst = this.aggr !== 'max' && this.outChannels < this.inChannels;
+    let out = transformFirst
+      ? this.propagate(edgeIndex, linear(x, this.lin_l.weight))
+      : this.lin_l.forward(this.propagate(edgeIndex, x));
+    if (transformFirst && this.lin_l.bias) out = add(out, this.lin_l.bias);
     if (this.lin_r) out = add(out, this.lin_r.forward(x));
     if (this.opts.normalize) out = div(out, clamp(sqrt(sum(powScalar(out, 2), -1, true)), 1e-12));
     return out;
