@@ -27,9 +27,15 @@ test('nodeAccuracy counts argmax hits on the given nodes', () => {
   assert.equal(nodeAccuracy(logits, y, new Tensor(Int32Array.of(2), [1], 'int32')), 1);
 });
 
-test('sparseDropout keeps zeros and scales the kept entries', () => {
+test('sparseDropout keeps zeros, drops or scales the rest, and routes gradients through the kept entries', () => {
   const x = tensor([[0, 2, 0, 4], [1, 0, 0, 0]]);
-  const out = Array.from(sparseDropout(x, 0.5, true, new Generator(1)).data);
-  out.forEach((v, i) => assert.ok(v === 0 || v === 2 * (x.data[i] as number)));
+  const out = Array.from(sparseDropout(x, 0.5, true, new Generator(2)).data);
+  assert.deepEqual(out, [0, 4, 0, 0, 2, 0, 0, 0]); // with this seed: 2 and 1 kept (×2), 4 dropped
   assert.equal(sparseDropout(x, 0.5, false), x);
+  const leafX = tensor([[0, 2, 0, 4], [1, 0, 0, 0]]);
+  leafX.requiresGrad = true;
+  const y = sparseDropout(leafX, 0.5, true, new Generator(2));
+  assert.deepEqual(Array.from(y.data), out);
+  y.sum().backward();
+  assert.deepEqual(Array.from(leafX.grad!.data), [0, 2, 0, 0, 2, 0, 0, 0]);
 });

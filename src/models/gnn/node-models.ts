@@ -22,10 +22,11 @@ export interface NodeModelOptions extends LayerOptions {
 export function sparseDropout(x: Tensor, p: number, training: boolean, generator: Generator = defaultGenerator): Tensor {
   if (!training || p === 0 || p === 1) return dropout(x, p, training, generator);
   const d = contiguousRaw(x).data;
-  const mask = emptyTensor(x.shape, x.dtype);
+  // Without a gradient to route, write the kept values directly instead of building a mask to multiply by.
+  const out = emptyTensor(x.shape, x.dtype);
   const scale = 1 / (1 - p);
-  for (let i = 0; i < d.length; i++) if (d[i] !== 0 && generator.random() >= p) mask.data[i] = scale;
-  return mul(x, mask);
+  for (let i = 0; i < d.length; i++) if (d[i] !== 0 && generator.random() >= p) out.data[i] = x.requiresGrad ? scale : d[i] * scale;
+  return x.requiresGrad ? mul(x, out) : out;
 }
 
 /** dropout (sparse) → conv1 → activation → dropout → conv2: features [N, F] and an edge index → logits [N, C]. */
