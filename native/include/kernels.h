@@ -12,6 +12,7 @@ struct GemmArgs {
   float* c; long ldc; long stride_c;
   long m, n, k, batch;
   float alpha, beta;
+  const float* bias = nullptr;  // when set: n values added to every row of C (after alpha·AB + beta·C)
 };
 void gemm_f32(const GemmArgs& g);
 // The same product on the calling thread only (for kernels that already run inside a pool task).

@@ -31,7 +31,7 @@ long matrix_extent(long offset, long batch, long stride, long rows, long cols, l
 }
 
 // gemm(a, aOffset, lda, transA, strideA, b, bOffset, ldb, transB, strideB, c, cOffset, ldc, strideC,
-//      m, n, k, batch, alpha, beta)
+//      m, n, k, batch, alpha, beta, bias | null, biasOffset)
 napi_value Gemm(napi_env env, napi_callback_info info) {
   Args args(env, info);
   size_t la, lb, lc;
@@ -56,7 +56,13 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   g.batch = args.integer(17);
   g.alpha = static_cast<float>(args.num(18));
   g.beta = static_cast<float>(args.num(19));
+  size_t lbias;
+  const float* bias = args.f32(20, &lbias, true);
+  const long bias_offset = args.integer(21);
   if (args.failed()) return nullptr;
+  if (bias && bias_offset < 0) return args.fail("gemm: bias offset must be >= 0"), nullptr;
+  if (bias && !args.fits(bias_offset + g.n, lbias, "gemm: bias is too short")) return nullptr;
+  g.bias = bias ? bias + bias_offset : nullptr;
   if (ao < 0 || bo < 0 || co < 0 || g.stride_a < 0 || g.stride_b < 0 || g.stride_c < 0)
     return args.fail("gemm: offsets and strides must be >= 0"), nullptr;
   const long ar = g.trans_a ? g.k : g.m, ac = g.trans_a ? g.m : g.k;

@@ -33,6 +33,8 @@ export interface GemmArgs {
   c: FloatArray; cOffset: number; ldc: number; strideC: number;
   m: number; n: number; k: number; batch: number;
   alpha: number; beta: number;
+  /** When given: bias[biasOffset + j] is added to every row of every C (after alpha·AB + beta·C). */
+  bias?: FloatArray | null; biasOffset?: number;
 }
 
 /**

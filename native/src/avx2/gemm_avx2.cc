@@ -282,6 +282,15 @@ void scale_block(float* c, long ldc, long m, long n, float beta) {
   }
 }
 
+// C = beta * C + bias (per column) over an m x n block; beta 0 ignores what C held.
+void bias_block(float* c, long ldc, long m, long n, float beta, const float* bias) {
+  for (long i = 0; i < m; i++) {
+    float* row = c + i * ldc;
+    if (beta == 0.0f) std::memcpy(row, bias, static_cast<size_t>(n) * sizeof(float));
+    else for (long j = 0; j < n; j++) row[j] = beta * row[j] + bias[j];
+  }
+}
+
 // One product (a single batch item), C rows [i_begin, i_end) and columns [j_begin, j_end), on this thread.
 void gemm_block(const GemmArgs& g, const float* a, const float* b, float* c, long i_begin, long i_end, long j_begin,
                 long j_end) {
@@ -289,7 +298,8 @@ void gemm_block(const GemmArgs& g, const float* a, const float* b, float* c, lon
   const long n = j_end - j_begin;
   if (m <= 0 || n <= 0) return;
   if (g.k == 0 || g.alpha == 0.0f) {
-    scale_block(c + i_begin * g.ldc + j_begin, g.ldc, m, n, g.beta);
+    if (g.bias) bias_block(c + i_begin * g.ldc + j_begin, g.ldc, m, n, g.beta, g.bias + j_begin);
+    else scale_block(c + i_begin * g.ldc + j_begin, g.ldc, m, n, g.beta);
     return;
   }
   const long kc_max = even_block(g.k, KC, 1);
@@ -303,11 +313,14 @@ void gemm_block(const GemmArgs& g, const float* a, const float* b, float* c, lon
     const long nc = std::min(nc_max, j_end - jc);
     for (long pc = 0; pc < g.k; pc += kc_max) {
       const long kc = std::min(kc_max, g.k - pc);
-      const float beta = pc == 0 ? g.beta : 1.0f;
+      // The bias goes into each block of C just before the first products accumulate onto it (in cache).
+      const bool add_bias = pc == 0 && g.bias;
+      const float beta = pc == 0 && !add_bias ? g.beta : 1.0f;
       pack_b(b, g.ldb, g.trans_b, pc, kc, jc, nc, bp);
       for (long ic = i_begin; ic < i_end; ic += mc_max) {
         const long mc = std::min(mc_max, i_end - ic);
         pack_a(a, g.lda, g.trans_a, ic, mc, pc, kc, ap);
+        if (add_bias) bias_block(c + ic * g.ldc + jc, g.ldc, mc, nc, g.beta, g.bias + jc);
         for (long jr = 0; jr < nc; jr += NR) {
           const long nr = std::min(NR, nc - jr);
           const float* bpanel = bp + jr * kc;
@@ -530,6 +543,15 @@ namespace {
 void gemm_run(const GemmArgs& g, int threads) {
   if (g.m <= 0 || g.n <= 0 || g.batch <= 0) return;
   const bool vector_shape = g.m == 1 || g.n == 1;
+  if (g.bias && vector_shape) {
+    // Matrix-vector paths: C = beta·C + bias first, then the product accumulates onto it.
+    for (long bt = 0; bt < g.batch; bt++) bias_block(g.c + bt * g.stride_c, g.ldc, g.m, g.n, g.beta, g.bias);
+    GemmArgs rest = g;
+    rest.beta = 1.0f;
+    rest.bias = nullptr;
+    gemm_run(rest, threads);
+    return;
+  }
   const long side = g.m == 1 ? g.n : g.m;  // the output length of a matrix-vector product
 
   auto item = [&](long bt, long lo, long hi, bool split_rows) {

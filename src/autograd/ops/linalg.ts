@@ -117,9 +117,9 @@ function mm(a: Tensor, b: Tensor): Tensor {
 }
 
 /**
- * bias + a·b (torch.addmm with a 1-D bias): a [m, k], b [k, n], bias [n] added to every row. The bias is
- * written into the output first and the product accumulates onto it (GEMM with beta = 1), so no separate
- * addition pass or temporary is needed. Operands may be transposed views (as `t(weight)`).
+ * bias + a·b (torch.addmm with a 1-D bias): a [m, k], b [k, n], bias [n] added to every row. The GEMM adds
+ * the bias itself (block by block, just before the product accumulates there), so no separate addition
+ * pass or temporary is needed. Operands may be transposed views (as `t(weight)`).
  */
 export function addmm(bias: Tensor, a: Tensor, b: Tensor): Tensor {
   const dtype = a.dtype;
@@ -132,17 +132,15 @@ export function addmm(bias: Tensor, a: Tensor, b: Tensor): Tensor {
   const out = uninitTensor([m, n], dtype);
   if (out.size === 0) return out;
   const be = backendFor(dtype);
-  be.copy({ data: bias.data, offset: bias.offset, strides: [0, bias.strides[0]] }, out.data, [m, n]);
+  const bv = bias.strides[0] === 1 || n === 1 ? bias : contiguousRaw(bias);
   const A = asOperand(a) ?? asOperand(contiguousRaw(a))!;
   const B = asOperand(b) ?? asOperand(contiguousRaw(b))!;
-  if (k > 0) {
-    be.gemm({
-      a: A.data, aOffset: A.offset, lda: A.ld, transA: A.trans, strideA: 0,
-      b: B.data, bOffset: B.offset, ldb: B.ld, transB: B.trans, strideB: 0,
-      c: out.data as FloatArray, cOffset: 0, ldc: n, strideC: m * n,
-      m, n, k, batch: 1, alpha: 1, beta: 1,
-    });
-  }
+  be.gemm({
+    a: A.data, aOffset: A.offset, lda: A.ld, transA: A.trans, strideA: 0,
+    b: B.data, bOffset: B.offset, ldb: B.ld, transB: B.trans, strideB: 0,
+    c: out.data as FloatArray, cOffset: 0, ldc: n, strideC: m * n,
+    m, n, k, batch: 1, alpha: 1, beta: 0, bias: bv.data as FloatArray, biasOffset: bv.offset,
+  });
   if (!needsGrad(a, b, bias)) return out;
   return record(out, 'AddmmBackward', [bias, a, b], (g) => [
     bias.requiresGrad ? sumAxisRaw(g, 0, false) : null,

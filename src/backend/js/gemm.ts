@@ -1,8 +1,9 @@
 import type { GemmArgs } from '../types.js';
 
-/** Reference GEMM: C = alpha·op(A)·op(B) + beta·C per batch, with an i-k-j loop over contiguous rows. */
+/** Reference GEMM: C = alpha·op(A)·op(B) + beta·C (+ bias per row) per batch, an i-k-j loop over rows. */
 export function gemm(g: GemmArgs): void {
-  const { m, n, k, a, b, c, lda, ldb, ldc, transA, transB, alpha, beta } = g;
+  const { m, n, k, a, b, c, lda, ldb, ldc, transA, transB, alpha, beta, bias } = g;
+  const bo0 = g.biasOffset ?? 0;
   for (let bt = 0; bt < g.batch; bt++) {
     const ao = g.aOffset + bt * g.strideA;
     const bo = g.bOffset + bt * g.strideB;
@@ -21,6 +22,7 @@ export function gemm(g: GemmArgs): void {
           for (let j = 0; j < n; j++) c[crow + j] += av * b[brow + j];
         }
       }
+      if (bias) for (let j = 0; j < n; j++) c[crow + j] += bias[bo0 + j];
     }
   }
 }

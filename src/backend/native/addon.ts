@@ -14,7 +14,8 @@ export interface NativeAddon {
   gemm(a: F32, aOffset: number, lda: number, transA: boolean, strideA: number,
     b: F32, bOffset: number, ldb: number, transB: boolean, strideB: number,
     c: F32, cOffset: number, ldc: number, strideC: number,
-    m: number, n: number, k: number, batch: number, alpha: number, beta: number): void;
+    m: number, n: number, k: number, batch: number, alpha: number, beta: number, bias: F32 | null,
+    biasOffset: number): void;
   /** meta = [ndim, shape..., aStrides..., bStrides...] */
   binary(op: number, a: F32, aOffset: number, b: F32, bOffset: number, out: F32, meta: Int32Array): void;
   /** meta = [ndim, shape..., strides...] */

@@ -10,6 +10,8 @@ const { native, skip } = nativeForTests();
 interface Case {
   m: number; n: number; k: number; batch?: number; transA?: boolean; transB?: boolean;
   alpha?: number; beta?: number; broadcastA?: boolean; broadcastB?: boolean; pad?: number; offset?: number;
+  /** A bias row added to every row of C (read from offset 2 of its array). */
+  bias?: boolean;
 }
 
 function check(c: Case, seed: number): void {
@@ -26,9 +28,11 @@ function check(c: Case, seed: number): void {
   const a = randomFloats(offset + sizeA * (c.broadcastA ? 1 : batch), seed);
   const b = randomFloats(offset + sizeB * (c.broadcastB ? 1 : batch), seed + 1);
   const c0 = randomFloats(offset + strideC * batch, seed + 2);
+  const bias = randomFloats(n + 2, seed + 3);
   const args = (out: Float32Array): GemmArgs => ({
     a, aOffset: offset, lda, transA, strideA, b, bOffset: offset, ldb, transB, strideB,
     c: out, cOffset: offset, ldc, strideC, m, n, k, batch, alpha, beta,
+    bias: c.bias ? bias : null, biasOffset: 2,
   });
   const expected = c0.slice();
   const actual = c0.slice();
@@ -80,6 +84,30 @@ test('native gemm matches js: matrix-vector shapes (m == 1, n == 1)', { skip }, 
         }
       }
     }
+  });
+});
+
+test('native gemm adds a bias row: blocked and matrix-vector paths, batches, beta, k = 0', { skip }, () => {
+  withThreads(native!, () => {
+    let seed = 200;
+    for (const [m, n, k] of [[1, 1, 1], [7, 9, 5], [33, 70, 257], [257, 33, 7], [100, 600, 130], [1, 300, 40], [300, 1, 40]]) {
+      for (const transA of [false, true]) {
+        check({ m, n, k, transA, transB: !transA, bias: true }, seed++);
+        check({ m, n, k, transA, beta: 0.5, alpha: 2, pad: 1, offset: 3, bias: true }, seed++);
+      }
+    }
+    check({ m: 33, n: 17, k: 9, batch: 3, beta: 1, bias: true }, seed++);
+    check({ m: 1, n: 40, k: 33, batch: 2, broadcastA: true, bias: true }, seed++);
+    check({ m: 9, n: 10, k: 0, beta: 0.5, bias: true }, seed++);
+    // the js reference itself: C = A·B + bias by hand
+    const a = Float32Array.of(1, 2, 3, 4);
+    const b = Float32Array.of(1, 0, 0, 1);
+    const c = new Float32Array(4).fill(9);
+    jsBackend.gemm({
+      a, aOffset: 0, lda: 2, transA: false, strideA: 0, b, bOffset: 0, ldb: 2, transB: false, strideB: 0,
+      c, cOffset: 0, ldc: 2, strideC: 4, m: 2, n: 2, k: 2, batch: 1, alpha: 1, beta: 0, bias: Float32Array.of(5, 10, 20), biasOffset: 1,
+    });
+    assert.deepEqual([...c], [11, 22, 13, 24]);
   });
 });
 
