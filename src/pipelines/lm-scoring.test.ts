@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import '../autograd/index.js';
 import { TableModel } from '../generation/toy-model.test-util.js';
 import { GPT } from '../models/gpt.js';
+import { LSTMLanguageModel } from '../models/rnn-lm.js';
+import type { CausalLM } from '../generation/types.js';
 import { tensor } from '../tensor/create.js';
 import { manualSeed } from '../tensor/random.js';
 import { rescoreNBest, scoreSentences } from './lm-scoring.js';
@@ -10,9 +12,14 @@ import { rescoreNBest, scoreSentences } from './lm-scoring.js';
 /** Characters 'a'..'h' are ids 1..8; 0 is BOS/padding. */
 const chars = { encodeIds: (text: string) => [...text.replace(/ /g, '')].map((c) => c.charCodeAt(0) - 96) };
 
-test('scoreSentences: per-token log-probs are log_softmax of the logits before each token, padded batches agree', () => {
+const models: [string, () => CausalLM & { eval(): unknown }][] = [
+  ['GPT', () => new GPT({ vocabSize: 9, blockSize: 16, nLayer: 1, nHead: 2, nEmbd: 8, dropout: 0 })],
+  ['LSTM LM', () => new LSTMLanguageModel(9, 8, 12, 1)],
+];
+
+for (const [name, build] of models) test(`scoreSentences (${name}): per-token log-probs are log_softmax of the logits before each token, padded batches agree`, () => {
   manualSeed(5);
-  const model = new GPT({ vocabSize: 9, blockSize: 16, nLayer: 1, nHead: 2, nEmbd: 8, dropout: 0 });
+  const model = build();
   model.eval();
   const texts = ['abc', 'hgfedcba', 'd'];
   const scores = scoreSentences(model, chars, texts, { bosTokenId: 0, batchSize: 2 });
@@ -33,7 +40,7 @@ test('scoreSentences: per-token log-probs are log_softmax of the logits before e
   }
   const noBos = scoreSentences(model, chars, ['abc'])[0];
   assert.equal(noBos.tokenLogprobs.length, 2, 'without BOS the first token is not scored');
-  assert.throws(() => scoreSentences(model, chars, ['a'.repeat(20)]), /20 tokens, more than the model's 16 positions/);
+  if (name === 'GPT') assert.throws(() => scoreSentences(model, chars, ['a'.repeat(20)]), /20 tokens, more than the model's 16 positions/);
 });
 
 test('rescoreNBest: acoustic + lmWeight · LM + lengthPenalty · words, best first', () => {
