@@ -53,3 +53,16 @@ test('loading something that is not a training checkpoint says so', () => {
   assert.throws(() => loadCheckpoint(other), /expected format lmkit.training-checkpoint version 1, got x version 9/);
   fs.rmSync(dir, { recursive: true });
 });
+
+test('a checkpoint whose generator state is not the current generator\'s is a clear error on resume', async () => {
+  const { Trainer } = await import('./trainer.js');
+  const { Linear } = await import('../nn/linear.js');
+  const { SGD } = await import('../optim/sgd.js');
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lmkit-oldrng-')), 'old.safetensors');
+  const model = new Linear(2, 1);
+  const optimizer = new SGD(model.parameters(), { lr: 0.1 });
+  const old = { ...state(), rng: { default: { s: [1, 2, 3, 4], spareNormal: null }, generators: [] } } as unknown as TrainingState;
+  writeCheckpointFiles(checkpointBytes(model.stateDict(), optimizer.stateDict(), old), [file]);
+  const trainer = new Trainer({ optimizer, maxSteps: 1, resumeFrom: file, lossFn: () => model.weight.sum(), progress: 'none' });
+  await assert.rejects(trainer.fit(model, [[0]]), (e: Error & { code?: string }) => e.code === 'StateDictMismatch' && /random-generator state/.test(e.message));
+});

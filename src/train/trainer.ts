@@ -424,8 +424,14 @@ export class Trainer<M extends TrainableModel = TrainableModel, B = unknown> {
     if (s.rng.generators.length !== gens.length) {
       fail('StateDictMismatch', `resume from ${file}: expected ${gens.length} extra generators, got ${s.rng.generators.length}`);
     }
-    defaultGenerator.setState(s.rng.default);
-    gens.forEach((g, i) => g.setState(s.rng.generators[i]));
+    try {
+      defaultGenerator.setState(s.rng.default);
+      gens.forEach((g, i) => g.setState(s.rng.generators[i]));
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      fail('StateDictMismatch', `resume from ${file}: its random-generator state is not lmkit's current (PyTorch-compatible) generator's; `
+        + 'the checkpoint predates it (its weights still load with loadStateDict), so training cannot resume exactly');
+    }
     (this.batches as TrainBatches<B>).loadStateDict(s.data.train);
     const keys = this.callbackKeys();
     this.callbacks().forEach((cb, i) => {
