@@ -1,11 +1,8 @@
 #!/usr/bin/env bash
 # A character-level GPT on Chinese text (Debian's fortunes-zh), then a sample.
 set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-repo="$(cd "$here/../.." && pwd)"
-shared="${LMKIT_SHARED:-$repo/../shared}"
+source "$(dirname "$0")/../common.sh"
 out="${1:-$repo/out/chinese-char}"
-lmkit="node $repo/dist/cli/main.js"
 
 $lmkit train --data "$shared/data/zh/fortunes-zh.txt" --tokenizer char \
   --arch gpt --n-layer 4 --n-head 4 --n-embd 128 --block-size 64 --batch-size 12 \

@@ -4,12 +4,9 @@
 # committed), then the same encoder-decoder recipe as translation runs, scored with ROUGE-1/2/L at the end.
 # Usage: examples/debian-summarization/run.sh [OUT_DIR] [flags...]   (LMKIT_SHARED: the shared folder)
 set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-repo="$(cd "$here/../.." && pwd)"
-shared="${LMKIT_SHARED:-$repo/../shared}"
+source "$(dirname "$0")/../common.sh"
 data="$shared/data/debian-descriptions"
 out="${1:-$repo/out/debian-summarization}"
-lmkit="node $repo/dist/cli/main.js"
 
 mkdir -p "$out/data"
 for split in train val; do

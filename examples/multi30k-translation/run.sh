@@ -5,12 +5,9 @@
 # (e.g. --encoder-layers 3 --decoder-layers 3 --dim-feedforward 1024 --max-steps 6000 --max-time 0).
 # Usage: examples/multi30k-translation/run.sh [OUT_DIR] [flags...]   (LMKIT_SHARED: the shared folder)
 set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-repo="$(cd "$here/../.." && pwd)"
-shared="${LMKIT_SHARED:-$repo/../shared}"
+source "$(dirname "$0")/../common.sh"
 data="$shared/data/multi30k"
 out="${1:-$repo/out/multi30k-en-de}"
-lmkit="node $repo/dist/cli/main.js"
 
 $lmkit train-seq2seq --src "$data/train.en" --tgt "$data/train.de" --val-src "$data/val.en" --val-tgt "$data/val.de" \
   --tokenizer bpe:8000 --d-model 256 --nhead 4 --encoder-layers 2 --decoder-layers 2 --dim-feedforward 512 \

@@ -1,11 +1,8 @@
 #!/usr/bin/env bash
 # The design document's LSTM generator on the same data and schedule as the baby GPT.
 set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-repo="$(cd "$here/../.." && pwd)"
-shared="${LMKIT_SHARED:-$repo/../shared}"
+source "$(dirname "$0")/../common.sh"
 out="${1:-$repo/out/shakespeare-char-lstm}"
-lmkit="node $repo/dist/cli/main.js"
 
 $lmkit train --data "$shared/data/tinyshakespeare/input.txt" --tokenizer char \
   --arch lstm --n-layer 2 --n-embd 128 --n-hidden 256 --block-size 64 --batch-size 12 \

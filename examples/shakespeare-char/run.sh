@@ -2,11 +2,8 @@
 # nanoGPT's CPU "baby GPT" recipe on tiny Shakespeare (character level), then a sample from the model.
 # Usage: examples/shakespeare-char/run.sh [OUT_DIR]   (SHARED defaults to ../shared beside the repository)
 set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-repo="$(cd "$here/../.." && pwd)"
-shared="${LMKIT_SHARED:-$repo/../shared}"
+source "$(dirname "$0")/../common.sh"
 out="${1:-$repo/out/shakespeare-char}"
-lmkit="node $repo/dist/cli/main.js"
 
 $lmkit train --data "$shared/data/tinyshakespeare/input.txt" --tokenizer char \
   --arch gpt --n-layer 4 --n-head 4 --n-embd 128 --block-size 64 --batch-size 12 \
