@@ -1,5 +1,5 @@
 import { fail } from '../errors.js';
-import { type BatchSource, evalBatch, isSplitSource } from './types.js';
+import { type BatchSource, evalBatch, isSplitSource, type Split } from './types.js';
 
 /** Where the training data stands: the epoch, the batches used in it, and the source's own state. */
 export interface BatchPosition {
@@ -90,11 +90,14 @@ export class TrainBatches<B> {
   }
 }
 
-/** Up to `count` validation batches: fresh from an iterable each time, drawn from a `nextBatch` source. */
-export function* validationBatches<B>(source: BatchSource<B>, count: number): Generator<B> {
+/**
+ * Up to `count` batches for estimating a loss: fresh from an iterable each time, drawn from a `nextBatch`
+ * source's `split` (the validation split unless told).
+ */
+export function* validationBatches<B>(source: BatchSource<B>, count: number, split: Split = 'val'): Generator<B> {
   if (isSplitSource<B>(source)) {
-    if (!Number.isFinite(count)) fail('InvalidArgument', 'evalIters must be set when validation batches come from nextBatch("val")');
-    for (let i = 0; i < count; i++) yield evalBatch(source, 'val');
+    if (!Number.isFinite(count)) fail('InvalidArgument', `evalIters must be set when evaluation batches come from nextBatch("${split}")`);
+    for (let i = 0; i < count; i++) yield evalBatch(source, split);
     return;
   }
   const it = isOneShot(source) ? source : (source as Iterable<B>)[Symbol.iterator]();

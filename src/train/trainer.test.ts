@@ -106,6 +106,34 @@ test('callbacks see the events in order; validation is the mean over evalIters b
   assert.equal(t.stopReason, 'reached maxSteps (4)');
 });
 
+test('evalAtStart validates before the first step; evalTrainLoss estimates the train loss from evaluation batches first', async () => {
+  const trainBatches = regressionBatches(50, 4, 1);
+  const valBatches = regressionBatches(50, 4, 2);
+  const drawn: string[] = [];
+  let trainAt = 0;
+  let evalTrainAt = 25;
+  let valAt = 0;
+  const source = {
+    nextBatch: (split: 'train' | 'val') => (drawn.push(`next:${split}`), split === 'train' ? trainBatches[trainAt++] : valBatches[valAt++]),
+    evalBatch: (split: 'train' | 'val') => (drawn.push(`eval:${split}`), split === 'train' ? trainBatches[evalTrainAt++] : valBatches[valAt++]),
+  };
+  const model = new TinyRegression();
+  const start = paramValues(model);
+  const history = await trainer({ maxSteps: 2, evalInterval: 2, evalIters: 2, evalAtStart: true, evalTrainLoss: true }).fit(model, source);
+  assert.deepEqual(drawn, ['eval:train', 'eval:train', 'eval:val', 'eval:val', 'next:train', 'next:train',
+    'eval:train', 'eval:train', 'eval:val', 'eval:val']);
+  assert.deepEqual(history.map((r) => r.step), [0, 1, 2]);
+  const initial = new TinyRegression();
+  assert.deepEqual(paramValues(initial), start);
+  const mean = (batches: XYBatch[]) => batches.reduce((s, b) => s + mseLoss(initial, b).item(), 0) / batches.length;
+  assert.ok(Math.abs((history[0].train_eval_loss as number) - mean(trainBatches.slice(25, 27))) < 1e-6);
+  assert.ok(Math.abs((history[0].val_loss as number) - mean(valBatches.slice(0, 2))) < 1e-6);
+  assert.equal(history[0].train_loss, history[0].train_eval_loss, 'the step-0 row has no step loss: it shows the estimate');
+  assert.equal(typeof history[2].train_eval_loss, 'number');
+  await assert.rejects(trainer({ maxSteps: 1, evalTrainLoss: true }).fit(new TinyRegression(), source, regressionBatches(2, 4)),
+    /evalIters must be set when evaluation batches come from nextBatch\("train"\)/);
+});
+
 test('validation runs in eval mode without recording a graph, then training mode returns', async () => {
   const modes: boolean[] = [];
   const model = new TinyRegression();

@@ -12,7 +12,7 @@ import { checkpointBytes, CHECKPOINT_FORMAT, loadCheckpoint, type TrainingState,
 import { MetricsWriter } from './metrics.js';
 import { writeLossPlot } from './plot.js';
 import { createProgress, type ProgressMode, type ProgressReporter } from './progress.js';
-import { type BatchSource, evalBatch, isSplitSource, type LossFn, type SelfSupervisedModel, type Split, type StepMetrics,
+import { type BatchSource, isSplitSource, type LossFn, type SelfSupervisedModel, type Split, type StepMetrics,
   type TrainableModel } from './types.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -355,9 +355,12 @@ export class Trainer<M extends TrainableModel = TrainableModel, B = unknown> {
           const train = this.batches?.source;
           if (!isSplitSource<B>(train)) fail('InvalidArgument', 'Trainer: evalTrainLoss needs a nextBatch(split) training source');
           let trainSum = 0;
-          const count = this.options.evalIters ?? 0;
-          for (let i = 0; i < count; i++) trainSum += this.lossOf(evalBatch(train, 'train'), 'val').item();
-          row.train_eval_loss = trainSum / count;
+          let trainCount = 0;
+          for (const batch of validationBatches(train, this.options.evalIters ?? Infinity, 'train')) {
+            trainSum += this.lossOf(batch, 'val').item();
+            trainCount++;
+          }
+          row.train_eval_loss = trainSum / trainCount;
           if (!Number.isFinite(row.train_loss)) row.train_loss = row.train_eval_loss;
         }
         for (const batch of validationBatches(val, this.options.evalIters ?? Infinity)) {
