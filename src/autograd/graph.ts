@@ -1,7 +1,8 @@
 import { fail } from '../errors.js';
 import { shapesEqual } from '../tensor/shape.js';
 import { castRaw } from './ops/util.js';
-import { beginAllocationScope, endAllocationScope, recycleFloat32 } from '../tensor/alloc.js';
+import { beginAllocationScope, endAllocationScope, recycleFloat32, releaseScratch } from '../tensor/alloc.js';
+import type { GraphOwnedStorage } from '../tensor/graph-owned.js';
 import { type GradFn, Tensor } from '../tensor/tensor.js';
 
 /** Computes the gradients of an op's inputs from the gradient of its output (null: no gradient). */
@@ -81,6 +82,18 @@ let freeingGraph = false;
  */
 export function isFinalBackward(): boolean {
   return freeingGraph;
+}
+
+/** Frees forward storage that only the graph could reach once every node that read it has run. */
+function releaseIfDone(storage: GraphOwnedStorage): void {
+  if (storage.released) return;
+  for (const t of storage.holders) {
+    const fn = t.gradFn as Node | null;
+    if (!fn || fn.backwardFn !== null) return;
+  }
+  storage.released = true;
+  for (const t of storage.holders) t.graphOwned = null;
+  releaseScratch(storage.array);
 }
 
 export interface BackwardOptions {
@@ -221,6 +234,7 @@ export function backward(root: Tensor, grad?: Tensor, opts?: BackwardOptions): v
       });
       for (const x of consumed) release(x);
     }
+    if (!opts?.retainGraph) for (const t of order) if (t.graphOwned) releaseIfDone(t.graphOwned);
   } finally {
     endAllocationScope(scope);
     gradEnabled = prev;

@@ -16,6 +16,7 @@ import {
   view,
 } from '../autograd/ops/index.js';
 import { needsGrad } from '../autograd/graph.js';
+import { privateIntermediates } from '../autograd/private-intermediates.js';
 import '../autograd/methods.js'; // Tensor methods (detach, ...) that nn's state dicts use
 import { arange } from '../tensor/create.js';
 import { fail } from '../errors.js';
@@ -317,6 +318,13 @@ export class GPT extends Module implements CausalLM {
     if (past + T > this.config.blockSize) {
       fail('InvalidArgument', `GPT: ${past + T} positions exceed the block size ${this.config.blockSize}`);
     }
+    // A cache keeps the keys and values it is given, so they must stay the caller's.
+    return cache ? this.logits(ids, cache, opts) : privateIntermediates(() => this.logits(ids, null, opts));
+  }
+
+  private logits(ids: Tensor, cache: LayerKVCache | null, opts: CausalLMForwardOptions): Tensor {
+    const [B, T] = ids.shape;
+    const past = cache ? cache.length : 0;
     const { wte, wpe, drop, h, lnF } = this.transformer;
     const pos = opts.positionIds ?? arange(past, past + T); // (B, T) or (T)
     let x = drop.forward(add(wte.forward(ids), wpe.forward(pos))); // (B, T, C)
@@ -331,8 +339,10 @@ export class GPT extends Module implements CausalLM {
 
   /** Mean cross-entropy of the logits of `ids` against `targets` (B, T); targets equal to ignoreIndex are skipped. */
   loss(ids: Tensor, targets: Tensor, opts: { ignoreIndex?: number } = {}): Tensor {
-    const logits = this.forward(ids);
-    return crossEntropy(reshape(logits, [-1, this.config.vocabSize]), reshape(targets, [-1]), opts);
+    return privateIntermediates(() => {
+      const logits = this.forward(ids);
+      return crossEntropy(reshape(logits, [-1, this.config.vocabSize]), reshape(targets, [-1]), opts);
+    });
   }
 
   /** A key/value cache for `batch` rows of up to `maxLength` positions. */

@@ -2,6 +2,7 @@ import { backendFor } from '../backend/index.js';
 import { fail } from '../errors.js';
 import { allocArray, allocFloat32Uninit } from './alloc.js';
 import type { AnyArray, DType } from './dtype.js';
+import { type GraphOwnedStorage, noteCreated } from './graph-owned.js';
 import { contiguousStrides, isContiguous, numel, type Shape } from './shape.js';
 
 /** What autograd records on a tensor that an op produced (src/autograd defines the real node). */
@@ -28,6 +29,8 @@ export class Tensor {
   gradFn: GradFn | null = null;
   /** Set by `retainGrad()`: keep `.grad` on this non-leaf tensor. */
   retainsGrad = false;
+  /** Set on a forward pass's private intermediates: their storage is recycled after backward. */
+  graphOwned: GraphOwnedStorage | null = null;
 
   constructor(data: AnyArray, shape: number[], dtype: DType, strides?: number[], offset = 0) {
     this.data = data;
@@ -35,6 +38,7 @@ export class Tensor {
     this.dtype = dtype;
     this.strides = strides ?? contiguousStrides(shape);
     this.offset = offset;
+    noteCreated(this);
   }
 
   get ndim(): number {
