@@ -7,7 +7,8 @@ let open = false;
 
 /**
  * Runs `body`, a piece of a model's forward pass, and hands the storage of every intermediate tensor it
- * creates (all but the returned ones and their views) to the autograd graph. Once a backward pass
+ * creates to the autograd graph: all but the tensors it returns (alone, or in arrays and plain objects)
+ * and their views. Once a backward pass
  * without `retainGraph` has run the nodes of every tensor on that storage, it goes back to the
  * allocator, and the next forward pass reuses it while it is still in cache; otherwise it would wait for
  * the garbage collector, whose collections the churn of external memory would trigger every few steps.
@@ -17,7 +18,7 @@ let open = false;
  * elsewhere (a cache, a module attribute, a closure that outlives the call). Without gradients it
  * simply runs `body`; nested calls are covered by the outermost one.
  */
-export function privateIntermediates<T extends Tensor | readonly Tensor[]>(body: () => T): T {
+export function privateIntermediates<T>(body: () => T): T {
   if (open || !isGradEnabled()) return body();
   open = true;
   const allocated = beginAllocationScope();
@@ -30,8 +31,8 @@ export function privateIntermediates<T extends Tensor | readonly Tensor[]>(body:
     endAllocationScope(allocated);
     open = false;
   }
-  const results: readonly Tensor[] = result instanceof Tensor ? [result] : (result as readonly Tensor[]);
-  const published = new Set<ArrayBufferLike>(results.map((t) => t.data.buffer));
+  const published = new Set<ArrayBufferLike>();
+  collectStorage(result, published);
   const holders = new Map<ArrayBufferLike, Tensor[]>();
   for (const t of created) {
     const buffer = t.data.buffer;
@@ -45,4 +46,12 @@ export function privateIntermediates<T extends Tensor | readonly Tensor[]>(body:
     for (const t of list) t.graphOwned = storage;
   }
   return result;
+}
+
+/** The storage of every tensor in `value`: a tensor, or arrays and plain objects holding tensors. */
+function collectStorage(value: unknown, into: Set<ArrayBufferLike>, depth = 0): void {
+  if (value instanceof Tensor) into.add(value.data.buffer);
+  else if (depth < 4 && value !== null && typeof value === 'object') {
+    for (const item of Array.isArray(value) ? value : Object.values(value)) collectStorage(item, into, depth + 1);
+  }
 }

@@ -53,6 +53,20 @@ test('carryState continues from the previous batch, detached from its graph (tru
   assert.notDeepEqual(Array.from(model.forward(second).dense()), Array.from(b.dense()));
 });
 
+test('the carried state survives backward when the pass\'s storage is recycled', () => {
+  const g = new Generator(5);
+  const model = new LSTMLanguageModel(30, 16, 600, 1, { generator: g }); // its 8 × 600 state is pooled storage
+  const ids = randint(0, 30, [8, 6], { generator: g });
+  const whole = model.forward(ids);
+  model.carryState = true;
+  model.forward(slice(ids, null, [0, 3])).sum().backward();
+  model.carryState = false;
+  model.forward(randint(0, 30, [8, 3], { generator: g })).sum().backward(); // reuses what the first pass recycled
+  model.carryState = true;
+  const next = model.forward(slice(ids, null, [3, 6]));
+  assertClose(next, slice(whole, null, [3, 6]), 1e-5, 1e-4, 'logits that continue from the carried state');
+});
+
 test('GRU and RNN variants name their layer gru. and rnn.', () => {
   const gru = new GRULanguageModel(11, 4, 5, 1);
   const rnn = new RNNLanguageModel(11, 4, 5, 3);

@@ -10,6 +10,7 @@
  */
 import '../autograd/methods.js'; // Tensor methods (detach, ...)
 import { crossEntropy, reshape, slice } from '../autograd/ops/index.js';
+import { privateIntermediates } from '../autograd/private-intermediates.js';
 import { fail } from '../errors.js';
 import { generate, generateStream, type GenerationResult, type StreamChunk } from '../generation/generate.js';
 import type { TokenInput } from '../generation/options.js';
@@ -117,7 +118,8 @@ export class RecurrentLanguageModel extends Module implements CausalLM {
     }
     const B = ids.shape[0];
     const start = this.carryState && this.carried && this.carried.h.shape[1] === B ? this.carried : null;
-    const { logits, state } = this.run(ids, start, opts.lastOnly);
+    // The state is published with the logits: it is carried (detached) into the next call.
+    const { logits, state } = privateIntermediates(() => this.run(ids, start, opts.lastOnly));
     if (this.carryState) this.carried = { h: state.h.detach(), c: state.c ? state.c.detach() : null };
     return logits;
   }

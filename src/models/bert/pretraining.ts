@@ -1,4 +1,5 @@
 import { add, crossEntropy, reshape } from '../../autograd/ops/index.js';
+import { privateIntermediates } from '../../autograd/private-intermediates.js';
 import { fail } from '../../errors.js';
 import { skipInit } from '../../nn/init.js';
 import { Module } from '../../nn/module.js';
@@ -97,6 +98,10 @@ export class BertForPreTraining extends Module implements MaskedLanguageModel {
 
   /** The pre-training loss: MLM cross-entropy (labels -100 skipped) + NSP cross-entropy, over the labels given. */
   loss(ids: Tensor, labels: BertPreTrainingLabels): BertPreTrainingLoss {
+    return privateIntermediates(() => this.lossOf(ids, labels));
+  }
+
+  private lossOf(ids: Tensor, labels: BertPreTrainingLabels): BertPreTrainingLoss {
     const out = this.forward(ids, labels);
     const mlmLoss = labels.labels ? maskedLMLoss(out.mlmLogits, labels.labels) : null;
     const nspLoss = labels.nextSentenceLabel ? crossEntropy(out.nspLogits, reshape(labels.nextSentenceLabel, [-1])) : null;
@@ -146,6 +151,6 @@ export class BertForMaskedLM extends Module implements MaskedLanguageModel {
 
   /** Mean MLM cross-entropy against labels (B, T), skipping -100. */
   loss(ids: Tensor, labels: Tensor, inputs: BertInputs = {}): Tensor {
-    return maskedLMLoss(this.forward(ids, inputs), labels);
+    return privateIntermediates(() => maskedLMLoss(this.forward(ids, inputs), labels));
   }
 }

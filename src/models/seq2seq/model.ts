@@ -9,6 +9,7 @@
  */
 import { crossEntropy, eq, indexSelect, matmul, mul, reshape, slice, t } from '../../autograd/ops/index.js';
 import { noGrad } from '../../autograd/graph.js';
+import { privateIntermediates } from '../../autograd/private-intermediates.js';
 import { fail } from '../../errors.js';
 import type { CausalLM, GenerationOptions } from '../../generation/types.js';
 import { Embedding } from '../../nn/embedding.js';
@@ -129,9 +130,11 @@ export class Seq2SeqTransformer extends Module {
    * positions, with label smoothing ε (default 0.1, the paper's).
    */
   loss(src: Tensor, tgtIn: Tensor, tgtOut: Tensor, labelSmoothing = 0.1): Tensor {
-    const logits = this.forward(src, tgtIn);
     const V = this.config.tgtVocabSize;
-    return crossEntropy(reshape(logits, [-1, V]), reshape(tgtOut, [-1]), { ignoreIndex: this.config.padTokenId, labelSmoothing });
+    return privateIntermediates(() => {
+      const logits = this.forward(src, tgtIn);
+      return crossEntropy(reshape(logits, [-1, V]), reshape(tgtOut, [-1]), { ignoreIndex: this.config.padTokenId, labelSmoothing });
+    });
   }
 
   /** A cache for incremental decoding of `batch` rows up to `maxLength` target positions. */
