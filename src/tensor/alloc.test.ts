@@ -5,7 +5,7 @@ import { matmul } from '../autograd/ops/index.js';
 import type { Tensor } from './tensor.js';
 import { randn, tensor, zeros } from '../index.js';
 import { assertClose } from '../testing/assert.js';
-import { allocFloat32, allocFloat32Resident, allocFloat32Uninit, beginAllocationScope, endAllocationScope, recycleFloat32 } from './alloc.js';
+import { allocFloat32, allocFloat32Resident, allocFloat32Uninit, beginAllocationScope, endAllocationScope, recycleFloat32, releaseScratch } from './alloc.js';
 
 const N = 5000 * 4; // above the slab size limit, so the pool is used
 
@@ -36,6 +36,16 @@ test('arrays not allocated inside the scope are never recycled, and recycling tw
   assert.equal(first, inside);
   assert.notEqual(second, inside);
   assert.notEqual(second, outside);
+});
+
+test('an array released twice is handed out once', () => {
+  const a = allocFloat32Uninit(N + 3);
+  releaseScratch(a);
+  releaseScratch(a);
+  const first = allocFloat32Uninit(N + 3);
+  const second = allocFloat32Uninit(N + 3);
+  assert.equal(first, a);
+  assert.notEqual(second, a);
 });
 
 test('matmul writes every element of its uninitialized output', () => {

@@ -115,6 +115,7 @@ function toPool(arr: Float32Array): void {
   if (pooledBytes + bytes > POOL_MAX_BYTES) return;
   let free = pool.get(arr.length);
   if (!free) pool.set(arr.length, (free = []));
+  else if (free.includes(arr)) return; // released twice: handing it out twice would alias two tensors
   free.push(arr);
   pooledBytes += bytes;
 }
