@@ -50,3 +50,32 @@ test('lmkit train-seq2seq trains, saves and scores BLEU; lmkit translate/summari
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+test('lmkit train-seq2seq --resume continues a run exactly where its checkpoint left it', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lmkit-cli-s2s-resume-'));
+  try {
+    const words = ['one', 'two', 'three', 'four', 'five', 'six'];
+    const src = Array.from({ length: 40 }, (_, i) => `${words[i % 6]} ${words[(i * 5) % 6]} ${words[(i * 7) % 6]}`);
+    fs.writeFileSync(path.join(tmp, 's'), `${src.join('\n')}\n`);
+    fs.writeFileSync(path.join(tmp, 't'), `${src.map((l) => l.split(' ').reverse().join(' ')).join('\n')}\n`);
+    const train = (out: string, steps: number, ...extra: string[]) => lmkit('train-seq2seq', '--src', path.join(tmp, 's'),
+      '--tgt', path.join(tmp, 't'), '--val-src', path.join(tmp, 's'), '--val-tgt', path.join(tmp, 't'), '--tokenizer', 'bpe:300',
+      '--d-model', '16', '--nhead', '2', '--encoder-layers', '1', '--decoder-layers', '1', '--dim-feedforward', '32', '--batch-size', '4',
+      '--max-tokens', '8', '--dropout', '0.1', '--eval-interval', '2', '--eval-iters', '2', '--max-eval-sentences', '2',
+      '--max-steps', String(steps), '--out', path.join(tmp, out), ...extra);
+    const whole = train('whole', 6);
+    assert.equal(whole.status, 0, whole.stderr);
+    const missing = train('never-trained', 6, '--resume');
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /--resume: no checkpoint at .*last\.safetensors/);
+    const first = train('split', 3);
+    assert.equal(first.status, 0, first.stderr);
+    const second = train('split', 6, '--resume');
+    assert.equal(second.status, 0, second.stderr);
+    assert.match(second.stdout, /^trained 6 steps/);
+    const weights = (out: string) => fs.readFileSync(path.join(tmp, out, 'model.safetensors'));
+    assert.ok(weights('split').equals(weights('whole')), 'the same weights as the uninterrupted run (dropout, batches, Adam state, schedule)');
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});

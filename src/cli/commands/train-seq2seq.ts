@@ -37,13 +37,14 @@ export function register(program: Command): void {
     .description('Train an encoder-decoder Transformer on aligned source/target lines (translation, summarization), then score the validation set.')
     .requiredOption('--src <file>', 'training source lines')
     .requiredOption('--tgt <file>', 'training target lines (line i translates line i of --src)')
-    .requiredOption('--out <dir>', 'output folder: model, tokenizer, metrics, val.hyp');
+    .requiredOption('--out <dir>', 'output folder: model, tokenizer, checkpoints, metrics, val.hyp');
   for (const [flag, key, help, parse] of FLAGS) {
     const opt = new Option(flag, help).default((seq2seqTrainDefaults as Record<string, unknown>)[key]);
     if (parse) opt.argParser(parse as (v: string) => number);
     cmd.addOption(opt);
   }
   cmd.addOption(new Option('--norm-first', 'pre-norm layers').default(false));
+  cmd.addOption(new Option('--resume', 'continue from OUT/checkpoints/last.safetensors (same data and settings)').default(false));
   cmd.addOption(new Option('--no-tie', 'separate source/target embeddings and output layer (default: one shared table)'));
   cmd.action(async (opts: Seq2SeqTrainConfig) => {
     if (opts.metric !== 'bleu' && opts.metric !== 'rouge') throw new UsageError(`--metric must be bleu or rouge, got "${opts.metric}"`);

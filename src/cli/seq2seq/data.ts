@@ -77,4 +77,17 @@ export class LengthBucketedBatches implements SplitBatchSource<Seq2SeqBatch> {
     this.valAt = this.valAt + this.batchSize >= this.val.length ? 0 : this.valAt + this.batchSize;
     return collateSeq2Seq(rows, this.ids);
   }
+
+  /** Where validation batches have got to (the training draws' generator is checkpointed by the Trainer). */
+  stateDict(): unknown {
+    return { valAt: this.valAt };
+  }
+
+  loadStateDict(state: unknown): void {
+    const valAt = (state as { valAt?: unknown })?.valAt;
+    if (!Number.isInteger(valAt) || (valAt as number) < 0 || (valAt as number) > Math.max(0, this.val.length - 1)) {
+      throw new UsageError(`--resume: the checkpoint's validation position does not fit these ${this.val.length} validation pairs; resume with the data it was trained on`);
+    }
+    this.valAt = valAt as number;
+  }
 }

@@ -11,6 +11,7 @@ import { translate } from '../../pipelines/translation.js';
 import { Generator, manualSeed } from '../../tensor/random.js';
 import { Tokenizer } from '../../tokenizers/tokenizer.js';
 import { trainByteLevelBpe } from '../../tokenizers/trainers/bpe.js';
+import { ModelCheckpoint } from '../../train/callbacks.js';
 import { Trainer } from '../../train/trainer.js';
 import type { StepMetrics } from '../../train/types.js';
 import { UsageError } from '../usage.js';
@@ -48,6 +49,7 @@ export interface Seq2SeqTrainConfig {
   metric: 'bleu' | 'rouge';
   seed: number;
   threads: number;
+  resume: boolean;
   out: string;
 }
 
@@ -55,7 +57,7 @@ export const seq2seqTrainDefaults: Omit<Seq2SeqTrainConfig, 'src' | 'tgt' | 'out
   valSrc: '', valTgt: '', tokenizer: 'bpe:8000', dModel: 256, nhead: 4, encoderLayers: 3, decoderLayers: 3, dimFeedforward: 1024,
   dropout: 0.1, normFirst: false, tie: true, maxTokens: 128, batchSize: 64, maxSteps: 2000, maxTime: 0, lr: 5e-4,
   warmupSteps: 400, labelSmoothing: 0.1, weightDecay: 0.01, gradClip: 1, evalInterval: 250, evalIters: 10, numBeams: 1,
-  maxEvalSentences: 0, metric: 'bleu', seed: 1337, threads: 0,
+  maxEvalSentences: 0, metric: 'bleu', seed: 1337, threads: 0, resume: false,
 };
 
 export interface Seq2SeqTrainRun {
@@ -104,14 +106,20 @@ export async function runSeq2SeqTraining(c: Seq2SeqTrainConfig, log: (line: stri
   if (c.threads > 0) setNumThreads(c.threads);
   manualSeed(c.seed);
   const outDir = path.resolve(c.out);
-  fs.mkdirSync(outDir, { recursive: true });
+  const checkpointDir = path.join(outDir, 'checkpoints');
+  const lastCheckpoint = path.join(checkpointDir, 'last.safetensors');
+  if (c.resume && !fs.existsSync(lastCheckpoint)) {
+    throw new UsageError(`--resume: no checkpoint at ${lastCheckpoint} (train once with --out ${c.out} first)`);
+  }
+  fs.mkdirSync(checkpointDir, { recursive: true });
   const train = readParallel(c.src, c.tgt, '--src', '--tgt');
   const hasVal = c.valSrc !== '' || c.valTgt !== '';
   if (hasVal && (c.valSrc === '' || c.valTgt === '')) throw new UsageError('--val-src and --val-tgt go together');
   const val = hasVal ? readParallel(c.valSrc, c.valTgt, '--val-src', '--val-tgt') : null;
   log(`data: ${train.src.length} training pairs${val ? `, ${val.src.length} validation pairs` : ''}`);
 
-  const tokenizer = tokenizerFor(c.tokenizer, [...train.src, ...train.tgt]);
+  // A resumed run keeps the vocabulary its checkpoint was trained with.
+  const tokenizer = c.resume ? Tokenizer.fromPretrained(outDir) : tokenizerFor(c.tokenizer, [...train.src, ...train.tgt]);
   tokenizer.savePretrained(outDir);
   const ids = specialIds(tokenizer);
   const trainPairs = encodePairs(train.src, train.tgt, tokenizer, tokenizer, ids.eos, c.maxTokens);
@@ -130,7 +138,8 @@ export async function runSeq2SeqTraining(c: Seq2SeqTrainConfig, log: (line: stri
   log(`model: Seq2SeqTransformer ${c.encoderLayers}+${c.decoderLayers} layers, d_model ${c.dModel}, ${(nParams / 1e6).toFixed(2)}M parameters`);
   fs.writeFileSync(path.join(outDir, 'train_config.json'), `${JSON.stringify(c, null, 2)}\n`);
 
-  const data = new LengthBucketedBatches(trainPairs, valPairs, c.batchSize, ids, new Generator(c.seed + 1));
+  const draws = new Generator(c.seed + 1);
+  const data = new LengthBucketedBatches(trainPairs, valPairs, c.batchSize, ids, draws);
   const trainer = new Trainer<Seq2SeqTransformer, Seq2SeqBatch>({
     optimizer: (m) => new AdamW(m.parameters(), { lr: c.lr, betas: [0.9, 0.98], eps: 1e-9, weightDecay: c.weightDecay }),
     scheduler: (opt) => new WarmupCosineLR(opt, { warmupSteps: c.warmupSteps, lrDecaySteps: Math.max(c.maxSteps, c.warmupSteps), minLr: c.lr / 10 }),
@@ -142,6 +151,9 @@ export async function runSeq2SeqTraining(c: Seq2SeqTrainConfig, log: (line: stri
     evalIters: val ? c.evalIters : undefined,
     evalAtEnd: val !== null,
     seed: c.seed,
+    generators: [draws],
+    callbacks: [new ModelCheckpoint({ dirpath: checkpointDir, saveTopK: 1, saveLast: true })],
+    resumeFrom: c.resume ? lastCheckpoint : undefined,
     metricsFile: path.join(outDir, 'metrics.jsonl'),
     plotFile: path.join(outDir, 'loss.svg'),
     tokensPerBatch: (b) => b.src.size + b.tgtIn.size,
@@ -151,7 +163,7 @@ export async function runSeq2SeqTraining(c: Seq2SeqTrainConfig, log: (line: stri
   await trainer.fit(model, data, val ? data : undefined);
   model.eval();
   saveModel(outDir, model, tokenizer);
-  log(`saved the model to ${outDir} after ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  log(`saved the model to ${outDir} after ${((Date.now() - started) / 1000).toFixed(0)} s (checkpoints in ${checkpointDir}; continue with --resume)`);
 
   let score: number | null = null;
   let scoreLine: string | null = null;
