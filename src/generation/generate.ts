@@ -4,6 +4,7 @@ import { Generator, defaultGenerator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { beamSearch } from './beam-search.js';
 import { eosIdsOf, padIdOf, promptRows, resolveOptions, type TokenInput } from './options.js';
+import { logprobOf, type TokenLogprob } from './logprobs.js';
 import type { LogitsProcessor } from './processors.js';
 import { argmaxOf, buildProcessors, sampleFrom } from './select.js';
 import { Stepper } from './stepper.js';
@@ -44,6 +45,9 @@ export class DecodingRun {
   private readonly decoders: IncrementalDecoder[] | null;
   private readonly matchers: StopStringMatcher[] | null;
   private produced = 0;
+  private logprobTop: number | null = null;
+  /** Per row, each generated token's log-probability under the raw logits (after `recordLogprobs`). */
+  readonly logprobs: TokenLogprob[][];
 
   constructor(model: CausalLM, input: TokenInput, readonly options: GenerationOptions) {
     const o = options;
@@ -61,6 +65,13 @@ export class DecodingRun {
     const tok = o.tokenizer;
     this.decoders = tok ? this.rows.map(() => new IncrementalDecoder(tok)) : null;
     this.matchers = tok ? this.rows.map(() => new StopStringMatcher(o.stopStrings)) : null;
+    this.logprobs = this.rows.map(() => []);
+  }
+
+  /** From the next step on, records each new token's log-probability and the `top` most likely tokens. */
+  recordLogprobs(top: number): void {
+    if (!Number.isInteger(top) || top < 0) fail('InvalidArgument', `recordLogprobs: top must be an integer >= 0, got ${top}`);
+    this.logprobTop = top;
   }
 
   get finished(): boolean {
@@ -71,12 +82,17 @@ export class DecodingRun {
   step(): number[] {
     if (this.finished) fail('InvalidArgument', 'generate: the run is already finished');
     const scores = this.stepper.next(this.rows, this.mask);
+    const top = this.logprobTop;
+    const raw = top === null ? null : scores.map((s, b) => (this.done[b] ? null : s.slice()));
     const picked = scores.map((s, b) => {
       if (this.done[b]) return this.pad;
       for (const p of this.processors) p.process(s, this.rows[b]);
       return this.options.doSample ? sampleFrom(s, this.generator) : argmaxOf(s);
     });
     this.produced++;
+    if (raw && top !== null) {
+      raw.forEach((s, b) => { if (s) this.logprobs[b].push(logprobOf(s, 0, s.length, picked[b], top)); });
+    }
     picked.forEach((token, b) => {
       this.rows[b].push(token);
       this.mask?.[b].push(1);

@@ -10,3 +10,4 @@ export {
   DecodingRun, generate, generateDetailed, generateStream, generateText, type GenerationResult, type StreamChunk,
 } from './generate.js';
 export { generateSeq2Seq, type Seq2SeqGenerationResult } from './seq2seq.js';
+export { logprobOf, promptLogprobs, type RankedToken, type TokenLogprob } from './logprobs.js';

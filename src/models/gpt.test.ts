@@ -6,6 +6,7 @@ import { randint, tensor } from '../tensor/create.js';
 import { Generator } from '../tensor/random.js';
 import { assertClose } from '../testing/assert.js';
 import { GPT } from './gpt.js';
+import { DecodingRun, promptLogprobs, resolveGenerationOptions } from '../generation/index.js';
 
 const tiny = () => new GPT({ vocabSize: 37, blockSize: 48, nLayer: 2, nHead: 2, nEmbd: 16 }, { generator: new Generator(1) });
 
@@ -102,4 +103,18 @@ test('bad configs and too-long inputs are clear errors', () => {
   assert.throws(() => new GPT({ nLayers: 2 } as never), /unknown config field "nLayers"/);
   assert.throws(() => new GPT('gpt5' as never), /unknown preset "gpt5"/);
   assert.throws(() => tiny().forward(randint(0, 37, [1, 49])), /exceed the block size 48/);
+});
+
+test('log-probabilities recorded while decoding with the cache equal a single pass over the result', () => {
+  const model = new GPT({ vocabSize: 40, blockSize: 32, nLayer: 2, nHead: 2, nEmbd: 16 }, { generator: new Generator(11) });
+  model.eval();
+  const run = new DecodingRun(model, [[3, 14, 15]], resolveGenerationOptions(model, { maxNewTokens: 8 }));
+  run.recordLogprobs(3);
+  while (!run.finished) run.step();
+  const whole = promptLogprobs(model, run.rows[0], 3).slice(3);
+  run.logprobs[0].forEach((lp, i) => {
+    assert.ok(Math.abs(lp.logprob - whole[i]!.logprob) < 1e-5, `step ${i}: ${lp.logprob} vs ${whole[i]!.logprob}`);
+    assert.deepEqual(lp.top.map((t) => t.token), whole[i]!.top.map((t) => t.token));
+    assert.equal(lp.top[0].token, lp.token, 'greedy picks the likeliest');
+  });
 });

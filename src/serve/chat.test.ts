@@ -46,6 +46,17 @@ describe('POST /v1/chat/completions with a chat template', () => {
     assert.deepEqual(json.usage, { prompt_tokens: 4, completion_tokens: 2, total_tokens: 6 });
   });
 
+  test('logprobs: true with top_logprobs gives each reply token\'s log-probability and alternatives', async () => {
+    const { json } = await post(`${url}/v1/chat/completions`, { messages: [{ role: 'user', content: 'x' }], temperature: 0, logprobs: true, top_logprobs: 1 });
+    const content = json.choices[0].logprobs.content;
+    assert.deepEqual(content.map((c: any) => c.token), ['b', 'c'], 'the reply b, then the eos_token c');
+    for (const c of content) {
+      assert.ok(Math.abs(c.logprob - Math.log(0.99)) < 1e-6);
+      assert.deepEqual(c.bytes, [c.token.charCodeAt(0)]);
+      assert.deepEqual(c.top_logprobs.map((t: any) => t.token), [c.token]);
+    }
+  });
+
   test('streams chat.completion.chunk deltas, the role first', async () => {
     const res = await fetch(`${url}/v1/chat/completions`, {
       method: 'POST', body: JSON.stringify({ messages: [{ role: 'user', content: 'x' }], temperature: 0, stream: true, n: 2 }),
@@ -68,7 +79,8 @@ describe('POST /v1/chat/completions with a chat template', () => {
       [{ messages: [{ role: 'wizard', content: 'x' }] }, 'messages.0.role', /role/],
       [{ messages: [{ role: 'user', content: 5 }] }, 'messages.0.content', /content must be/],
       [{ messages: [{ role: 'system', content: 'x' }] }, 'messages', /chat template rejected the messages: the first message must be from the user/],
-      [{ messages: [{ role: 'user', content: 'x' }], logprobs: true }, 'logprobs', /not supported/],
+      [{ messages: [{ role: 'user', content: 'x' }], logprobs: true, stream: true }, 'logprobs', /cannot be streamed/],
+      [{ messages: [{ role: 'user', content: 'x' }], top_logprobs: 2 }, 'top_logprobs', /needs logprobs: true/],
       [{ messages: [{ role: 'user', content: 'x' }], model: 'other' }, 'model', /does not exist/],
     ];
     for (const [body, param, message] of cases) {

@@ -31,6 +31,6 @@ export function renderChat(template: ChatTemplate, messages: ChatRequest['messag
 
 /** The completion request a chat request amounts to: the rendered conversation as the prompt. */
 export function chatAsCompletion(req: ChatRequest, prompt: string): CompletionRequest {
-  const { messages: _m, max_completion_tokens, logprobs: _l, top_logprobs: _t, ...rest } = req;
-  return { ...rest, max_tokens: max_completion_tokens ?? req.max_tokens, prompt, echo: false };
+  const { messages: _m, max_completion_tokens, logprobs, top_logprobs, ...rest } = req;
+  return { ...rest, max_tokens: max_completion_tokens ?? req.max_tokens, prompt, echo: false, logprobs: logprobs ? (top_logprobs ?? 0) : null };
 }

@@ -5,9 +5,11 @@
  */
 import { LmkitError } from '../errors.js';
 import { DecodingRun } from '../generation/generate.js';
+import { promptLogprobs } from '../generation/logprobs.js';
 import { resolveOptions } from '../generation/options.js';
 import type { GenerationOptions } from '../generation/types.js';
 import { badRequest } from './api-error.js';
+import { type CompletionLogprobs, completionLogprobs, type ScoredToken } from './logprobs.js';
 import type { CompletionRequest } from './request.js';
 import { modelVocabSize, type ServedModel, undecodableIds } from './served-model.js';
 
@@ -17,7 +19,7 @@ export interface CompletionChoice {
   index: number;
   text: string;
   finish_reason: FinishReason;
-  logprobs: null;
+  logprobs: CompletionLogprobs | null;
 }
 
 export interface CompletionUsage {
@@ -31,6 +33,8 @@ export interface CompletionPlan {
   prompts: { ids: number[]; text: string }[];
   n: number;
   echo: boolean;
+  /** Alternatives to report per token when log-probabilities are wanted, else null. */
+  logprobs: number | null;
   options: GenerationOptions;
 }
 
@@ -121,7 +125,7 @@ export function planCompletion(served: ServedModel, req: CompletionRequest, maxP
     if (e instanceof LmkitError) throw badRequest(e.message);
     throw e;
   }
-  return { prompts, n: req.n ?? 1, echo: req.echo ?? false, options };
+  return { prompts, n: req.n ?? 1, echo: req.echo ?? false, logprobs: req.logprobs ?? null, options };
 }
 
 const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -139,6 +143,11 @@ export async function runCompletion(served: ServedModel, plan: CompletionPlan, s
     promptTokens += prompt.ids.length;
     const rows = Array.from({ length: plan.n }, () => prompt.ids);
     const run = new DecodingRun(served.model, rows, plan.options);
+    const top = plan.logprobs;
+    if (top !== null) run.recordLogprobs(top);
+    const echoed: ScoredToken[] = top !== null && plan.echo
+      ? promptLogprobs(served.model, prompt.ids, top).map((scored, i) => ({ token: prompt.ids[i], scored }))
+      : [];
     const base = p * plan.n;
     const tokens = rows.map(() => 0);
     const shown = rows.map(() => 0);
@@ -164,7 +173,8 @@ export async function runCompletion(served: ServedModel, plan: CompletionPlan, s
         index: base + b,
         text: plan.echo ? prompt.text + texts[b] : texts[b],
         finish_reason: run.done[b] ? 'stop' : 'length',
-        logprobs: null,
+        logprobs: top === null ? null
+          : completionLogprobs(served.tokenizer, [...echoed, ...run.logprobs[b].map((scored) => ({ token: scored.token, scored }))]),
       });
     }
   }

@@ -21,6 +21,8 @@ export interface RequestLimits {
 export const defaultRequestLimits: RequestLimits = { maxTokens: 1024, maxN: 16, maxPrompts: 16, maxChoices: 32 };
 
 const MAX_STOPS = 16;
+/** Most alternatives per token in `logprobs` / `top_logprobs` (vLLM's default limit). */
+const MAX_LOGPROBS = 20;
 
 const tokenId = z.number().int().min(0);
 
@@ -69,7 +71,7 @@ function completionSchema(limits: RequestLimits) {
       error: 'best_of is not supported by this server (only 1)',
     }),
     echo: z.boolean().nullish(),
-    logprobs: nullOnly('logprobs is not supported by this server (omit it or send null)'),
+    logprobs: z.number().int().min(0).max(MAX_LOGPROBS).nullish(),
     suffix: nullOnly('suffix (insertion) is not supported by this server'),
   });
 }
@@ -90,8 +92,8 @@ function chatSchema(limits: RequestLimits) {
       name: z.string().optional(),
     })).min(1).max(MAX_MESSAGES),
     max_completion_tokens: z.number().int().min(0).max(limits.maxTokens).nullish(),
-    logprobs: z.literal(false, { error: 'logprobs is not supported by this server (omit it or send false)' }).nullish(),
-    top_logprobs: nullOnly('top_logprobs is not supported by this server'),
+    logprobs: z.boolean().nullish(),
+    top_logprobs: z.number().int().min(0).max(MAX_LOGPROBS).nullish(),
   });
 }
 
@@ -122,6 +124,9 @@ function parseBody<T>(schema: z.ZodType<T>, body: unknown, required: string): T 
 /** Validates a completions body (already parsed JSON) or throws a 400 naming the field. */
 export function parseCompletionRequest(body: unknown, limits: RequestLimits): CompletionRequest {
   const r = parseBody(completionSchema(limits), body, 'prompt');
+  if (r.stream && r.logprobs !== undefined && r.logprobs !== null) {
+    throw badRequest('logprobs cannot be streamed by this server; send the request without stream', 'logprobs');
+  }
   const prompts = Array.isArray(r.prompt) && (typeof r.prompt[0] === 'string' || Array.isArray(r.prompt[0])) ? r.prompt.length : 1;
   const choices = prompts * (r.n ?? 1);
   if (choices > limits.maxChoices) {
@@ -132,5 +137,10 @@ export function parseCompletionRequest(body: unknown, limits: RequestLimits): Co
 
 /** Validates a chat completions body or throws a 400 naming the field. */
 export function parseChatRequest(body: unknown, limits: RequestLimits): ChatRequest {
-  return parseBody(chatSchema(limits), body, 'messages');
+  const r = parseBody(chatSchema(limits), body, 'messages');
+  if (r.stream && r.logprobs) throw badRequest('logprobs cannot be streamed by this server; send the request without stream', 'logprobs');
+  if (!r.logprobs && r.top_logprobs !== undefined && r.top_logprobs !== null) {
+    throw badRequest('top_logprobs needs logprobs: true', 'top_logprobs');
+  }
+  return r;
 }

@@ -9,7 +9,7 @@ import { SHARED_MISSING, sharedDir } from '../testing/shared.js';
 import { readChatTemplate } from './served-model.js';
 import { LmServer, type ServerOptions } from './server.js';
 import type { ServedModel } from './served-model.js';
-import { abcModel, byteTok, charTok, served, tinyGpt, worldModel } from './test-models.test-util.js';
+import { abcModel, byteTok, CHARS, charTok, served, tinyGpt, worldModel } from './test-models.test-util.js';
 
 async function start(model: ServedModel, opts: ServerOptions = {}) {
   const server = new LmServer(model, opts);
@@ -89,6 +89,25 @@ describe('lmkit serve (cycle model a → b → c over characters)', () => {
     assert.deepEqual([scoreOnly.json.choices[0].text, scoreOnly.json.usage.completion_tokens], ['Hi a', 0]);
   });
 
+  test('logprobs: each token\'s log-probability under the model, the top alternatives and text offsets', async () => {
+    const sure = Math.log(0.99);
+    const other = Math.log(0.01 / (CHARS.length - 1));
+    const { json } = await post(`${url}/v1/completions`, { prompt: 'ca', max_tokens: 3, temperature: 0, logprobs: 2 });
+    const lp = json.choices[0].logprobs;
+    assert.deepEqual(lp.tokens, ['b', 'c', 'a']);
+    assert.deepEqual(lp.text_offset, [0, 1, 2]);
+    lp.token_logprobs.forEach((v: number) => assert.ok(Math.abs(v - sure) < 1e-6, `${v}`));
+    assert.deepEqual(Object.keys(lp.top_logprobs[0]), ['b', '\n'], 'the likeliest, then the lowest id among the tied rest');
+    assert.ok(Math.abs(lp.top_logprobs[0]['\n'] - other) < 1e-5);
+    // echo with max_tokens 0 scores the prompt: the first token has no context
+    const scored = await post(`${url}/v1/completions`, { prompt: 'Hbc', max_tokens: 0, echo: true, logprobs: 0 });
+    const p = scored.json.choices[0].logprobs;
+    assert.deepEqual([p.tokens, p.text_offset, p.top_logprobs], [['H', 'b', 'c'], [0, 1, 2], [null, {}, {}]]);
+    assert.equal(p.token_logprobs[0], null);
+    assert.ok(Math.abs(p.token_logprobs[1] - other) < 1e-5, 'after H the model expects a: b has p = 0.01 / (V - 1)');
+    assert.ok(Math.abs(p.token_logprobs[2] - sure) < 1e-6);
+  });
+
   test('n > 1 and several prompts: choices ordered prompt × n', async () => {
     const { json } = await post(`${url}/v1/completions`, { prompt: ['a', 'b'], n: 3, max_tokens: 3, temperature: 0 });
     assert.deepEqual(json.choices.map((c: any) => [c.index, c.text]), [[0, 'bca'], [1, 'bca'], [2, 'bca'], [3, 'cab'], [4, 'cab'], [5, 'cab']]);
@@ -129,7 +148,8 @@ describe('lmkit serve (cycle model a → b → c over characters)', () => {
       [{ prompt: 'a', model: 'gpt-4' }, 'model', /model 'gpt-4' does not exist/],
       [{ prompt: 'a', frequency_penalty: 0.5 }, 'frequency_penalty', /not supported.*repetition_penalty/],
       [{ prompt: 'a', presence_penalty: 1 }, 'presence_penalty', /not supported/],
-      [{ prompt: 'a', logprobs: 2 }, 'logprobs', /logprobs is not supported/],
+      [{ prompt: 'a', logprobs: 21 }, 'logprobs', /20/],
+      [{ prompt: 'a', logprobs: 2, stream: true }, 'logprobs', /logprobs cannot be streamed/],
       [{ prompt: 'a', temprature: 0.5 }, 'temprature', /unrecognized request argument: temprature/],
       [{ prompt: 'a', stream: 'yes' }, 'stream', /expected boolean/],
       [{ prompt: '€' }, 'prompt', /cannot be encoded.*not in the vocabulary/],

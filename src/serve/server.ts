@@ -12,6 +12,7 @@ import { ApiError, badRequest } from './api-error.js';
 import { readJsonBody } from './body.js';
 import { GenerationAborted, planCompletion, runCompletion } from './completion.js';
 import { ConcurrencyLimiter } from './limiter.js';
+import { chatLogprobs } from './logprobs.js';
 import { chatAsCompletion, renderChat } from './chat.js';
 import { type CompletionRequest, defaultRequestLimits, parseChatRequest, parseCompletionRequest, type RequestLimits } from './request.js';
 import type { ServedModel } from './served-model.js';
@@ -184,7 +185,10 @@ export class LmServer {
         const { choices, usage } = await runCompletion(this.served, plan, aborter.signal);
         sendJson(res, 200, {
           ...head, object: 'chat.completion',
-          choices: choices.map((c) => ({ index: c.index, message: { role: 'assistant', content: c.text }, finish_reason: c.finish_reason, logprobs: null })),
+          choices: choices.map((c) => ({
+            index: c.index, message: { role: 'assistant', content: c.text }, finish_reason: c.finish_reason,
+            logprobs: c.logprobs ? chatLogprobs(c.logprobs) : null,
+          })),
           usage,
         });
         return;
