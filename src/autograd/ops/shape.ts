@@ -73,8 +73,15 @@ function viewWith(t: Tensor, shape: number[], strides: number[], offset: number,
 
 /** A view with another shape (one dimension may be -1); fails when the layout needs a copy. */
 export function view(t: Tensor, ...shape: (number | number[])[]): Tensor {
-  const target = inferShape(shape.flat(), t.size, 'view');
-  const strides = viewStrides(t, target);
+  return viewAs(t, inferShape(sizesOf(shape), t.size, 'view'));
+}
+
+/** The sizes given as separate arguments or as one array. */
+function sizesOf(args: (number | number[])[]): number[] {
+  return args.length === 1 && Array.isArray(args[0]) ? args[0] : args.flat();
+}
+
+function viewAs(t: Tensor, target: number[], strides = viewStrides(t, target)): Tensor {
   if (!strides) {
     fail('InvalidArgument', `view: shape [${target.join(', ')}] is incompatible with the input's strides; use reshape()`);
   }
@@ -84,11 +91,10 @@ export function view(t: Tensor, ...shape: (number | number[])[]): Tensor {
 
 /** view() when the layout allows it, a reshaped copy otherwise. */
 export function reshape(t: Tensor, ...shape: (number | number[])[]): Tensor {
-  const target = inferShape(shape.flat(), t.size, 'reshape');
+  const target = inferShape(sizesOf(shape), t.size, 'reshape');
   if (shapesEqual(target, t.shape)) return t;
   const strides = viewStrides(t, target);
-  if (strides) return view(t, target);
-  return view(contiguous(t), target);
+  return strides ? viewAs(t, target, strides) : viewAs(contiguous(t), target, contiguousStrides(target));
 }
 
 export function flatten(t: Tensor, startDim = 0, endDim = -1): Tensor {
@@ -100,12 +106,12 @@ export function flatten(t: Tensor, startDim = 0, endDim = -1): Tensor {
 }
 
 export function permute(t: Tensor, ...dims: (number | number[])[]): Tensor {
-  const order = dims.flat().map((d) => normalizeDim(d, t.ndim, 'permute'));
-  if (order.length !== t.ndim || new Set(order).size !== order.length) {
+  const order = sizesOf(dims).map((d) => normalizeDim(d, t.ndim, 'permute'));
+  const inverse = new Array<number>(order.length).fill(-1);
+  order.forEach((d, i) => (inverse[d] = i));
+  if (order.length !== t.ndim || inverse.includes(-1)) {
     fail('InvalidArgument', `permute: dims [${order.join(', ')}] are not a permutation of ${t.ndim} dimensions`);
   }
-  const inverse = new Array<number>(order.length);
-  order.forEach((d, i) => (inverse[d] = i));
   return viewWith(t, order.map((d) => t.shape[d]), order.map((d) => t.strides[d]), t.offset, 'PermuteBackward',
     (g) => permute(g, inverse));
 }
