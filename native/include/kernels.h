@@ -13,7 +13,13 @@ struct GemmArgs {
   long m, n, k, batch;
   float alpha, beta;
   const float* bias = nullptr;  // when set: n values added to every row of C (after alpha·AB + beta·C)
+  float* col_sum_b = nullptr;   // when set (batch 1): the n column sums of op(B), overwritten
+  int epilogue = 0;             // a GemmEpilogue, applied to C last
+  float* pre_out = nullptr;     // GELU epilogues: the pre-activation also written here (laid out as C)
+  const float* pre = nullptr;   // GELU-derivative epilogues: the pre-activation read (laid out as C)
 };
+// z = alpha·AB + beta·C + bias; C = gelu(z) or C = z·gelu'(pre) (the elementwise kernels' formulas).
+enum GemmEpilogue { kEpilogueNone = 0, kEpilogueGeluTanh, kEpilogueGeluErf, kEpilogueGeluTanhGrad, kEpilogueGeluErfGrad };
 void gemm_f32(const GemmArgs& g);
 // The same product on the calling thread only (for kernels that already run inside a pool task).
 void gemm_f32_serial(const GemmArgs& g);

@@ -31,7 +31,8 @@ long matrix_extent(long offset, long batch, long stride, long rows, long cols, l
 }
 
 // gemm(a, aOffset, lda, transA, strideA, b, bOffset, ldb, transB, strideB, c, cOffset, ldc, strideC,
-//      m, n, k, batch, alpha, beta, bias | null, biasOffset)
+//      m, n, k, batch, alpha, beta, bias | null, biasOffset, colSumB | null, colSumBOffset, epilogue,
+//      pre | null, preOffset)   (pre: written by the GELU epilogues, read by their derivatives; laid out as c)
 napi_value Gemm(napi_env env, napi_callback_info info) {
   Args args(env, info);
   size_t la, lb, lc;
@@ -59,7 +60,26 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   size_t lbias;
   const float* bias = args.f32(20, &lbias, true);
   const long bias_offset = args.integer(21);
+  size_t lsum, lpre;
+  float* col_sum = args.f32(22, &lsum, true);
+  const long col_sum_offset = args.integer(23);
+  g.epilogue = static_cast<int>(args.integer(24));
+  float* pre = args.f32(25, &lpre, true);
+  const long pre_offset = args.integer(26);
   if (args.failed()) return nullptr;
+  if (col_sum && (col_sum_offset < 0 || g.batch != 1)) return args.fail("gemm: colSumB needs batch 1 and an offset >= 0"), nullptr;
+  if (col_sum && !args.fits(col_sum_offset + g.n, lsum, "gemm: colSumB is too short")) return nullptr;
+  if (g.epilogue < kEpilogueNone || g.epilogue > kEpilogueGeluErfGrad) return args.fail("gemm: unknown epilogue"), nullptr;
+  const bool reads_pre = g.epilogue == kEpilogueGeluTanhGrad || g.epilogue == kEpilogueGeluErfGrad;
+  if (reads_pre && !pre) return args.fail("gemm: a GELU-derivative epilogue needs pre"), nullptr;
+  if (pre && pre_offset < 0) return args.fail("gemm: pre offset must be >= 0"), nullptr;
+  if (pre && !args.fits(matrix_extent(pre_offset, g.batch, g.stride_c, g.m, g.n, g.ldc), lpre, "gemm: pre is too short"))
+    return nullptr;
+  g.col_sum_b = col_sum ? col_sum + col_sum_offset : nullptr;
+  if (g.epilogue != kEpilogueNone && pre) {
+    if (reads_pre) g.pre = pre + pre_offset;
+    else g.pre_out = pre + pre_offset;
+  }
   if (bias && bias_offset < 0) return args.fail("gemm: bias offset must be >= 0"), nullptr;
   if (bias && !args.fits(bias_offset + g.n, lbias, "gemm: bias is too short")) return nullptr;
   g.bias = bias ? bias + bias_offset : nullptr;

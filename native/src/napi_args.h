@@ -9,7 +9,7 @@ namespace lmkit {
 
 class Args {
  public:
-  static constexpr size_t kMax = 24;
+  static constexpr size_t kMax = 32;
 
   Args(napi_env env, napi_callback_info info) : env_(env) {
     count_ = kMax;

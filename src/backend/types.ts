@@ -35,7 +35,26 @@ export interface GemmArgs {
   alpha: number; beta: number;
   /** When given: bias[biasOffset + j] is added to every row of every C (after alpha·AB + beta·C). */
   bias?: FloatArray | null; biasOffset?: number;
+  /**
+   * When given (batch 1 only): colSumB[colSumBOffset + j] = Σ_p op(B)[p, j] for j < n, the column sums of
+   * op(B) (overwritten; alpha not applied). A GEMM reads all of B anyway, so a bias gradient (the column sums
+   * of dY) comes with dW = Xᵀ·dY for free.
+   */
+  colSumB?: FloatArray | null; colSumBOffset?: number;
+  /**
+   * Applied to every element of C last (z = alpha·AB + beta·C + bias): 'gelu_tanh' / 'gelu_erf' give
+   * C = gelu(z) (the backend's elementwise 'gelu_tanh' / 'gelu' formulas); 'gelu_tanh_grad' /
+   * 'gelu_erf_grad' give C = z · gelu'(pre) with `pre` read (the backward of a GELU, z its output gradient).
+   */
+  epilogue?: GemmEpilogue;
+  /** GELU epilogues: when given, z (the pre-activation) is also written here, laid out as C (ldc, strideC). */
+  preOut?: FloatArray | null; preOutOffset?: number;
+  /** GELU-derivative epilogues: the pre-activation read, laid out as C (ldc, strideC). */
+  pre?: FloatArray | null; preOffset?: number;
 }
+
+/** An elementwise function a GEMM applies to its output tile while the tile is still in cache. */
+export type GemmEpilogue = 'gelu_tanh' | 'gelu_erf' | 'gelu_tanh_grad' | 'gelu_erf_grad';
 
 /**
  * Where an attention operand's [B, H, T, D] element (b, h, t, d) sits in its array:

@@ -314,25 +314,13 @@ bool unary_backward_f32(int op, const float* x, const float* y, const float* gy,
       return run([&](__m256 v, __m256, __m256 g) {
         return _mm256_mul_ps(g, _mm256_and_ps(_mm256_cmp_ps(v, zero, _CMP_GT_OQ), one));
       });
-    case kGelu:
-      return run([&](__m256 v, __m256, __m256 g) {
-        const __m256 cdf = _mm256_mul_ps(half, _mm256_add_ps(one, vm::erf(_mm256_mul_ps(v, set1(0.70710678118654752f)))));
-        const __m256 pdf = _mm256_mul_ps(set1(0.3989422804014327f),
-                                         vm::exp(_mm256_mul_ps(set1(-0.5f), _mm256_mul_ps(v, v))));
-        return _mm256_mul_ps(g, _mm256_fmadd_ps(v, pdf, cdf));
-      });
+    case kGelu: return run([](__m256 v, __m256, __m256 g) { return _mm256_mul_ps(g, vm::gelu_grad(v)); });
     case kGeluTanh:
       return run([&](__m256 v, __m256 y, __m256 g) {
-        const __m256 k = set1(0.7978845608028654f);
-        const __m256 x2 = _mm256_mul_ps(v, v);
-        // With s = sigmoid(2·inner): (1 + tanh)/2 = s and 1 - tanh² = 4·s·(1 - s). The forward output is
-        // y = x·s, so s = y / x (1/2 at x = 0, where s → 1/2), which spares the exp.
+        // The forward output is y = x·s, so s = y / x (1/2 at x = 0, where s → 1/2), which spares the exp.
         const __m256 away = _mm256_cmp_ps(_mm256_andnot_ps(signbit, v), set1(1e-20f), _CMP_GT_OQ);
         const __m256 s = _mm256_blendv_ps(half, _mm256_div_ps(y, v), away);
-        const __m256 dinner = _mm256_mul_ps(k, _mm256_fmadd_ps(set1(3 * 0.044715f), x2, one));
-        const __m256 right = _mm256_mul_ps(_mm256_mul_ps(set1(2.0f), v),
-                                           _mm256_mul_ps(_mm256_mul_ps(s, _mm256_sub_ps(one, s)), dinner));
-        return _mm256_mul_ps(g, _mm256_add_ps(s, right));
+        return _mm256_mul_ps(g, vm::gelu_tanh_grad_from_s(v, s));
       });
     case kSilu:
       return run([&](__m256 v, __m256, __m256 g) {

@@ -9,6 +9,7 @@
 #include "kernels.h"
 #include "scratch.h"
 #include "thread_pool.h"
+#include "vec_math.h"
 
 namespace lmkit {
 
@@ -100,8 +101,9 @@ void pack_a(const float* a, long lda, bool ta, long i0, long mc, long p0, long k
   }
 }
 
-// Packs op(B)[p0:p0+kc, j0:j0+nc] into NR-column panels: panel j holds dst[j*kc*NR + p*NR + c].
-void pack_b(const float* b, long ldb, bool tb, long p0, long kc, long j0, long nc, float* dst) {
+// Packs op(B)[p0:p0+kc, j0:j0+nc] into NR-column panels: panel j holds dst[j*kc*NR + p*NR + c]. When col_sum
+// is given, col_sum[j] += Σ_p op(B)[p0 + p, j0 + j] for j < nc (from the values as they are packed).
+void pack_b(const float* b, long ldb, bool tb, long p0, long kc, long j0, long nc, float* dst, float* col_sum) {
   if (!tb) {
     // Row by row (contiguous reads), each 16-float chunk to its panel.
     const long full = nc / NR * NR;
@@ -109,55 +111,67 @@ void pack_b(const float* b, long ldb, bool tb, long p0, long kc, long j0, long n
       const float* src = b + (p0 + p) * ldb + j0;
       float* d = dst + p * NR;
       for (long jr = 0; jr < full; jr += NR) {
-        _mm256_store_ps(d + jr * kc, _mm256_loadu_ps(src + jr));
-        _mm256_store_ps(d + jr * kc + 8, _mm256_loadu_ps(src + jr + 8));
+        const __m256 lo = _mm256_loadu_ps(src + jr), hi = _mm256_loadu_ps(src + jr + 8);
+        _mm256_store_ps(d + jr * kc, lo);
+        _mm256_store_ps(d + jr * kc + 8, hi);
+        if (col_sum) {
+          _mm256_storeu_ps(col_sum + jr, _mm256_add_ps(_mm256_loadu_ps(col_sum + jr), lo));
+          _mm256_storeu_ps(col_sum + jr + 8, _mm256_add_ps(_mm256_loadu_ps(col_sum + jr + 8), hi));
+        }
       }
       if (full < nc)
         for (long c = 0; c < NR; c++) d[full * kc + c] = full + c < nc ? src[full + c] : 0.0f;
+      if (col_sum)
+        for (long j = full; j < nc; j++) col_sum[j] += src[j];
     }
     return;
   }
   for (long jr = 0; jr < nc; jr += NR) {
     const long nr = std::min(NR, nc - jr);
     float* d = dst + jr * kc;
-    if (!tb) {
-      const float* src = b + p0 * ldb + j0 + jr;
-      if (nr == NR) {
-        for (long p = 0; p < kc; p++) {
-          _mm256_store_ps(d + p * NR, _mm256_loadu_ps(src + p * ldb));
-          _mm256_store_ps(d + p * NR + 8, _mm256_loadu_ps(src + p * ldb + 8));
-        }
-      } else {
-        for (long p = 0; p < kc; p++)
-          for (long c = 0; c < NR; c++) d[p * NR + c] = c < nr ? src[p * ldb + c] : 0.0f;
-      }
-    } else {
-      // op(B)(p, j) = b[j*ldb + p]: rows of b are columns of op(B).
-      const float* src = b + (j0 + jr) * ldb + p0;
-      long p = 0;
-      if (nr == NR) {
-        for (; p + 8 <= kc; p += 8) {
-          for (long half = 0; half < 2; half++) {
-            const float* s = src + half * 8 * ldb + p;
-            __m256 r0 = _mm256_loadu_ps(s), r1 = _mm256_loadu_ps(s + ldb);
-            __m256 r2 = _mm256_loadu_ps(s + 2 * ldb), r3 = _mm256_loadu_ps(s + 3 * ldb);
-            __m256 r4 = _mm256_loadu_ps(s + 4 * ldb), r5 = _mm256_loadu_ps(s + 5 * ldb);
-            __m256 r6 = _mm256_loadu_ps(s + 6 * ldb), r7 = _mm256_loadu_ps(s + 7 * ldb);
-            transpose8(r0, r1, r2, r3, r4, r5, r6, r7);
-            float* q = d + p * NR + half * 8;
-            _mm256_store_ps(q + 0 * NR, r0);
-            _mm256_store_ps(q + 1 * NR, r1);
-            _mm256_store_ps(q + 2 * NR, r2);
-            _mm256_store_ps(q + 3 * NR, r3);
-            _mm256_store_ps(q + 4 * NR, r4);
-            _mm256_store_ps(q + 5 * NR, r5);
-            _mm256_store_ps(q + 6 * NR, r6);
-            _mm256_store_ps(q + 7 * NR, r7);
+    // op(B)(p, j) = b[j*ldb + p]: rows of b are columns of op(B).
+    const float* src = b + (j0 + jr) * ldb + p0;
+    long p = 0;
+    if (nr == NR) {
+      __m256 sum[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
+      for (; p + 8 <= kc; p += 8) {
+        for (long half = 0; half < 2; half++) {
+          const float* s = src + half * 8 * ldb + p;
+          __m256 r0 = _mm256_loadu_ps(s), r1 = _mm256_loadu_ps(s + ldb);
+          __m256 r2 = _mm256_loadu_ps(s + 2 * ldb), r3 = _mm256_loadu_ps(s + 3 * ldb);
+          __m256 r4 = _mm256_loadu_ps(s + 4 * ldb), r5 = _mm256_loadu_ps(s + 5 * ldb);
+          __m256 r6 = _mm256_loadu_ps(s + 6 * ldb), r7 = _mm256_loadu_ps(s + 7 * ldb);
+          transpose8(r0, r1, r2, r3, r4, r5, r6, r7);
+          float* q = d + p * NR + half * 8;
+          _mm256_store_ps(q + 0 * NR, r0);
+          _mm256_store_ps(q + 1 * NR, r1);
+          _mm256_store_ps(q + 2 * NR, r2);
+          _mm256_store_ps(q + 3 * NR, r3);
+          _mm256_store_ps(q + 4 * NR, r4);
+          _mm256_store_ps(q + 5 * NR, r5);
+          _mm256_store_ps(q + 6 * NR, r6);
+          _mm256_store_ps(q + 7 * NR, r7);
+          if (col_sum) {
+            const __m256 s01 = _mm256_add_ps(r0, r1), s23 = _mm256_add_ps(r2, r3);
+            const __m256 s45 = _mm256_add_ps(r4, r5), s67 = _mm256_add_ps(r6, r7);
+            sum[half] = _mm256_add_ps(sum[half], _mm256_add_ps(_mm256_add_ps(s01, s23), _mm256_add_ps(s45, s67)));
           }
         }
       }
-      for (; p < kc; p++)
-        for (long c = 0; c < NR; c++) d[p * NR + c] = c < nr ? src[c * ldb + p] : 0.0f;
+      if (col_sum) {
+        _mm256_storeu_ps(col_sum + jr, _mm256_add_ps(_mm256_loadu_ps(col_sum + jr), sum[0]));
+        _mm256_storeu_ps(col_sum + jr + 8, _mm256_add_ps(_mm256_loadu_ps(col_sum + jr + 8), sum[1]));
+      }
+    }
+    for (; p < kc; p++)
+      for (long c = 0; c < NR; c++) d[p * NR + c] = c < nr ? src[c * ldb + p] : 0.0f;
+    if (col_sum) {
+      const long p_from = nr == NR ? kc / 8 * 8 : 0;  // the rows the vector loop above did not sum
+      for (long c = 0; c < nr; c++) {
+        float t = 0.0f;
+        for (long q = p_from; q < kc; q++) t += src[c * ldb + q];
+        col_sum[jr + c] += t;
+      }
     }
   }
 }
@@ -291,17 +305,76 @@ void bias_block(float* c, long ldc, long m, long n, float beta, const float* bia
   }
 }
 
-// One product (a single batch item), C rows [i_begin, i_end) and columns [j_begin, j_end), on this thread.
-void gemm_block(const GemmArgs& g, const float* a, const float* b, float* c, long i_begin, long i_end, long j_begin,
-                long j_end) {
+// Where one batch item's epilogue reads and writes: pre_out and pre are laid out as that item's C.
+struct ItemEpilogue {
+  int kind;
+  float* pre_out;
+  const float* pre;
+};
+
+ItemEpilogue item_epilogue(const GemmArgs& g, long bt) {
+  return {g.epilogue, g.pre_out ? g.pre_out + bt * g.stride_c : nullptr, g.pre ? g.pre + bt * g.stride_c : nullptr};
+}
+
+// One vector of the epilogue: z the finished value of C, p the pre-activation (grad epilogues only).
+template <int Kind>
+inline __m256 epilogue_vec(__m256 z, __m256 p) {
+  if constexpr (Kind == kEpilogueGeluTanh) return vm::gelu_tanh(z);
+  else if constexpr (Kind == kEpilogueGeluErf) return vm::gelu(z);
+  else if constexpr (Kind == kEpilogueGeluTanhGrad) return _mm256_mul_ps(z, vm::gelu_tanh_grad(p));
+  else return _mm256_mul_ps(z, vm::gelu_grad(p));
+}
+
+// The epilogue over the m x n block of C whose first element is c[at] (pre_out / pre at the same place).
+template <int Kind>
+void epilogue_rows(const ItemEpilogue& e, float* c, long ldc, long at, long m, long n) {
+  constexpr bool kGrad = Kind == kEpilogueGeluTanhGrad || Kind == kEpilogueGeluErfGrad;
+  for (long i = 0; i < m; i++) {
+    const long row = at + i * ldc;
+    float* cr = c + row;
+    float* po = !kGrad && e.pre_out ? e.pre_out + row : nullptr;
+    const float* pr = kGrad ? e.pre + row : nullptr;
+    long j = 0;
+    for (; j + 8 <= n; j += 8) {
+      const __m256 z = _mm256_loadu_ps(cr + j);
+      if (po) _mm256_storeu_ps(po + j, z);
+      _mm256_storeu_ps(cr + j, epilogue_vec<Kind>(z, kGrad ? _mm256_loadu_ps(pr + j) : z));
+    }
+    if (j < n) {
+      const __m256i mask = vm::tail_mask(n - j);
+      const __m256 z = _mm256_maskload_ps(cr + j, mask);
+      if (po) _mm256_maskstore_ps(po + j, mask, z);
+      _mm256_maskstore_ps(cr + j, mask, epilogue_vec<Kind>(z, kGrad ? _mm256_maskload_ps(pr + j, mask) : z));
+    }
+  }
+}
+
+void epilogue_block(const ItemEpilogue& e, float* c, long ldc, long at, long m, long n) {
+  switch (e.kind) {
+    case kEpilogueGeluTanh: return epilogue_rows<kEpilogueGeluTanh>(e, c, ldc, at, m, n);
+    case kEpilogueGeluErf: return epilogue_rows<kEpilogueGeluErf>(e, c, ldc, at, m, n);
+    case kEpilogueGeluTanhGrad: return epilogue_rows<kEpilogueGeluTanhGrad>(e, c, ldc, at, m, n);
+    case kEpilogueGeluErfGrad: return epilogue_rows<kEpilogueGeluErfGrad>(e, c, ldc, at, m, n);
+    default: return;
+  }
+}
+
+// One product (a single batch item), C rows [i_begin, i_end) and columns [j_begin, j_end), on this thread. The
+// epilogue runs on each tile right after its last k block; the block starting at row 0 also sums the
+// columns of B (g.col_sum_b, batch 1) as it packs them.
+void gemm_block(const GemmArgs& g, const float* a, const float* b, float* c, const ItemEpilogue& ep, long i_begin,
+                long i_end, long j_begin, long j_end) {
   const long m = i_end - i_begin;
   const long n = j_end - j_begin;
   if (m <= 0 || n <= 0) return;
   if (g.k == 0 || g.alpha == 0.0f) {
     if (g.bias) bias_block(c + i_begin * g.ldc + j_begin, g.ldc, m, n, g.beta, g.bias + j_begin);
     else scale_block(c + i_begin * g.ldc + j_begin, g.ldc, m, n, g.beta);
+    epilogue_block(ep, c, g.ldc, i_begin * g.ldc + j_begin, m, n);
     return;
   }
+  float* col_sum = g.col_sum_b && i_begin == 0 ? g.col_sum_b : nullptr;
+  if (col_sum) std::fill(col_sum + j_begin, col_sum + j_end, 0.0f);
   const long kc_max = even_block(g.k, KC, 1);
   const long mc_cap = std::max(MC, MC * KC / kc_max / MR * MR);
   const long mc_max = even_block(m, mc_cap, MR);
@@ -315,8 +388,9 @@ void gemm_block(const GemmArgs& g, const float* a, const float* b, float* c, lon
       const long kc = std::min(kc_max, g.k - pc);
       // The bias goes into each block of C just before the first products accumulate onto it (in cache).
       const bool add_bias = pc == 0 && g.bias;
+      const bool last_k = pc + kc >= g.k;
       const float beta = pc == 0 && !add_bias ? g.beta : 1.0f;
-      pack_b(b, g.ldb, g.trans_b, pc, kc, jc, nc, bp);
+      pack_b(b, g.ldb, g.trans_b, pc, kc, jc, nc, bp, col_sum ? col_sum + jc : nullptr);
       for (long ic = i_begin; ic < i_end; ic += mc_max) {
         const long mc = std::min(mc_max, i_end - ic);
         pack_a(a, g.lda, g.trans_a, ic, mc, pc, kc, ap);
@@ -326,7 +400,8 @@ void gemm_block(const GemmArgs& g, const float* a, const float* b, float* c, lon
           const float* bpanel = bp + jr * kc;
           for (long ir = 0; ir < mc; ir += MR) {
             const long mr = std::min(MR, mc - ir);
-            float* ct = c + (ic + ir) * g.ldc + jc + jr;
+            const long at = (ic + ir) * g.ldc + jc + jr;
+            float* ct = c + at;
             if (nr == NR) {
               kMicro[mr](kc, ap + ir * kc, bpanel, ct, g.ldc, g.alpha, beta);
             } else {
@@ -338,6 +413,7 @@ void gemm_block(const GemmArgs& g, const float* a, const float* b, float* c, lon
                 else for (long j = 0; j < nr; j++) crow[j] = trow[j] + beta * crow[j];
               }
             }
+            if (last_k && ep.kind != kEpilogueNone) epilogue_block(ep, c, g.ldc, at, mr, nr);
           }
         }
       }
@@ -540,16 +616,45 @@ void gemm_f32(const GemmArgs& g) {
 
 namespace {
 
+// colSumB computed on its own (for the shapes whose product packs no B).
+void column_sums_of_b(const GemmArgs& g) {
+  float* out = g.col_sum_b;
+  if (g.trans_b) {
+    for (long j = 0; j < g.n; j++) {
+      const float* col = g.b + j * g.ldb;
+      float s = 0.0f;
+      for (long p = 0; p < g.k; p++) s += col[p];
+      out[j] = s;
+    }
+    return;
+  }
+  std::fill(out, out + g.n, 0.0f);
+  for (long p = 0; p < g.k; p++) {
+    const float* row = g.b + p * g.ldb;
+    for (long j = 0; j < g.n; j++) out[j] += row[j];
+  }
+}
+
 void gemm_run(const GemmArgs& g, int threads) {
-  if (g.m <= 0 || g.n <= 0 || g.batch <= 0) return;
   const bool vector_shape = g.m == 1 || g.n == 1;
-  if (g.bias && vector_shape) {
-    // Matrix-vector paths: C = beta·C + bias first, then the product accumulates onto it.
-    for (long bt = 0; bt < g.batch; bt++) bias_block(g.c + bt * g.stride_c, g.ldc, g.m, g.n, g.beta, g.bias);
+  if (g.col_sum_b && (g.m <= 0 || vector_shape || g.k == 0 || g.alpha == 0.0f)) {
+    if (g.n > 0) column_sums_of_b(g);
     GemmArgs rest = g;
-    rest.beta = 1.0f;
-    rest.bias = nullptr;
+    rest.col_sum_b = nullptr;
     gemm_run(rest, threads);
+    return;
+  }
+  if (g.m <= 0 || g.n <= 0 || g.batch <= 0) return;
+  if ((g.bias || g.epilogue != kEpilogueNone) && vector_shape) {
+    // Matrix-vector paths: C = beta·C + bias first, then the product accumulates onto it, then the epilogue.
+    if (g.bias)
+      for (long bt = 0; bt < g.batch; bt++) bias_block(g.c + bt * g.stride_c, g.ldc, g.m, g.n, g.beta, g.bias);
+    GemmArgs product = g;
+    product.beta = g.bias ? 1.0f : g.beta;
+    product.bias = nullptr;
+    product.epilogue = kEpilogueNone;
+    gemm_run(product, threads);
+    for (long bt = 0; bt < g.batch; bt++) epilogue_block(item_epilogue(g, bt), g.c + bt * g.stride_c, g.ldc, 0, g.m, g.n);
     return;
   }
   const long side = g.m == 1 ? g.n : g.m;  // the output length of a matrix-vector product
@@ -559,8 +664,8 @@ void gemm_run(const GemmArgs& g, int threads) {
     const float* b = g.b + bt * g.stride_b;
     float* c = g.c + bt * g.stride_c;
     if (vector_shape) gemv_item(g, a, b, c, lo, hi);
-    else if (split_rows) gemm_block(g, a, b, c, lo, hi, 0, g.n);
-    else gemm_block(g, a, b, c, 0, g.m, lo, hi);
+    else if (split_rows) gemm_block(g, a, b, c, item_epilogue(g, bt), lo, hi, 0, g.n);
+    else gemm_block(g, a, b, c, item_epilogue(g, bt), 0, g.m, lo, hi);
   };
   const bool split_rows = g.m >= g.n;
   const long full = vector_shape ? side : split_rows ? g.m : g.n;

@@ -170,6 +170,28 @@ inline __m256 gelu_tanh(__m256 x) {
   return _mm256_mul_ps(x, sigmoid(_mm256_add_ps(inner, inner)));
 }
 
+// d gelu / dx = Φ(x) + x·φ(x)
+inline __m256 gelu_grad(__m256 x) {
+  const __m256 cdf = _mm256_mul_ps(set1(0.5f), _mm256_add_ps(set1(1.0f), erf(_mm256_mul_ps(x, set1(0.70710678118654752f)))));
+  const __m256 pdf = _mm256_mul_ps(set1(0.3989422804014327f), exp(_mm256_mul_ps(set1(-0.5f), _mm256_mul_ps(x, x))));
+  return _mm256_fmadd_ps(x, pdf, cdf);
+}
+
+// d gelu_tanh / dx from x and s = sigmoid(2·inner) = (1 + tanh(inner)) / 2, inner = k (x + 0.044715 x³):
+// with 1 - tanh² = 4·s·(1 - s) it is s + 2x·s·(1 - s)·k·(1 + 3·0.044715 x²).
+inline __m256 gelu_tanh_grad_from_s(__m256 x, __m256 s) {
+  const __m256 one = set1(1.0f);
+  const __m256 dinner = _mm256_mul_ps(set1(0.7978845608028654f), _mm256_fmadd_ps(set1(3 * 0.044715f), _mm256_mul_ps(x, x), one));
+  const __m256 right = _mm256_mul_ps(_mm256_mul_ps(set1(2.0f), x), _mm256_mul_ps(_mm256_mul_ps(s, _mm256_sub_ps(one, s)), dinner));
+  return _mm256_add_ps(s, right);
+}
+
+inline __m256 gelu_tanh_grad(__m256 x) {
+  const __m256 x3 = _mm256_mul_ps(_mm256_mul_ps(x, x), x);
+  const __m256 inner = _mm256_mul_ps(set1(0.7978845608028654f), _mm256_fmadd_ps(set1(0.044715f), x3, x));
+  return gelu_tanh_grad_from_s(x, sigmoid(_mm256_add_ps(inner, inner)));
+}
+
 inline float hsum(__m256 v) {
   __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
   s = _mm_add_ps(s, _mm_movehl_ps(s, s));

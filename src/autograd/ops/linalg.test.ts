@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { randn, tensor } from '../../tensor/create.js';
+import { manualSeed } from '../../tensor/random.js';
 import { assertClose } from '../../testing/assert.js';
 import { gradcheck } from '../gradcheck.js';
 import * as ops from './index.js';
@@ -34,6 +35,25 @@ test('addmm in float32 (native) equals matmul + bias', () => {
   const b = randn([50, 33]);
   const bias = randn([50]);
   assertClose(ops.addmm(bias, a, ops.t(b)), ops.add(ops.matmul(a, ops.t(b)), bias), 1e-5, 1e-5);
+});
+
+test('addmm gradients in float32 (bias gradient from the weight GEMM) equal those of matmul + bias', () => {
+  for (const transposedB of [false, true]) {
+    const grads = (fused: boolean) => {
+      const a = randn([70, 33], { requiresGrad: true });
+      const b = randn(transposedB ? [50, 33] : [33, 50], { requiresGrad: true });
+      const bias = randn([50], { requiresGrad: true });
+      const g = randn([70, 50]);
+      const bm = transposedB ? ops.t(b) : b;
+      const y = fused ? ops.addmm(bias, a, bm) : ops.add(ops.matmul(a, bm), bias);
+      ops.sum(ops.mul(y, g)).backward();
+      return [a.grad!, b.grad!, bias.grad!];
+    };
+    manualSeed(5);
+    const expected = grads(false);
+    manualSeed(5);
+    grads(true).forEach((actual, i) => assertClose(actual, expected[i], 1e-5, 1e-5));
+  }
 });
 
 test('bias gradients over many rows (column sums computed as ones·G) equal the plain sums', () => {

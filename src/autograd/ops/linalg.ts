@@ -1,4 +1,5 @@
 import { backendFor } from '../../backend/index.js';
+import type { GemmArgs } from '../../backend/types.js';
 import { fail } from '../../errors.js';
 import type { FloatArray } from '../../tensor/dtype.js';
 import { broadcastShapes, numel } from '../../tensor/shape.js';
@@ -117,9 +118,45 @@ function mm(a: Tensor, b: Tensor): Tensor {
 }
 
 /**
+ * out = a·b for 2-D operands a [m, k] and b [k, n] of out's dtype (views allowed: they are read in place when
+ * GEMM can, else copied), with further GEMM options (bias, epilogue, column sums) passed through; no
+ * autograd. Used by the fused ops, which own their backward.
+ */
+export function gemm2dRaw(a: Tensor, b: Tensor, out: Tensor, options: Partial<GemmArgs> = {}): void {
+  const [m, k] = a.shape;
+  const n = b.shape[1];
+  const A = asOperand(a) ?? asOperand(contiguousRaw(a))!;
+  const B = asOperand(b) ?? asOperand(contiguousRaw(b))!;
+  backendFor(out.dtype).gemm({
+    a: A.data, aOffset: A.offset, lda: A.ld, transA: A.trans, strideA: 0,
+    b: B.data, bOffset: B.offset, ldb: B.ld, transB: B.trans, strideB: 0,
+    c: out.data as FloatArray, cOffset: out.offset, ldc: n, strideC: m * n,
+    m, n, k, batch: 1, alpha: 1, beta: 0, ...options,
+  });
+}
+
+/** A 1-D tensor as a GEMM bias (its data and offset), copied when strided. */
+export function biasOperand(bias: Tensor): { bias: FloatArray; biasOffset: number } {
+  const bv = bias.strides[0] === 1 || bias.shape[0] === 1 ? bias : contiguousRaw(bias);
+  return { bias: bv.data as FloatArray, biasOffset: bv.offset };
+}
+
+/** [a·b, column sums of b] for 2-D a [m, k], b [k, n]: the sums come from the GEMM's packing of b. */
+export function mmWithColumnSumsRaw(a: Tensor, b: Tensor): [Tensor, Tensor] {
+  const dtype = b.dtype;
+  const [m, k] = a.shape;
+  const n = b.shape[1];
+  const out = k > 0 ? uninitTensor([m, n], dtype) : emptyTensor([m, n], dtype);
+  const sums = uninitTensor([n], dtype);
+  gemm2dRaw(a, b, out, { colSumB: sums.data as FloatArray, colSumBOffset: 0 });
+  return [out, sums];
+}
+
+/**
  * bias + a·b (torch.addmm with a 1-D bias): a [m, k], b [k, n], bias [n] added to every row. The GEMM adds
  * the bias itself (block by block, just before the product accumulates there), so no separate addition
- * pass or temporary is needed. Operands may be transposed views (as `t(weight)`).
+ * pass or temporary is needed. Operands may be transposed views (as `t(weight)`). In backward, the bias
+ * gradient (column sums of the output gradient) comes out of the GEMM that computes b's gradient.
  */
 export function addmm(bias: Tensor, a: Tensor, b: Tensor): Tensor {
   const dtype = a.dtype;
@@ -128,23 +165,21 @@ export function addmm(bias: Tensor, a: Tensor, b: Tensor): Tensor {
     (dtype !== 'float32' && dtype !== 'float64') || b.dtype !== dtype || bias.dtype !== dtype) {
     return add(matmul(a, b), bias);
   }
-  const [m, k] = a.shape;
+  const m = a.shape[0];
   const out = uninitTensor([m, n], dtype);
   if (out.size === 0) return out;
-  const be = backendFor(dtype);
-  const bv = bias.strides[0] === 1 || n === 1 ? bias : contiguousRaw(bias);
-  const A = asOperand(a) ?? asOperand(contiguousRaw(a))!;
-  const B = asOperand(b) ?? asOperand(contiguousRaw(b))!;
-  be.gemm({
-    a: A.data, aOffset: A.offset, lda: A.ld, transA: A.trans, strideA: 0,
-    b: B.data, bOffset: B.offset, ldb: B.ld, transB: B.trans, strideB: 0,
-    c: out.data as FloatArray, cOffset: 0, ldc: n, strideC: m * n,
-    m, n, k, batch: 1, alpha: 1, beta: 0, bias: bv.data as FloatArray, biasOffset: bv.offset,
-  });
+  gemm2dRaw(a, b, out, biasOperand(bias));
   if (!needsGrad(a, b, bias)) return out;
-  return record(out, 'AddmmBackward', [bias, a, b], (g) => [
-    bias.requiresGrad ? sumAxisRaw(g, 0, false) : null,
-    a.requiresGrad ? bmmRaw(g, transpose(b, -2, -1)) : null,
-    b.requiresGrad ? bmmRaw(transpose(a, -2, -1), g) : null,
-  ]);
+  return record(out, 'AddmmBackward', [bias, a, b], (g) => {
+    const gradA = a.requiresGrad ? bmmRaw(g, transpose(b, -2, -1)) : null;
+    if (b.requiresGrad && bias.requiresGrad && g.dtype === dtype) {
+      const [gradB, gradBias] = mmWithColumnSumsRaw(transpose(a, -2, -1), g);
+      return [gradBias, gradA, gradB];
+    }
+    return [
+      bias.requiresGrad ? sumAxisRaw(g, 0, false) : null,
+      gradA,
+      b.requiresGrad ? bmmRaw(transpose(a, -2, -1), g) : null,
+    ];
+  });
 }

@@ -245,6 +245,16 @@ const DERIVATIVE64: Record<UnaryOp, (x: number, y: number) => number> = {
   gelu: (x) => 0.5 * (1 + erf64(x * SQRT1_2)) + x * Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI),
 };
 
+/** op(x) for one element; `precise` picks the float64 kernels' formulas (as for a Float64Array). */
+export function unaryScalar(op: UnaryOp, precise: boolean): (x: number) => number {
+  return (precise ? UNARY64 : UNARY)[op];
+}
+
+/** d op(x) / dx for one element from x and y = op(x); `precise` as in unaryScalar. */
+export function unaryDerivativeScalar(op: UnaryOp, precise: boolean): (x: number, y: number) => number {
+  return (precise ? DERIVATIVE64 : DERIVATIVE)[op];
+}
+
 /** float32 loops kept monomorphic (Float32Array only). */
 function unaryF32(op: UnaryOp, x: Float32Array, out: Float32Array, n: number): void {
   switch (op) {

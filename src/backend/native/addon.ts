@@ -15,7 +15,8 @@ export interface NativeAddon {
     b: F32, bOffset: number, ldb: number, transB: boolean, strideB: number,
     c: F32, cOffset: number, ldc: number, strideC: number,
     m: number, n: number, k: number, batch: number, alpha: number, beta: number, bias: F32 | null,
-    biasOffset: number): void;
+    biasOffset: number, colSumB: F32 | null, colSumBOffset: number, epilogue: number, pre: F32 | null,
+    preOffset: number): void;
   /** meta = [ndim, shape..., aStrides..., bStrides...] */
   binary(op: number, a: F32, aOffset: number, b: F32, bOffset: number, out: F32, meta: Int32Array): void;
   /** meta = [ndim, shape..., strides...] */

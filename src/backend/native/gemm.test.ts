@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 import { compareArrays } from '../../testing/assert.js';
 import { jsBackend } from '../js/index.js';
-import type { GemmArgs } from '../types.js';
+import type { GemmArgs, GemmEpilogue } from '../types.js';
 import { nativeForTests, randomFloats, withThreads } from './testing.js';
 
 const { native, skip } = nativeForTests();
@@ -12,6 +12,10 @@ interface Case {
   alpha?: number; beta?: number; broadcastA?: boolean; broadcastB?: boolean; pad?: number; offset?: number;
   /** A bias row added to every row of C (read from offset 2 of its array). */
   bias?: boolean;
+  /** Also the column sums of op(B) (written from offset 1 of their array). */
+  colSum?: boolean;
+  /** An epilogue; the pre-activation is written to (or, for derivatives, read from) an array laid out as C. */
+  epilogue?: GemmEpilogue;
 }
 
 function check(c: Case, seed: number): void {
@@ -29,17 +33,29 @@ function check(c: Case, seed: number): void {
   const b = randomFloats(offset + sizeB * (c.broadcastB ? 1 : batch), seed + 1);
   const c0 = randomFloats(offset + strideC * batch, seed + 2);
   const bias = randomFloats(n + 2, seed + 3);
-  const args = (out: Float32Array): GemmArgs => ({
-    a, aOffset: offset, lda, transA, strideA, b, bOffset: offset, ldb, transB, strideB,
-    c: out, cOffset: offset, ldc, strideC, m, n, k, batch, alpha, beta,
-    bias: c.bias ? bias : null, biasOffset: 2,
-  });
-  const expected = c0.slice();
-  const actual = c0.slice();
-  jsBackend.gemm(args(expected));
-  native!.gemm(args(actual));
-  const { ok, maxErr } = compareArrays(actual, expected, 2e-5 * Math.sqrt(k + 1), 1e-5);
-  assert.ok(ok, `gemm ${JSON.stringify(c)}: max error ${maxErr}`);
+  const grad = c.epilogue?.endsWith('_grad') ?? false;
+  const pre = randomFloats(offset + strideC * batch, seed + 4, -3, 3);
+  const run = (backend: typeof jsBackend): { out: Float32Array; sums: Float32Array; preOut: Float32Array } => {
+    const out = c0.slice();
+    const sums = new Float32Array(n + 1);
+    const preOut = new Float32Array(offset + strideC * batch);
+    backend.gemm({
+      a, aOffset: offset, lda, transA, strideA, b, bOffset: offset, ldb, transB, strideB,
+      c: out, cOffset: offset, ldc, strideC, m, n, k, batch, alpha, beta,
+      bias: c.bias ? bias : null, biasOffset: 2,
+      colSumB: c.colSum ? sums : null, colSumBOffset: 1,
+      epilogue: c.epilogue, pre: grad ? pre : null, preOffset: offset,
+      preOut: c.epilogue && !grad ? preOut : null, preOutOffset: offset,
+    });
+    return { out, sums, preOut };
+  };
+  const expected = run(jsBackend);
+  const actual = run(native!);
+  const tol = 2e-5 * Math.sqrt(k + 1);
+  for (const key of ['out', 'sums', 'preOut'] as const) {
+    const { ok, maxErr } = compareArrays(actual[key], expected[key], tol, 1e-5);
+    assert.ok(ok, `gemm ${JSON.stringify(c)}: ${key} max error ${maxErr}`);
+  }
 }
 
 test('native gemm matches js: odd sizes, transposes, alpha/beta, padding and offsets', { skip }, () => {
@@ -118,4 +134,51 @@ test('native gemm rejects operands too short for the shape', { skip }, () => {
     a, aOffset: 0, lda: 16, transA: false, strideA: 0, b, bOffset: 0, ldb: 16, transB: false, strideB: 0,
     c: new Float32Array(256), cOffset: 0, ldc: 16, strideC: 0, m: 16, n: 16, k: 16, batch: 1, alpha: 1, beta: 0,
   }), /too short/);
+});
+
+test('native gemm sums the columns of op(B) while packing: transposes, odd sizes, k blocks, vector shapes', { skip }, () => {
+  withThreads(native!, () => {
+    let seed = 300;
+    for (const [m, n, k] of [[7, 9, 5], [64, 256, 500], [500, 200, 64], [33, 70, 257], [257, 33, 7], [13, 31, 800], [1, 300, 40], [300, 1, 40], [9, 10, 0]]) {
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) check({ m, n, k, transA, transB, colSum: true }, seed++);
+      }
+    }
+    check({ m: 37, n: 41, k: 29, alpha: 0, beta: 0.5, colSum: true }, seed++);
+    check({ m: 19, n: 23, k: 17, pad: 3, offset: 5, transB: true, bias: true, colSum: true }, seed++);
+  });
+});
+
+test('native gemm GELU epilogues match js: forward (with preOut) and derivative, blocked and vector paths', { skip }, () => {
+  withThreads(native!, () => {
+    let seed = 400;
+    const epilogues: GemmEpilogue[] = ['gelu_tanh', 'gelu_erf', 'gelu_tanh_grad', 'gelu_erf_grad'];
+    for (const epilogue of epilogues) {
+      for (const [m, n, k] of [[7, 9, 5], [300, 200, 64], [33, 70, 800], [1, 300, 40], [300, 1, 40], [9, 10, 0]]) {
+        check({ m, n, k, transB: m % 2 === 0, bias: true, epilogue }, seed++);
+        check({ m, n, k, transA: true, alpha: 0.5, beta: 0.5, pad: 2, offset: 3, epilogue }, seed++);
+      }
+      check({ m: 33, n: 17, k: 9, batch: 3, bias: true, epilogue }, seed++);
+    }
+  });
+});
+
+test('js gemm epilogues and column sums, by hand', () => {
+  // C = A·B + bias with A = I: C is B + bias; gelu_tanh(0) = 0, gelu_tanh'(0) = 1/2.
+  const c = new Float32Array(4);
+  const preOut = new Float32Array(4);
+  const sums = new Float32Array(2);
+  const args = {
+    a: Float32Array.of(1, 0, 0, 1), aOffset: 0, lda: 2, transA: false, strideA: 0,
+    b: Float32Array.of(0, 2, -1, 3), bOffset: 0, ldb: 2, transB: false, strideB: 0,
+    c, cOffset: 0, ldc: 2, strideC: 4, m: 2, n: 2, k: 2, batch: 1, alpha: 1, beta: 0,
+    bias: Float32Array.of(0, 1), colSumB: sums, preOut,
+  } satisfies GemmArgs;
+  jsBackend.gemm({ ...args, epilogue: 'gelu_tanh' });
+  assert.deepEqual([...preOut], [0, 3, -1, 4]);
+  assert.deepEqual([...sums], [-1, 5]);
+  assert.equal(c[0], 0);
+  assert.ok(Math.abs(c[1] - 3 * 0.5 * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (3 + 0.044715 * 27)))) < 1e-6);
+  jsBackend.gemm({ ...args, epilogue: 'gelu_tanh_grad', pre: new Float32Array(4) });
+  assert.deepEqual([...c], [0, 1.5, -0.5, 2]);
 });
