@@ -12,7 +12,7 @@
  * (c_attn, c_proj, c_fc) are stored [in, out] and applied as y = x·W + b; embeddings are [V, C].
  */
 import {
-  add, addmm, crossEntropy, gelu, matmul, packedSelfAttention, reshape, scaledDotProductAttention, slice, split, t, transpose,
+  add, addmm, crossEntropy, gelu, geluMlp, matmul, packedSelfAttention, reshape, scaledDotProductAttention, slice, split, t, transpose,
   view,
 } from '../autograd/ops/index.js';
 import { needsGrad } from '../autograd/graph.js';
@@ -189,7 +189,12 @@ export class MLP extends Module<[Tensor], Tensor> {
   }
 
   override forward(x: Tensor): Tensor {
-    const h = gelu(this.cFc.forward(x), this.config.gelu === 'tanh' ? 'tanh' : 'none'); // (B, T, 4C)
+    const approximate = this.config.gelu === 'tanh' ? 'tanh' : 'none';
+    if (!(this.training && this.config.dropout > 0)) {
+      // The same values as below, with the GELU (and its derivative) run inside the GEMMs.
+      return geluMlp(x, this.cFc.weight, this.cFc.bias, this.cProj.weight, this.cProj.bias, approximate); // (B, T, C)
+    }
+    const h = gelu(this.cFc.forward(x), approximate); // (B, T, 4C)
     return this.dropout.forward(this.cProj.forward(h)); // (B, T, C)
   }
 }

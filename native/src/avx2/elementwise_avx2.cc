@@ -282,7 +282,6 @@ bool unary_backward_f32(int op, const float* x, const float* y, const float* gy,
   const __m256 zero = _mm256_setzero_ps();
   const __m256 one = set1(1.0f);
   const __m256 half = set1(0.5f);
-  const __m256 signbit = set1(-0.0f);
   // f(x, y, gy) -> gx, eight lanes at a time.
   auto run = [&](auto f) {
     auto chunk = [&](long i0, long i1) {
@@ -316,12 +315,7 @@ bool unary_backward_f32(int op, const float* x, const float* y, const float* gy,
       });
     case kGelu: return run([](__m256 v, __m256, __m256 g) { return _mm256_mul_ps(g, vm::gelu_grad(v)); });
     case kGeluTanh:
-      return run([&](__m256 v, __m256 y, __m256 g) {
-        // The forward output is y = x·s, so s = y / x (1/2 at x = 0, where s → 1/2), which spares the exp.
-        const __m256 away = _mm256_cmp_ps(_mm256_andnot_ps(signbit, v), set1(1e-20f), _CMP_GT_OQ);
-        const __m256 s = _mm256_blendv_ps(half, _mm256_div_ps(y, v), away);
-        return _mm256_mul_ps(g, vm::gelu_tanh_grad_from_s(v, s));
-      });
+      return run([](__m256 v, __m256 y, __m256 g) { return _mm256_mul_ps(g, vm::gelu_tanh_grad_from_y(v, y)); });
     case kSilu:
       return run([&](__m256 v, __m256, __m256 g) {
         const __m256 s = vm::sigmoid(v);

@@ -186,11 +186,14 @@ inline __m256 gelu_tanh_grad_from_s(__m256 x, __m256 s) {
   return _mm256_add_ps(s, right);
 }
 
-inline __m256 gelu_tanh_grad(__m256 x) {
-  const __m256 x3 = _mm256_mul_ps(_mm256_mul_ps(x, x), x);
-  const __m256 inner = _mm256_mul_ps(set1(0.7978845608028654f), _mm256_fmadd_ps(set1(0.044715f), x3, x));
-  return gelu_tanh_grad_from_s(x, sigmoid(_mm256_add_ps(inner, inner)));
+// d gelu_tanh / dx from x and y = gelu_tanh(x) = x·s: s = y / x (1/2 at x = 0, where s → 1/2).
+inline __m256 gelu_tanh_grad_from_y(__m256 x, __m256 y) {
+  const __m256 away = _mm256_cmp_ps(_mm256_andnot_ps(set1(-0.0f), x), set1(1e-20f), _CMP_GT_OQ);
+  return gelu_tanh_grad_from_s(x, _mm256_blendv_ps(set1(0.5f), _mm256_div_ps(y, x), away));
 }
+
+// From x alone, through the forward value, so it equals the elementwise backward given gelu_tanh(x).
+inline __m256 gelu_tanh_grad(__m256 x) { return gelu_tanh_grad_from_y(x, gelu_tanh(x)); }
 
 inline float hsum(__m256 v) {
   __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));

@@ -17,3 +17,4 @@ export * from './rearrange.js';
 export * from './stats.js';
 export * from './rnn.js';
 export { type TensorLike } from './util.js';
+export * from './mlp.js';

@@ -141,15 +141,25 @@ export function biasOperand(bias: Tensor): { bias: FloatArray; biasOffset: numbe
   return { bias: bv.data as FloatArray, biasOffset: bv.offset };
 }
 
-/** [a·b, column sums of b] for 2-D a [m, k], b [k, n]: the sums come from the GEMM's packing of b. */
-export function mmWithColumnSumsRaw(a: Tensor, b: Tensor): [Tensor, Tensor] {
+/** A new [m, n] tensor a·b for 2-D a [m, k] and b [k, n] (gemm2dRaw with its options); no autograd. */
+export function mm2dRaw(a: Tensor, b: Tensor, options: Partial<GemmArgs> = {}): Tensor {
   const dtype = b.dtype;
-  const [m, k] = a.shape;
-  const n = b.shape[1];
-  const out = k > 0 ? uninitTensor([m, n], dtype) : emptyTensor([m, n], dtype);
-  const sums = uninitTensor([n], dtype);
-  gemm2dRaw(a, b, out, { colSumB: sums.data as FloatArray, colSumBOffset: 0 });
-  return [out, sums];
+  const out = a.shape[1] > 0 ? uninitTensor([a.shape[0], b.shape[1]], dtype) : emptyTensor([a.shape[0], b.shape[1]], dtype);
+  gemm2dRaw(a, b, out, options);
+  return out;
+}
+
+/**
+ * The gradients of w and bias in y = x·w + bias from the output gradient g ([m, n]; x [m, k]): xᵀ·g and the
+ * column sums of g, the sums out of the same GEMM when both are needed; null where not needed.
+ */
+export function weightAndBiasGradsRaw(x: Tensor, g: Tensor, needW: boolean, needBias: boolean): [Tensor | null, Tensor | null] {
+  const xt = transpose(x, -2, -1);
+  if (needW && needBias && x.dtype === g.dtype) {
+    const sums = uninitTensor([g.shape[1]], g.dtype);
+    return [mm2dRaw(xt, g, { colSumB: sums.data as FloatArray, colSumBOffset: 0 }), sums];
+  }
+  return [needW ? bmmRaw(xt, g) : null, needBias ? sumAxisRaw(g, 0, false) : null];
 }
 
 /**
@@ -171,15 +181,7 @@ export function addmm(bias: Tensor, a: Tensor, b: Tensor): Tensor {
   gemm2dRaw(a, b, out, biasOperand(bias));
   if (!needsGrad(a, b, bias)) return out;
   return record(out, 'AddmmBackward', [bias, a, b], (g) => {
-    const gradA = a.requiresGrad ? bmmRaw(g, transpose(b, -2, -1)) : null;
-    if (b.requiresGrad && bias.requiresGrad && g.dtype === dtype) {
-      const [gradB, gradBias] = mmWithColumnSumsRaw(transpose(a, -2, -1), g);
-      return [gradBias, gradA, gradB];
-    }
-    return [
-      bias.requiresGrad ? sumAxisRaw(g, 0, false) : null,
-      gradA,
-      b.requiresGrad ? bmmRaw(transpose(a, -2, -1), g) : null,
-    ];
+    const [gradB, gradBias] = weightAndBiasGradsRaw(a, g, b.requiresGrad, bias.requiresGrad);
+    return [gradBias, a.requiresGrad ? bmmRaw(g, transpose(b, -2, -1)) : null, gradB];
   });
 }

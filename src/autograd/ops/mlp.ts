@@ -1,0 +1,100 @@
+import type { GemmEpilogue } from '../../backend/types.js';
+import { fail } from '../../errors.js';
+import type { FloatArray } from '../../tensor/dtype.js';
+import { releaseScratch } from '../../tensor/alloc.js';
+import { type Tensor, uninitTensor } from '../../tensor/tensor.js';
+import { isFinalBackward, needsGradAny, record } from '../graph.js';
+import { add, gelu } from './elementwise.js';
+import { biasOperand, gemm2dRaw, matmul, mm2dRaw, weightAndBiasGradsRaw } from './linalg.js';
+import { reshape, transpose } from './shape.js';
+
+/**
+ * GPT-2's feed-forward block as one op (fused GELU MLP):
+ *
+ *   y = gelu(x·wFc + bFc)·wProj + bProj
+ *
+ * with the weights in GPT-2's Conv1D layout ([in, out]). Equal to `addmm(bProj, gelu(addmm(bFc, x, wFc)),
+ * wProj)`, but the GELU runs inside the first GEMM (on each output tile while it is in cache), its
+ * derivative inside the GEMM that computes the hidden gradient, and the bias gradients come out of the
+ * weight-gradient GEMMs: four fewer passes over the [rows, hidden] activations per step.
+ *
+ * Args:
+ * - x: [..., in]
+ * - wFc: [in, hidden]; bFc: [hidden] or null
+ * - wProj: [hidden, out]; bProj: [out] or null
+ * - approximate: 'none' (erf GELU, default) or 'tanh' (GPT-2's `gelu_new`)
+ *
+ * Returns [..., out]. Gradients flow to every input that requires one (PyTorch semantics).
+ */
+export function geluMlp(
+  x: Tensor, wFc: Tensor, bFc: Tensor | null, wProj: Tensor, bProj: Tensor | null,
+  approximate: 'none' | 'tanh' = 'none',
+): Tensor {
+  const [nIn, hidden] = wFc.shape;
+  const nOut = wProj.ndim === 2 ? wProj.shape[1] : -1;
+  if (x.ndim < 1 || wFc.ndim !== 2 || wProj.ndim !== 2 || x.shape[x.ndim - 1] !== nIn || wProj.shape[0] !== hidden ||
+    (bFc !== null && (bFc.ndim !== 1 || bFc.shape[0] !== hidden)) ||
+    (bProj !== null && (bProj.ndim !== 1 || bProj.shape[0] !== nOut))) {
+    fail('ShapeMismatch', `geluMlp: expected x [..., ${nIn}], wFc [${nIn}, ${hidden}], bFc [${hidden}], wProj [${hidden}, out], ` +
+      `bProj [out], got x [${x.shape.join(', ')}], wProj [${wProj.shape.join(', ')}]`);
+  }
+  const lead = x.shape.slice(0, -1);
+  const rows = reshape(x, [-1, nIn]);
+  const dtype = x.dtype;
+  const fusable = (dtype === 'float32' || dtype === 'float64') &&
+    [wFc, bFc, wProj, bProj].every((t) => t === null || t.dtype === dtype);
+  const y = fusable ? geluMlpRows(rows, wFc, bFc, wProj, bProj, approximate) : composedMlp(rows, wFc, bFc, wProj, bProj, approximate);
+  return reshape(y, [...lead, nOut]);
+}
+
+/** The same block from separate ops (mixed or non-float dtypes). */
+function composedMlp(x: Tensor, wFc: Tensor, bFc: Tensor | null, wProj: Tensor, bProj: Tensor | null,
+  approximate: 'none' | 'tanh'): Tensor {
+  const linear = (input: Tensor, w: Tensor, b: Tensor | null) => (b ? add(matmul(input, w), b) : matmul(input, w));
+  return linear(gelu(linear(x, wFc, bFc), approximate), wProj, bProj);
+}
+
+/** geluMlp on rows x [m, in] with all operands of one float dtype. */
+function geluMlpRows(x: Tensor, wFc: Tensor, bFc: Tensor | null, wProj: Tensor, bProj: Tensor | null,
+  approximate: 'none' | 'tanh'): Tensor {
+  const inputs = [x, wFc, bFc, wProj, bProj];
+  const grad = needsGradAny(inputs);
+  const [m, hidden] = [x.shape[0], wFc.shape[1]];
+  const forward: GemmEpilogue = approximate === 'tanh' ? 'gelu_tanh' : 'gelu_erf';
+  const pre = grad ? uninitTensor([m, hidden], x.dtype) : null; // x·wFc + bFc, kept for the GELU derivative
+  const h = mm2dRaw(x, wFc, {
+    ...(bFc ? biasOperand(bFc) : {}), epilogue: forward, preOut: pre ? (pre.data as FloatArray) : null, preOutOffset: 0,
+  });
+  const y = bProj ? addmmRaw(bProj, h, wProj) : mm2dRaw(h, wProj);
+  if (!grad || !pre) return y;
+  return record(y, 'GeluMlpBackward', inputs, (g) => {
+    const needPre = x.requiresGrad || wFc.requiresGrad || (bFc?.requiresGrad ?? false);
+    const [gradWProj, gradBProj] = weightAndBiasGradsRaw(h, g, wProj.requiresGrad, bProj?.requiresGrad ?? false);
+    let grads: (Tensor | null)[] = [null, null, null, gradWProj, gradBProj];
+    if (needPre) {
+      // dPre = (g·wProjᵀ) ⊙ gelu'(pre), the derivative applied to each tile of the product.
+      const dPre = mm2dRaw(g, transpose(wProj, -2, -1), {
+        epilogue: `${forward}_grad`, pre: pre.data as FloatArray, preOffset: 0,
+      });
+      const [gradWFc, gradBFc] = weightAndBiasGradsRaw(x, dPre, wFc.requiresGrad, bFc?.requiresGrad ?? false);
+      const gradX = x.requiresGrad ? mm2dRaw(dPre, transpose(wFc, -2, -1)) : null;
+      grads = [gradX, gradWFc, gradBFc, gradWProj, gradBProj];
+      releasePrivate(dPre);
+    }
+    releasePrivate(pre);
+    releasePrivate(h);
+    return grads;
+  });
+}
+
+/** bias + a·b for 2-D operands of one dtype; no autograd. */
+function addmmRaw(bias: Tensor, a: Tensor, b: Tensor): Tensor {
+  const out = uninitTensor([a.shape[0], b.shape[1]], b.dtype);
+  gemm2dRaw(a, b, out, biasOperand(bias));
+  return out;
+}
+
+/** Hands an array only this op ever saw back to the allocator after the last backward through it. */
+function releasePrivate(t: Tensor): void {
+  if (isFinalBackward() && t.data instanceof Float32Array) releaseScratch(t.data);
+}
