@@ -17,6 +17,7 @@ struct GemmArgs {
   int epilogue = 0;             // a GemmEpilogue, applied to C last
   float* pre_out = nullptr;     // GELU epilogues: the pre-activation also written here (laid out as C)
   const float* pre = nullptr;   // GELU-derivative epilogues: the pre-activation read (laid out as C)
+  const float* post = nullptr;  // GELU-derivative epilogues, optional: gelu(pre) read (laid out as C)
 };
 // z = alpha·AB + beta·C + bias; C = gelu(z) or C = z·gelu'(pre) (the elementwise kernels' formulas).
 enum GemmEpilogue { kEpilogueNone = 0, kEpilogueGeluTanh, kEpilogueGeluErf, kEpilogueGeluTanhGrad, kEpilogueGeluErfGrad };

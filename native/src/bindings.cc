@@ -32,7 +32,9 @@ long matrix_extent(long offset, long batch, long stride, long rows, long cols, l
 
 // gemm(a, aOffset, lda, transA, strideA, b, bOffset, ldb, transB, strideB, c, cOffset, ldc, strideC,
 //      m, n, k, batch, alpha, beta, bias | null, biasOffset, colSumB | null, colSumBOffset, epilogue,
-//      pre | null, preOffset)   (pre: written by the GELU epilogues, read by their derivatives; laid out as c)
+//      pre | null, preOffset, post | null, postOffset)
+//      (pre: written by the GELU epilogues, read by their derivatives; post: gelu(pre), read by the derivatives
+//      when given; both laid out as c)
 napi_value Gemm(napi_env env, napi_callback_info info) {
   Args args(env, info);
   size_t la, lb, lc;
@@ -66,6 +68,9 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   g.epilogue = static_cast<int>(args.integer(24));
   float* pre = args.f32(25, &lpre, true);
   const long pre_offset = args.integer(26);
+  size_t lpost;
+  const float* post = args.f32(27, &lpost, true);
+  const long post_offset = args.integer(28);
   if (args.failed()) return nullptr;
   if (col_sum && (col_sum_offset < 0 || g.batch != 1)) return args.fail("gemm: colSumB needs batch 1 and an offset >= 0"), nullptr;
   if (col_sum && !args.fits(col_sum_offset + g.n, lsum, "gemm: colSumB is too short")) return nullptr;
@@ -75,6 +80,10 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   if (pre && pre_offset < 0) return args.fail("gemm: pre offset must be >= 0"), nullptr;
   if (pre && !args.fits(matrix_extent(pre_offset, g.batch, g.stride_c, g.m, g.n, g.ldc), lpre, "gemm: pre is too short"))
     return nullptr;
+  if (post && post_offset < 0) return args.fail("gemm: post offset must be >= 0"), nullptr;
+  if (post && !args.fits(matrix_extent(post_offset, g.batch, g.stride_c, g.m, g.n, g.ldc), lpost, "gemm: post is too short"))
+    return nullptr;
+  if (reads_pre && post) g.post = post + post_offset;
   g.col_sum_b = col_sum ? col_sum + col_sum_offset : nullptr;
   if (g.epilogue != kEpilogueNone && pre) {
     if (reads_pre) g.pre = pre + pre_offset;

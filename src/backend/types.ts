@@ -51,6 +51,11 @@ export interface GemmArgs {
   preOut?: FloatArray | null; preOutOffset?: number;
   /** GELU-derivative epilogues: the pre-activation read, laid out as C (ldc, strideC). */
   pre?: FloatArray | null; preOffset?: number;
+  /**
+   * GELU-derivative epilogues, optional: gelu(pre) (the forward output), laid out as C; a backend may derive
+   * gelu' from it more cheaply (as the elementwise backward does) instead of recomputing it.
+   */
+  post?: FloatArray | null; postOffset?: number;
 }
 
 /** An elementwise function a GEMM applies to its output tile while the tile is still in cache. */

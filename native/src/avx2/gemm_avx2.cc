@@ -310,23 +310,27 @@ struct ItemEpilogue {
   int kind;
   float* pre_out;
   const float* pre;
+  const float* post;
 };
 
 ItemEpilogue item_epilogue(const GemmArgs& g, long bt) {
-  return {g.epilogue, g.pre_out ? g.pre_out + bt * g.stride_c : nullptr, g.pre ? g.pre + bt * g.stride_c : nullptr};
+  auto at = [&](auto* p) { return p ? p + bt * g.stride_c : nullptr; };
+  return {g.epilogue, at(g.pre_out), at(g.pre), at(g.post)};
 }
 
-// One vector of the epilogue: z the finished value of C, p the pre-activation (grad epilogues only).
-template <int Kind>
-inline __m256 epilogue_vec(__m256 z, __m256 p) {
+// One vector of the epilogue: z the finished value of C; p and y the pre-activation and gelu(p) (derivative
+// epilogues only; y is used when Post).
+template <int Kind, bool Post>
+inline __m256 epilogue_vec(__m256 z, __m256 p, __m256 y) {
   if constexpr (Kind == kEpilogueGeluTanh) return vm::gelu_tanh(z);
   else if constexpr (Kind == kEpilogueGeluErf) return vm::gelu(z);
+  else if constexpr (Kind == kEpilogueGeluTanhGrad && Post) return _mm256_mul_ps(z, vm::gelu_tanh_grad_from_y(p, y));
   else if constexpr (Kind == kEpilogueGeluTanhGrad) return _mm256_mul_ps(z, vm::gelu_tanh_grad(p));
   else return _mm256_mul_ps(z, vm::gelu_grad(p));
 }
 
-// The epilogue over the m x n block of C whose first element is c[at] (pre_out / pre at the same place).
-template <int Kind>
+// The epilogue over the m x n block of C whose first element is c[at] (pre_out / pre / post at the same place).
+template <int Kind, bool Post = false>
 void epilogue_rows(const ItemEpilogue& e, float* c, long ldc, long at, long m, long n) {
   constexpr bool kGrad = Kind == kEpilogueGeluTanhGrad || Kind == kEpilogueGeluErfGrad;
   for (long i = 0; i < m; i++) {
@@ -334,17 +338,20 @@ void epilogue_rows(const ItemEpilogue& e, float* c, long ldc, long at, long m, l
     float* cr = c + row;
     float* po = !kGrad && e.pre_out ? e.pre_out + row : nullptr;
     const float* pr = kGrad ? e.pre + row : nullptr;
+    const float* yr = Post ? e.post + row : nullptr;
     long j = 0;
     for (; j + 8 <= n; j += 8) {
       const __m256 z = _mm256_loadu_ps(cr + j);
       if (po) _mm256_storeu_ps(po + j, z);
-      _mm256_storeu_ps(cr + j, epilogue_vec<Kind>(z, kGrad ? _mm256_loadu_ps(pr + j) : z));
+      const __m256 p = kGrad ? _mm256_loadu_ps(pr + j) : z;
+      _mm256_storeu_ps(cr + j, epilogue_vec<Kind, Post>(z, p, Post ? _mm256_loadu_ps(yr + j) : p));
     }
     if (j < n) {
       const __m256i mask = vm::tail_mask(n - j);
       const __m256 z = _mm256_maskload_ps(cr + j, mask);
       if (po) _mm256_maskstore_ps(po + j, mask, z);
-      _mm256_maskstore_ps(cr + j, mask, epilogue_vec<Kind>(z, kGrad ? _mm256_maskload_ps(pr + j, mask) : z));
+      const __m256 p = kGrad ? _mm256_maskload_ps(pr + j, mask) : z;
+      _mm256_maskstore_ps(cr + j, mask, epilogue_vec<Kind, Post>(z, p, Post ? _mm256_maskload_ps(yr + j, mask) : p));
     }
   }
 }
@@ -353,15 +360,17 @@ void epilogue_block(const ItemEpilogue& e, float* c, long ldc, long at, long m, 
   switch (e.kind) {
     case kEpilogueGeluTanh: return epilogue_rows<kEpilogueGeluTanh>(e, c, ldc, at, m, n);
     case kEpilogueGeluErf: return epilogue_rows<kEpilogueGeluErf>(e, c, ldc, at, m, n);
-    case kEpilogueGeluTanhGrad: return epilogue_rows<kEpilogueGeluTanhGrad>(e, c, ldc, at, m, n);
+    case kEpilogueGeluTanhGrad:
+      if (e.post) return epilogue_rows<kEpilogueGeluTanhGrad, true>(e, c, ldc, at, m, n);
+      return epilogue_rows<kEpilogueGeluTanhGrad>(e, c, ldc, at, m, n);
     case kEpilogueGeluErfGrad: return epilogue_rows<kEpilogueGeluErfGrad>(e, c, ldc, at, m, n);
     default: return;
   }
 }
 
 // One product (a single batch item), C rows [i_begin, i_end) and columns [j_begin, j_end), on this thread. The
-// epilogue runs on each tile right after its last k block; the block starting at row 0 also sums the
-// columns of B (g.col_sum_b, batch 1) as it packs them.
+// epilogue runs on each mc x nc block of C right after its last k block (still in L2); the thread whose rows
+// start at 0 also sums the columns of B (g.col_sum_b, batch 1) as it packs them.
 void gemm_block(const GemmArgs& g, const float* a, const float* b, float* c, const ItemEpilogue& ep, long i_begin,
                 long i_end, long j_begin, long j_end) {
   const long m = i_end - i_begin;
@@ -400,8 +409,7 @@ void gemm_block(const GemmArgs& g, const float* a, const float* b, float* c, con
           const float* bpanel = bp + jr * kc;
           for (long ir = 0; ir < mc; ir += MR) {
             const long mr = std::min(MR, mc - ir);
-            const long at = (ic + ir) * g.ldc + jc + jr;
-            float* ct = c + at;
+            float* ct = c + (ic + ir) * g.ldc + jc + jr;
             if (nr == NR) {
               kMicro[mr](kc, ap + ir * kc, bpanel, ct, g.ldc, g.alpha, beta);
             } else {
@@ -413,9 +421,9 @@ void gemm_block(const GemmArgs& g, const float* a, const float* b, float* c, con
                 else for (long j = 0; j < nr; j++) crow[j] = trow[j] + beta * crow[j];
               }
             }
-            if (last_k && ep.kind != kEpilogueNone) epilogue_block(ep, c, g.ldc, at, mr, nr);
           }
         }
+        if (last_k && ep.kind != kEpilogueNone) epilogue_block(ep, c, g.ldc, ic * g.ldc + jc, mc, nc);
       }
     }
   }

@@ -74,7 +74,7 @@ function geluMlpRows(x: Tensor, wFc: Tensor, bFc: Tensor | null, wProj: Tensor, 
     if (needPre) {
       // dPre = (g·wProjᵀ) ⊙ gelu'(pre), the derivative applied to each tile of the product.
       const dPre = mm2dRaw(g, transpose(wProj, -2, -1), {
-        epilogue: `${forward}_grad`, pre: pre.data as FloatArray, preOffset: 0,
+        epilogue: `${forward}_grad`, pre: pre.data as FloatArray, preOffset: 0, post: h.data as FloatArray, postOffset: 0,
       });
       const [gradWFc, gradBFc] = weightAndBiasGradsRaw(x, dPre, wFc.requiresGrad, bFc?.requiresGrad ?? false);
       const gradX = x.requiresGrad ? mm2dRaw(dPre, transpose(wFc, -2, -1)) : null;
