@@ -16,6 +16,8 @@ interface Case {
   colSum?: boolean;
   /** An epilogue; the pre-activation is written to (or, for derivatives, read from) an array laid out as C. */
   epilogue?: GemmEpilogue;
+  /** Derivative epilogues: also give gelu(pre) (post). */
+  post?: boolean;
 }
 
 function check(c: Case, seed: number): void {
@@ -35,6 +37,8 @@ function check(c: Case, seed: number): void {
   const bias = randomFloats(n + 2, seed + 3);
   const grad = c.epilogue?.endsWith('_grad') ?? false;
   const pre = randomFloats(offset + strideC * batch, seed + 4, -3, 3);
+  const post = new Float32Array(pre.length);
+  if (c.post) jsBackend.unary(c.epilogue === 'gelu_tanh_grad' ? 'gelu_tanh' : 'gelu', pre, post, pre.length);
   const run = (backend: typeof jsBackend): { out: Float32Array; sums: Float32Array; preOut: Float32Array } => {
     const out = c0.slice();
     const sums = new Float32Array(n + 1);
@@ -44,7 +48,7 @@ function check(c: Case, seed: number): void {
       c: out, cOffset: offset, ldc, strideC, m, n, k, batch, alpha, beta,
       bias: c.bias ? bias : null, biasOffset: 2,
       colSumB: c.colSum ? sums : null, colSumBOffset: 1,
-      epilogue: c.epilogue, pre: grad ? pre : null, preOffset: offset,
+      epilogue: c.epilogue, pre: grad ? pre : null, preOffset: offset, post: c.post ? post : null, postOffset: offset,
       preOut: c.epilogue && !grad ? preOut : null, preOutOffset: offset,
     });
     return { out, sums, preOut };
@@ -159,6 +163,10 @@ test('native gemm GELU epilogues match js: forward (with preOut) and derivative,
         check({ m, n, k, transA: true, alpha: 0.5, beta: 0.5, pad: 2, offset: 3, epilogue }, seed++);
       }
       check({ m: 33, n: 17, k: 9, batch: 3, bias: true, epilogue }, seed++);
+      if (epilogue.endsWith('_grad')) {
+        check({ m: 300, n: 200, k: 64, transB: true, epilogue, post: true }, seed++);
+        check({ m: 1, n: 300, k: 40, batch: 2, beta: 0.5, pad: 1, offset: 2, epilogue, post: true }, seed++);
+      }
     }
   });
 });
