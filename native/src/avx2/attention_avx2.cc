@@ -1,6 +1,6 @@
 // Fused scaled-dot-product attention (scores, causal/boolean mask, softmax, weighted sum) and its backward,
 // one (batch, head) pair per task. The heads are small (T x D tiles), so the products run as blocks of up to
-// four rows times 16 columns straight from the operands' strided rows, without packing, and a causal mask
+// six rows times 16 columns straight from the operands' strided rows, without packing, and a causal mask
 // limits each block to the keys (or queries) that its rows can see.
 #include <immintrin.h>
 
@@ -24,58 +24,102 @@ thread_local Scratch tl_trans;   // D x tk transposed keys or values
 // Enough (batch, head) work to be worth waking the pool.
 inline bool parallel_worth(long bh, long tq, long tk, long d) { return bh > 1 && bh * tq * tk * d >= (1L << 16); }
 
-// Columns [j, j + 16) of row_block; Masked: only the first w (< 16) of them exist.
-template <int R, bool Masked>
-inline void row_chunk(long j, long w, long p0, long p1, const float* A, long ars, long acs, const float* B, long ldb,
-                      float* C, long ldc, __m256 alpha) {
-  const __m256i m0 = vm::tail_mask(std::min(w, 8L)), m1 = vm::tail_mask(std::max(0L, w - 8));
-  auto load = [&](const float* x, __m256i m) { return Masked ? _mm256_maskload_ps(x, m) : _mm256_loadu_ps(x); };
-  auto store = [&](float* x, __m256i m, __m256 y) {
-    if (Masked) _mm256_maskstore_ps(x, m, y);
-    else _mm256_storeu_ps(x, y);
-  };
-  __m256 c0[R], c1[R];
-#pragma GCC unroll 4
-  for (int r = 0; r < R; r++) c0[r] = c1[r] = _mm256_setzero_ps();
-  const float* b = B + j;
-  for (long p = p0; p < p1; p++) {
-    const __m256 b0 = load(b + p * ldb, m0), b1 = load(b + p * ldb + 8, m1);
-#pragma GCC unroll 4
+// C[r*ldc + c] = alpha * sum over p < k of A[r*ars + p*acs] * B[p*ldb + c], for r < R and c < 8V: one
+// register tile (R x 8V accumulators).
+template <int R, int V>
+inline void tile(long k, const float* A, long ars, long acs, const float* B, long ldb, float* C, long ldc,
+                 __m256 alpha) {
+  __m256 c[R][V];
+#pragma GCC unroll 8
+  for (int r = 0; r < R; r++)
+#pragma GCC unroll 2
+    for (int v = 0; v < V; v++) c[r][v] = _mm256_setzero_ps();
+  for (long p = 0; p < k; p++) {
+    __m256 b[V];
+#pragma GCC unroll 2
+    for (int v = 0; v < V; v++) b[v] = _mm256_loadu_ps(B + p * ldb + 8 * v);
+#pragma GCC unroll 8
     for (int r = 0; r < R; r++) {
       const __m256 x = _mm256_broadcast_ss(A + r * ars + p * acs);
-      c0[r] = _mm256_fmadd_ps(x, b0, c0[r]);
-      c1[r] = _mm256_fmadd_ps(x, b1, c1[r]);
+#pragma GCC unroll 2
+      for (int v = 0; v < V; v++) c[r][v] = _mm256_fmadd_ps(x, b[v], c[r][v]);
     }
   }
+#pragma GCC unroll 8
+  for (int r = 0; r < R; r++)
+#pragma GCC unroll 2
+    for (int v = 0; v < V; v++) _mm256_storeu_ps(C + r * ldc + 8 * v, _mm256_mul_ps(alpha, c[r][v]));
+}
+
+// As tile<R, 1> for only the first w (< 8) columns.
+template <int R>
+inline void tile_tail(long w, long k, const float* A, long ars, long acs, const float* B, long ldb, float* C,
+                      long ldc, __m256 alpha) {
+  const __m256i m = vm::tail_mask(w);
+  __m256 c[R];
+#pragma GCC unroll 8
+  for (int r = 0; r < R; r++) c[r] = _mm256_setzero_ps();
+  for (long p = 0; p < k; p++) {
+    const __m256 b = _mm256_maskload_ps(B + p * ldb, m);
+#pragma GCC unroll 8
+    for (int r = 0; r < R; r++) c[r] = _mm256_fmadd_ps(_mm256_broadcast_ss(A + r * ars + p * acs), b, c[r]);
+  }
+#pragma GCC unroll 8
+  for (int r = 0; r < R; r++) _mm256_maskstore_ps(C + r * ldc, m, _mm256_mul_ps(alpha, c[r]));
+}
+
+// C[r*ldc + c] = alpha * sum over p < k of A[r*ars + p*acs] * B[p*ldb + c], for r < R and c < n.
+template <int R>
+void row_block(long n, long k, const float* A, long ars, long acs, const float* B, long ldb, float* C, long ldc,
+               float alpha) {
+  const __m256 a = set1(alpha);
+  long j = 0;
+  for (; j + 16 <= n; j += 16) tile<R, 2>(k, A, ars, acs, B + j, ldb, C + j, ldc, a);
+  if (j + 8 <= n) tile<R, 1>(k, A, ars, acs, B + j, ldb, C + j, ldc, a), j += 8;
+  if (j < n) tile_tail<R>(n - j, k, A, ars, acs, B + j, ldb, C + j, ldc, a);
+}
+
+using RowBlock = void (*)(long, long, const float*, long, long, const float*, long, float*, long, float);
+constexpr long kRows = 6;
+const RowBlock kRowBlock[kRows + 1] = {nullptr,       row_block<1>, row_block<2>, row_block<3>,
+                                       row_block<4>, row_block<5>, row_block<6>};
+
+// dst[c*rows + r] = src[r*ld + c] for one 8 x 8 block.
+inline void transpose8x8(const float* src, long ld, float* dst, long rows) {
+  __m256 r[8], t[8];
+#pragma GCC unroll 8
+  for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_ps(src + i * ld);
 #pragma GCC unroll 4
-  for (int r = 0; r < R; r++) {
-    store(C + r * ldc + j, m0, _mm256_mul_ps(alpha, c0[r]));
-    store(C + r * ldc + j + 8, m1, _mm256_mul_ps(alpha, c1[r]));
+  for (int i = 0; i < 8; i += 2) {
+    t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+    t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+  }
+#pragma GCC unroll 2
+  for (int i = 0; i < 8; i += 4) {
+    r[i] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+    r[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+    r[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+    r[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+  }
+#pragma GCC unroll 4
+  for (int i = 0; i < 4; i++) {
+    _mm256_storeu_ps(dst + i * rows, _mm256_permute2f128_ps(r[i], r[i + 4], 0x20));
+    _mm256_storeu_ps(dst + (i + 4) * rows, _mm256_permute2f128_ps(r[i], r[i + 4], 0x31));
   }
 }
 
-// C[r*ldc + c] = alpha * sum over p in [p0, p1) of A[r*ars + p*acs] * B[p*ldb + c], for r < R and c < n.
-template <int R>
-void row_block(long n, long p0, long p1, const float* A, long ars, long acs, const float* B, long ldb, float* C,
-               long ldc, float alpha) {
-  long j = 0;
-  for (; j + 16 <= n; j += 16) row_chunk<R, false>(j, 16, p0, p1, A, ars, acs, B, ldb, C, ldc, set1(alpha));
-  if (j < n) row_chunk<R, true>(j, n - j, p0, p1, A, ars, acs, B, ldb, C, ldc, set1(alpha));
-}
-
-using RowBlock = void (*)(long, long, long, const float*, long, long, const float*, long, float*, long, float);
-constexpr long kRows = 4;
-const RowBlock kRowBlock[kRows + 1] = {nullptr, row_block<1>, row_block<2>, row_block<3>, row_block<4>};
-
-// dst[c*rows + r] = src[r*ld + c]: a rows x cols tile transposed.
+// dst[c*rows + r] = src[r*ld + c]: a rows x cols tile transposed, 8 x 8 blocks at a time.
 void transpose_tile(const float* src, long ld, long rows, long cols, float* dst) {
+  const long rows8 = rows / 8 * 8, cols8 = cols / 8 * 8;
+  for (long r = 0; r < rows8; r += 8)
+    for (long c = 0; c < cols8; c += 8) transpose8x8(src + r * ld + c, ld, dst + c * rows + r, rows);
   for (long r = 0; r < rows; r++)
-    for (long c = 0; c < cols; c++) dst[c * rows + r] = src[r * ld + c];
+    for (long c = r < rows8 ? cols8 : 0; c < cols; c++) dst[c * rows + r] = src[r * ld + c];
 }
 
-// Columns to compute for a row block that needs the first n of tk: whole 16-column chunks where the row
-// has room (the extra ones are overwritten afterwards), since masked partial chunks are slow.
-inline long whole_chunks(long n, long tk) { return std::min(tk, (n + 15) / 16 * 16); }
+// Columns to compute for a row block that needs the first n of tk: whole vectors where the row has room
+// (the extra columns are overwritten afterwards), since masked partial vectors are slower.
+inline long whole_vectors(long n, long tk) { return std::min(tk, (n + 7) / 8 * 8); }
 
 // Query i sees keys [0, key_end(i)) (then the mask, if any, removes some).
 inline long key_end(bool causal, long i, long tq, long tk) {
@@ -86,42 +130,137 @@ inline long first_query(bool causal, long j, long tq, long tk) {
   return causal ? std::clamp(j - (tk - tq), 0L, tq) : 0;
 }
 
-// Scores row → probabilities over keys [0, jend) where the mask row (if any) allows, 0 elsewhere. A row
-// with nothing to attend to becomes NaN (as the js kernel and PyTorch); returns false then.
-bool softmax_row(float* row, long tk, long jend, const uint8_t* mrow) {
-  const float ninf = -__builtin_inff();
-  if (mrow)
-    for (long j = 0; j < jend; j++)
-      if (mrow[j] == 0) row[j] = ninf;
-  float mx = ninf;
-  for (long j = 0; j < jend; j++) mx = row[j] > mx ? row[j] : mx;
-  const float shift = mx == ninf ? 0.0f : mx;
+// The first w (<= 8) of row[0..8), 0 in the other lanes.
+inline __m256 load_first(const float* row, long w) {
+  return w == 8 ? _mm256_loadu_ps(row) : _mm256_maskload_ps(row, vm::tail_mask(w));
+}
+
+// row[0..8) = x, only the first w (<= 8) lanes.
+inline void store_first(float* row, long w, __m256 x) {
+  if (w == 8) _mm256_storeu_ps(row, x);
+  else _mm256_maskstore_ps(row, vm::tail_mask(w), x);
+}
+
+// Row i of a block of softmax rows: its scores are row[0, cols), it sees keys [0, jend) where its mask row
+// (if any) allows.
+struct SoftmaxRow {
+  float* row;
+  long jend;
+  const uint8_t* mask;
+};
+
+// row[j, j + 8) with the keys from jend on at -inf (nothing is read from cols on).
+inline __m256 seen_scores(const SoftmaxRow& r, long cols, long j) {
+  const __m256 x = load_first(r.row + j, std::min(8L, cols - j));
+  return _mm256_blendv_ps(set1(-__builtin_inff()), x, _mm256_castsi256_ps(vm::tail_mask(r.jend - j)));
+}
+
+// The largest score a row sees (0 when it sees none), the shift that keeps its exponentials finite.
+inline float softmax_shift(const SoftmaxRow& r, long cols) {
+  __m256 vmax = set1(-__builtin_inff());
+  for (long j = 0; j < cols; j += 8) vmax = _mm256_max_ps(seen_scores(r, cols, j), vmax);
+  const float mx = vm::hmax(vmax);
+  return mx == -__builtin_inff() ? 0.0f : mx;
+}
+
+// row[0, cols) = exp(score - shift) for the keys seen, 0 for the others; returns their sum.
+inline float exponentials(const SoftmaxRow& r, long cols, float shift) {
   __m256 acc = _mm256_setzero_ps();
+  for (long j = 0; j < cols; j += 8) {
+    const long w = std::min(8L, cols - j);
+    const __m256 e = vm::exp_nonpositive(_mm256_sub_ps(load_first(r.row + j, w), set1(shift)));
+    const __m256 seen = _mm256_and_ps(e, _mm256_castsi256_ps(vm::tail_mask(r.jend - j)));
+    store_first(r.row + j, w, seen);
+    acc = _mm256_add_ps(acc, seen);
+  }
+  return vm::hsum(acc);
+}
+
+// x[0, n) = 0, without a call for the short spans of a row.
+inline void zero_fill(float* x, long n) {
   long j = 0;
-  for (; j + 8 <= jend; j += 8) {
-    const __m256 e = vm::exp(_mm256_sub_ps(_mm256_loadu_ps(row + j), set1(shift)));
-    _mm256_storeu_ps(row + j, e);
-    acc = _mm256_add_ps(acc, e);
+  for (; j + 8 <= n; j += 8) _mm256_storeu_ps(x + j, _mm256_setzero_ps());
+  for (; j < n; j++) x[j] = 0.0f;
+}
+
+// Scores → probabilities for a block of rows sharing cols (each row's jend <= cols): the softmax over the keys
+// each row sees, 0 in the rest of row[0, tk). A row with nothing to attend to becomes NaN (as the js kernel and
+// PyTorch) and is flagged in empty. Each step runs over all the rows before the next, so that the rows'
+// dependency chains (max, exp, sum, divide) overlap.
+void softmax_rows(const SoftmaxRow* rows, long n, long cols, long tk, bool* empty) {
+  for (long i = 0; i < n; i++)
+    if (rows[i].mask)
+      for (long j = 0; j < rows[i].jend; j++)
+        if (rows[i].mask[j] == 0) rows[i].row[j] = -__builtin_inff();
+  float shift[kRows], sum[kRows];
+  for (long i = 0; i < n; i++) shift[i] = softmax_shift(rows[i], cols);
+  for (long i = 0; i < n; i++) sum[i] = exponentials(rows[i], cols, shift[i]);
+  for (long i = 0; i < n; i++) {
+    float* row = rows[i].row;
+    empty[i] = !(sum[i] > 0.0f);
+    if (empty[i]) {
+      std::fill(row, row + tk, __builtin_nanf(""));
+      continue;
+    }
+    const __m256 inv = set1(1.0f / sum[i]);
+    for (long j = 0; j < cols; j += 8) {
+      const long w = std::min(8L, cols - j);
+      store_first(row + j, w, _mm256_mul_ps(load_first(row + j, w), inv));
+    }
+    zero_fill(row + cols, tk - cols);
   }
-  float sum = vm::hsum(acc);
-  for (; j < jend; j++) {
-    const float e = row[j] == ninf ? 0.0f : std::exp(row[j] - shift);
-    row[j] = e;
-    sum += e;
+}
+
+// Rows of one head's operand (count rows of width floats, ld apart), read or (write) overwritten.
+struct HeadRows {
+  const float* base;
+  long ld, count, width;
+  bool write;
+};
+
+// Operands of the head computed next, fetched into L2 a few rows at a time while the current head computes
+// (its row blocks ask for the same rows of the next head): the heads read strided rows that the hardware
+// prefetcher picks up late, and from memory (a training step goes through many megabytes between a layer's
+// forward and backward) each miss would stall.
+class NextHead {
+ public:
+  void add(const HeadRows& x) { rows_[count_++] = x; }
+  // Rows [r0, r1) of every operand that has them.
+  void prefetch(long r0, long r1) const {
+    for (int i = 0; i < count_; i++)
+      for (long r = r0; r < std::min(r1, rows_[i].count); r++) prefetch_row(rows_[i], r);
   }
-  if (!(sum > 0.0f)) {
-    std::fill(row, row + tk, __builtin_nanf(""));
-    return false;
+
+ private:
+  static void prefetch_row(const HeadRows& x, long r) {
+    const auto first = reinterpret_cast<uintptr_t>(x.base + r * x.ld);
+    const uintptr_t last = first + x.width * sizeof(float) - 1;
+    for (uintptr_t line = first & ~uintptr_t{63}; line <= last; line += 64) {
+      const char* at = reinterpret_cast<const char*>(line);
+      // Inline assembly: GCC drops __builtin_prefetch from these loops as dead code.
+      if (x.write) asm volatile("prefetchw %0" : : "m"(*at));
+      else asm volatile("prefetcht1 %0" : : "m"(*at));
+    }
   }
-  const __m256 inv = set1(1.0f / sum);
-  for (j = 0; j + 8 <= jend; j += 8) _mm256_storeu_ps(row + j, _mm256_mul_ps(_mm256_loadu_ps(row + j), inv));
-  for (; j < jend; j++) row[j] *= _mm256_cvtss_f32(inv);
-  std::fill(row + jend, row + tk, 0.0f);
-  return true;
+  HeadRows rows_[8];
+  int count_ = 0;
+};
+
+// The forward's operands of (batch, head) pair i, or nothing when i is past the end.
+NextHead next_forward_head(const AttentionArgs& a, long i, long end) {
+  NextHead next;
+  if (i >= end) return next;
+  const long b = i / a.heads, h = i % a.heads, D = a.d;
+  next.add({a.q + a.lq.at(b, h), a.lq.row, a.tq, D, false});
+  next.add({a.k + a.lk.at(b, h), a.lk.row, a.tk, D, false});
+  next.add({a.v + a.lv.at(b, h), a.lv.row, a.tk, D, false});
+  next.add({a.out + a.lo.at(b, h), a.lo.row, a.tq, D, true});
+  if (a.probs) next.add({a.probs + i * a.tq * a.tk, a.tk, a.tq, a.tk, true});
+  return next;
 }
 
 // One (batch, head): S = scale·Q·Kᵀ, masked, row softmax into P, out = P·V.
-void attention_head(const AttentionArgs& a, long b, long h, float* scores, float* kt) {
+void attention_head(const AttentionArgs& a, long b, long h, float* scores, float* kt, const NextHead& next) {
   const long D = a.d, tq = a.tq, tk = a.tk, bh = b * a.heads + h;
   const long qs = a.lq.row, os = a.lo.row;
   const float* q = a.q + a.lq.at(b, h);
@@ -132,12 +271,16 @@ void attention_head(const AttentionArgs& a, long b, long h, float* scores, float
   transpose_tile(a.k + a.lk.at(b, h), a.lk.row, tk, D, kt);
   for (long i0 = 0; i0 < tq; i0 += kRows) {
     const long r = std::min(kRows, tq - i0);
+    next.prefetch(i0, i0 + r);
     const long n = key_end(a.causal, i0 + r - 1, tq, tk);  // the block's last row sees the most keys
-    kRowBlock[r](whole_chunks(n, tk), 0, D, q + i0 * qs, qs, 1, kt, tk, p + i0 * tk, tk, a.scale);
-    bool empty[kRows];
+    const long cols = whole_vectors(n, tk);
+    kRowBlock[r](cols, D, q + i0 * qs, qs, 1, kt, tk, p + i0 * tk, tk, a.scale);
+    SoftmaxRow rows[kRows];
     for (long i = 0; i < r; i++)
-      empty[i] = !softmax_row(p + (i0 + i) * tk, tk, key_end(a.causal, i0 + i, tq, tk), mask ? mask + (i0 + i) * tk : nullptr);
-    kRowBlock[r](D, 0, n, p + i0 * tk, tk, 1, v, a.lv.row, out + i0 * os, os, 1.0f);
+      rows[i] = {p + (i0 + i) * tk, key_end(a.causal, i0 + i, tq, tk), mask ? mask + (i0 + i) * tk : nullptr};
+    bool empty[kRows];
+    softmax_rows(rows, r, cols, tk, empty);
+    kRowBlock[r](D, n, p + i0 * tk, tk, 1, v, a.lv.row, out + i0 * os, os, 1.0f);
     for (long i = 0; i < r; i++)
       if (empty[i]) std::fill(out + (i0 + i) * os, out + (i0 + i) * os + D, __builtin_nanf(""));
   }
@@ -163,7 +306,10 @@ void attention_row(const AttentionArgs& a, long b, long h, float* scores) {
     if (full < D) acc = _mm256_fmadd_ps(_mm256_maskload_ps(q + full, tail), _mm256_maskload_ps(kr + full, tail), acc);
     p[j] = a.scale * vm::hsum(acc);
   }
-  if (!softmax_row(p, tk, n, mask)) {
+  const SoftmaxRow row = {p, n, mask};
+  bool empty;
+  softmax_rows(&row, 1, n, tk, &empty);
+  if (empty) {
     std::fill(out, out + D, __builtin_nanf(""));
     return;
   }
@@ -180,48 +326,72 @@ void attention_row(const AttentionArgs& a, long b, long h, float* scores) {
   }
 }
 
+// The operands that the backward of (batch, head) pair i reads first (its query blocks: dP, dS, dQ) and
+// those it reads last (its key blocks: dV, dK); nothing when i is past the end.
+struct NextBackwardHead {
+  NextHead first, last;
+};
+NextBackwardHead next_backward_head(const AttentionBackwardArgs& a, long i, long end) {
+  NextBackwardHead next;
+  if (i >= end) return next;
+  const long b = i / a.heads, h = i % a.heads, D = a.d;
+  next.first.add({a.v + a.lv.at(b, h), a.lv.row, a.tk, D, false});
+  next.first.add({a.probs + i * a.tq * a.tk, a.tk, a.tq, a.tk, false});
+  next.first.add({a.grad_out + a.lgo.at(b, h), a.lgo.row, a.tq, D, false});
+  next.first.add({a.k + a.lk.at(b, h), a.lk.row, a.tk, D, false});
+  next.first.add({a.grad_q + a.lgq.at(b, h), a.lgq.row, a.tq, D, true});
+  next.last.add({a.q + a.lq.at(b, h), a.lq.row, a.tq, D, false});
+  next.last.add({a.grad_v + a.lgv.at(b, h), a.lgv.row, a.tk, D, true});
+  next.last.add({a.grad_k + a.lgk.at(b, h), a.lgk.row, a.tk, D, true});
+  return next;
+}
+
+// dP row → dS row over keys [0, jend): dS = P∘(dP - rowsum(P∘dP))·scale, 0 up to tk.
+void softmax_grad_row(const float* pr, float* dr, long jend, long tk, __m256 scale) {
+  __m256 acc = _mm256_setzero_ps();
+  for (long j = 0; j < jend; j += 8) {
+    const long w = std::min(8L, jend - j);
+    acc = _mm256_fmadd_ps(load_first(pr + j, w), load_first(dr + j, w), acc);
+  }
+  const __m256 dot = set1(vm::hsum(acc));
+  for (long j = 0; j < jend; j += 8) {
+    const long w = std::min(8L, jend - j);
+    const __m256 d = _mm256_sub_ps(load_first(dr + j, w), dot);
+    store_first(dr + j, w, _mm256_mul_ps(_mm256_mul_ps(load_first(pr + j, w), d), scale));
+  }
+  std::fill(dr + jend, dr + tk, 0.0f);
+}
+
 // One (batch, head) of the backward: dP = dO·Vᵀ, dS = P∘(dP - rowsum(P∘dP))·scale, dQ = dS·K, dV = Pᵀ·dO,
 // dK = dSᵀ·Q.
-void attention_head_backward(const AttentionBackwardArgs& a, long b, long h, float* ds, float* vt) {
+void attention_head_backward(const AttentionBackwardArgs& a, long b, long h, float* ds, float* vt,
+                             const NextBackwardHead& next) {
   const long D = a.d, tq = a.tq, tk = a.tk, bh = b * a.heads + h;
-  const long gos = a.lgo.row;
+  const long gos = a.lgo.row, qs = a.lq.row;
   const float* p = a.probs + bh * tq * tk;
   const float* go = a.grad_out + a.lgo.at(b, h);
-  float* gq = a.grad_q + a.lgq.at(b, h);
+  const float* q = a.q + a.lq.at(b, h);
   const bool causal = a.causal;
   transpose_tile(a.v + a.lv.at(b, h), a.lv.row, tk, D, vt);
   const __m256 scale = set1(a.scale);
   for (long i0 = 0; i0 < tq; i0 += kRows) {
     const long r = std::min(kRows, tq - i0);
+    next.first.prefetch(i0, i0 + r);
     const long n = key_end(causal, i0 + r - 1, tq, tk);
-    kRowBlock[r](whole_chunks(n, tk), 0, D, go + i0 * gos, gos, 1, vt, tk, ds + i0 * tk, tk, 1.0f);
-    for (long i = i0; i < i0 + r; i++) {
-      const float* pr = p + i * tk;
-      float* dr = ds + i * tk;
-      const long jend = key_end(causal, i, tq, tk);
-      __m256 acc = _mm256_setzero_ps();
-      long j = 0;
-      for (; j + 8 <= jend; j += 8) acc = _mm256_fmadd_ps(_mm256_loadu_ps(pr + j), _mm256_loadu_ps(dr + j), acc);
-      float dot = vm::hsum(acc);
-      for (; j < jend; j++) dot += pr[j] * dr[j];
-      const __m256 vdot = set1(dot);
-      for (j = 0; j + 8 <= jend; j += 8) {
-        const __m256 d = _mm256_sub_ps(_mm256_loadu_ps(dr + j), vdot);
-        _mm256_storeu_ps(dr + j, _mm256_mul_ps(_mm256_mul_ps(_mm256_loadu_ps(pr + j), d), scale));
-      }
-      for (; j < jend; j++) dr[j] = pr[j] * (dr[j] - dot) * a.scale;
-      std::fill(dr + jend, dr + tk, 0.0f);
-    }
-    kRowBlock[r](D, 0, n, ds + i0 * tk, tk, 1, a.k + a.lk.at(b, h), a.lk.row, gq + i0 * a.lgq.row, a.lgq.row, 1.0f);
+    kRowBlock[r](whole_vectors(n, tk), D, go + i0 * gos, gos, 1, vt, tk, ds + i0 * tk, tk, 1.0f);
+    for (long i = i0; i < i0 + r; i++) softmax_grad_row(p + i * tk, ds + i * tk, key_end(causal, i, tq, tk), tk, scale);
+    kRowBlock[r](D, n, ds + i0 * tk, tk, 1, a.k + a.lk.at(b, h), a.lk.row, a.grad_q + a.lgq.at(b, h) + i0 * a.lgq.row,
+                 a.lgq.row, 1.0f);
   }
-  const float* q = a.q + a.lq.at(b, h);
   float* gk = a.grad_k + a.lgk.at(b, h);
   float* gv = a.grad_v + a.lgv.at(b, h);
   for (long j0 = 0; j0 < tk; j0 += kRows) {
     const long r = std::min(kRows, tk - j0);
-    const long i_begin = first_query(causal, j0, tq, tk);  // the block's first key is seen by the most queries
-    kRowBlock[r](D, i_begin, tq, p + j0, 1, tk, go, gos, gv + j0 * a.lgv.row, a.lgv.row, 1.0f);
-    kRowBlock[r](D, i_begin, tq, ds + j0, 1, tk, q, a.lq.row, gk + j0 * a.lgk.row, a.lgk.row, 1.0f);
+    next.last.prefetch(j0, j0 + r);
+    const long i0 = first_query(causal, j0, tq, tk);  // the block's first key is seen by the most queries
+    const long m = tq - i0;
+    kRowBlock[r](D, m, p + i0 * tk + j0, 1, tk, go + i0 * gos, gos, gv + j0 * a.lgv.row, a.lgv.row, 1.0f);
+    kRowBlock[r](D, m, ds + i0 * tk + j0, 1, tk, q + i0 * qs, qs, gk + j0 * a.lgk.row, a.lgk.row, 1.0f);
   }
 }
 
@@ -234,7 +404,7 @@ void attention_f32(const AttentionArgs& a) {
     float* kt = tl_trans.floats(a.d * a.tk);
     for (long i = h0; i < h1; i++) {
       if (a.tq == 1) attention_row(a, i / a.heads, i % a.heads, scores);
-      else attention_head(a, i / a.heads, i % a.heads, scores, kt);
+      else attention_head(a, i / a.heads, i % a.heads, scores, kt, next_forward_head(a, i + 1, h1));
     }
   };
   if (parallel_worth(bh, a.tq, a.tk, a.d)) parallel_range(bh, 1, heads);
@@ -246,7 +416,8 @@ void attention_backward_f32(const AttentionBackwardArgs& a) {
   auto heads = [&](long h0, long h1) {
     float* ds = tl_scores.floats(a.tq * a.tk);
     float* vt = tl_trans.floats(a.d * a.tk);
-    for (long i = h0; i < h1; i++) attention_head_backward(a, i / a.heads, i % a.heads, ds, vt);
+    for (long i = h0; i < h1; i++)
+      attention_head_backward(a, i / a.heads, i % a.heads, ds, vt, next_backward_head(a, i + 1, h1));
   };
   if (parallel_worth(bh, a.tq, a.tk, a.d)) parallel_range(bh, 1, heads);
   else heads(0, bh);

@@ -55,6 +55,19 @@ inline __m256 exp_clamped(__m256 x) {
   return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
 }
 
+// e^x for x <= 0 (a softmax's shifted scores), 0 below -87.3 (where e^x leaves the normal floats); NaN
+// propagates. n = round(x / ln 2) comes from adding a magic number whose low mantissa bits then hold n + 127,
+// ready to shift into an exponent: cheaper than exp.
+inline __m256 exp_nonpositive(__m256 x) {
+  const __m256 lo = set1(-87.3f), magic = set1(12582912.0f + 127.0f);  // 1.5 * 2^23 + the exponent bias
+  const __m256 xc = _mm256_max_ps(lo, x);
+  const __m256 t = _mm256_fmadd_ps(xc, set1(1.44269504088896341f), magic);
+  const __m256 n = _mm256_sub_ps(t, magic);
+  const __m256 p = exp_reduced(xc, n);
+  const __m256 scale = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_castps_si256(t), 23));
+  return _mm256_andnot_ps(_mm256_cmp_ps(x, lo, _CMP_LT_OQ), _mm256_mul_ps(p, scale));
+}
+
 // Natural log; log(0) = -inf, log(x < 0) = NaN, log(inf) = inf.
 inline __m256 log(__m256 x) {
   const __m256 one = set1(1.0f);
