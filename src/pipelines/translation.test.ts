@@ -17,7 +17,7 @@ const digits = {
 };
 
 test('translate: texts in, reversed digit strings out (one text, a batch, beams, several return sequences)', () => {
-  const model = trainReverser(400);
+  const model = trainReverser();
   const tok = digits as unknown as Parameters<typeof translate>[1]['source'];
   assert.equal(translate(model, { source: tok }, '1234'), '4321');
   const batch = translate(model, { source: tok }, ['905', '3141', '27'], { batchSize: 2, numBeams: 3 });

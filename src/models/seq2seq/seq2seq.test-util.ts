@@ -29,7 +29,7 @@ export function pairBatch(pairs: [number[], number[]][]): { src: Tensor; tgtIn: 
 }
 
 /** A tiny Seq2SeqTransformer trained (deterministically) to reverse digit sequences. */
-export function trainReverser(steps = 400, seed = 0): Seq2SeqTransformer {
+export function trainReverser(steps = 600, seed = 0): Seq2SeqTransformer {
   manualSeed(seed);
   const model = new Seq2SeqTransformer({
     srcVocabSize: DIGIT_VOCAB, tgtVocabSize: DIGIT_VOCAB, dModel: 32, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1,
