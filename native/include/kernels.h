@@ -13,6 +13,7 @@ struct GemmArgs {
   long m, n, k, batch;
   float alpha, beta;
   const float* bias = nullptr;  // when set: n values added to every row of C (after alpha·AB + beta·C)
+  const float* residual = nullptr;  // when set: laid out as C (ldc, stride_c), added to C with the bias
   float* col_sum_b = nullptr;   // when set (batch 1): the n column sums of op(B), overwritten
   int epilogue = 0;             // a GemmEpilogue, applied to C last
   float* pre_out = nullptr;     // GELU epilogues: the pre-activation also written here (laid out as C)

@@ -32,9 +32,9 @@ long matrix_extent(long offset, long batch, long stride, long rows, long cols, l
 
 // gemm(a, aOffset, lda, transA, strideA, b, bOffset, ldb, transB, strideB, c, cOffset, ldc, strideC,
 //      m, n, k, batch, alpha, beta, bias | null, biasOffset, colSumB | null, colSumBOffset, epilogue,
-//      pre | null, preOffset, post | null, postOffset)
+//      pre | null, preOffset, post | null, postOffset, residual | null, residualOffset)
 //      (pre: written by the GELU epilogues, read by their derivatives; post: gelu(pre), read by the derivatives
-//      when given; both laid out as c)
+//      when given; residual: added to c with the bias; all three laid out as c)
 napi_value Gemm(napi_env env, napi_callback_info info) {
   Args args(env, info);
   size_t la, lb, lc;
@@ -71,7 +71,15 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   size_t lpost;
   const float* post = args.f32(27, &lpost, true);
   const long post_offset = args.integer(28);
+  size_t lres;
+  const float* residual = args.f32(29, &lres, true);
+  const long residual_offset = args.integer(30);
   if (args.failed()) return nullptr;
+  if (residual && residual_offset < 0) return args.fail("gemm: residual offset must be >= 0"), nullptr;
+  if (residual && !args.fits(matrix_extent(residual_offset, g.batch, g.stride_c, g.m, g.n, g.ldc), lres,
+                             "gemm: residual is too short"))
+    return nullptr;
+  g.residual = residual ? residual + residual_offset : nullptr;
   if (col_sum && (col_sum_offset < 0 || g.batch != 1)) return args.fail("gemm: colSumB needs batch 1 and an offset >= 0"), nullptr;
   if (col_sum && !args.fits(col_sum_offset + g.n, lsum, "gemm: colSumB is too short")) return nullptr;
   if (g.epilogue < kEpilogueNone || g.epilogue > kEpilogueGeluErfGrad) return args.fail("gemm: unknown epilogue"), nullptr;

@@ -36,13 +36,18 @@ export interface GemmArgs {
   /** When given: bias[biasOffset + j] is added to every row of every C (after alpha·AB + beta·C). */
   bias?: FloatArray | null; biasOffset?: number;
   /**
+   * When given: a residual laid out as C (ldc, strideC, from residualOffset) added to C with the bias
+   * (y = x + proj(h) in one pass: C = alpha·AB + beta·C + bias + residual).
+   */
+  residual?: FloatArray | null; residualOffset?: number;
+  /**
    * When given (batch 1 only): colSumB[colSumBOffset + j] = Σ_p op(B)[p, j] for j < n, the column sums of
    * op(B) (overwritten; alpha not applied). A GEMM reads all of B anyway, so a bias gradient (the column sums
    * of dY) comes with dW = Xᵀ·dY for free.
    */
   colSumB?: FloatArray | null; colSumBOffset?: number;
   /**
-   * Applied to every element of C last (z = alpha·AB + beta·C + bias): 'gelu_tanh' / 'gelu_erf' give
+   * Applied to every element of C last (z = alpha·AB + beta·C + bias + residual): 'gelu_tanh' / 'gelu_erf' give
    * C = gelu(z) (the backend's elementwise 'gelu_tanh' / 'gelu' formulas); 'gelu_tanh_grad' /
    * 'gelu_erf_grad' give C = z · gelu'(pre) with `pre` read (the backward of a GELU, z its output gradient).
    */

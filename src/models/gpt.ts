@@ -12,7 +12,7 @@
  * (c_attn, c_proj, c_fc) are stored [in, out] and applied as y = x·W + b; embeddings are [V, C].
  */
 import {
-  add, addmm, crossEntropy, gelu, geluMlp, matmul, packedSelfAttention, reshape, scaledDotProductAttention, slice, split, t, transpose,
+  add, addmm, addmmResidual, crossEntropy, gelu, geluMlp, matmul, packedSelfAttention, reshape, scaledDotProductAttention, slice, split, t, transpose,
   view,
 } from '../autograd/ops/index.js';
 import { needsGrad } from '../autograd/graph.js';
@@ -113,6 +113,13 @@ export class Conv1D extends Module<[Tensor], Tensor> {
     return reshape(y, [...lead, end - start]);
   }
 
+  /** residual + x·W + b, the residual added inside the product (a block's skip connection). */
+  forwardAdd(x: Tensor, residual: Tensor): Tensor {
+    const rows = reshape(x, [-1, this.inFeatures]);
+    const y = addmmResidual(reshape(residual, [-1, this.outFeatures]), this.bias, rows, this.weight);
+    return reshape(y, [...x.shape.slice(0, -1), this.outFeatures]);
+  }
+
   override extraRepr(): string {
     return `nf=${this.outFeatures}, nx=${this.inFeatures}`;
   }
@@ -149,14 +156,15 @@ export class CausalSelfAttention extends Module {
     this.residDropout = new Dropout(config.dropout);
   }
 
-  override forward(x: Tensor, pass: PassContext): Tensor {
+  /** Attention over x (B, T, C); with `residual` (B, T, C): residual + attention, added inside c_proj. */
+  override forward(x: Tensor, pass: PassContext, residual: Tensor | null = null): Tensor {
     const [B, T, C] = x.shape;
     const nh = this.config.nHead;
     const hs = C / nh;
     if (!pass.cache && !pass.mask && !(this.training && this.config.dropout > 0)) {
       // The whole sequence at once: one c_attn product, heads split and merged inside the attention op.
       const y = packedSelfAttention(this.cAttn.forward(x), nh, { isCausal: true }); // (B, T, C)
-      return this.residDropout.forward(this.cProj.forward(y));
+      return this.project(y, residual);
     }
     // query, key and value of every head (c_attn's output columns are [q | k | v]), each head moved next
     // to the batch. When training: three products over column views of the weight rather than one product
@@ -171,12 +179,19 @@ export class CausalSelfAttention extends Module {
       attnMask: pass.mask, isCausal: pass.mask === null, dropoutP: this.training ? this.config.dropout : 0,
     }); // (B, nh, T, hs)
     const merged = reshape(transpose(y, 1, 2), [B, T, C]); // (B, T, C): head outputs side by side
-    return this.residDropout.forward(this.cProj.forward(merged));
+    return this.project(merged, residual);
+  }
+
+  /** c_proj and the residual dropout over the merged heads y, plus the residual when given. */
+  private project(y: Tensor, residual: Tensor | null): Tensor {
+    if (!residual) return this.residDropout.forward(this.cProj.forward(y));
+    if (this.training && this.config.dropout > 0) return add(residual, this.residDropout.forward(this.cProj.forward(y)));
+    return this.cProj.forwardAdd(y, residual);
   }
 }
 
 /** The feed-forward part of a block: C → 4C → GELU → C. */
-export class MLP extends Module<[Tensor], Tensor> {
+export class MLP extends Module<[Tensor, (Tensor | null)?], Tensor> {
   readonly cFc: Conv1D;
   readonly cProj: Conv1D;
   readonly dropout: Dropout;
@@ -188,14 +203,16 @@ export class MLP extends Module<[Tensor], Tensor> {
     this.dropout = new Dropout(config.dropout);
   }
 
-  override forward(x: Tensor): Tensor {
+  /** The MLP of x (B, T, C); with `residual` (B, T, C): residual + MLP, added inside c_proj. */
+  override forward(x: Tensor, residual: Tensor | null = null): Tensor {
     const approximate = this.config.gelu === 'tanh' ? 'tanh' : 'none';
     if (!(this.training && this.config.dropout > 0)) {
-      // The same values as below, with the GELU (and its derivative) run inside the GEMMs.
-      return geluMlp(x, this.cFc.weight, this.cFc.bias, this.cProj.weight, this.cProj.bias, approximate); // (B, T, C)
+      // The same values as below, with the GELU (and its derivative) and the residual inside the GEMMs.
+      return geluMlp(x, this.cFc.weight, this.cFc.bias, this.cProj.weight, this.cProj.bias, { approximate, residual }); // (B, T, C)
     }
     const h = gelu(this.cFc.forward(x), approximate); // (B, T, 4C)
-    return this.dropout.forward(this.cProj.forward(h)); // (B, T, C)
+    const y = this.dropout.forward(this.cProj.forward(h)); // (B, T, C)
+    return residual ? add(residual, y) : y;
   }
 }
 
@@ -215,8 +232,8 @@ export class Block extends Module {
   }
 
   override forward(x: Tensor, pass: PassContext): Tensor {
-    x = add(x, this.attn.forward(this.ln1.forward(x), pass));
-    x = add(x, this.mlp.forward(this.ln2.forward(x)));
+    x = this.attn.forward(this.ln1.forward(x), pass, x); // x + attn(ln_1(x))
+    x = this.mlp.forward(this.ln2.forward(x), x); // x + mlp(ln_2(x))
     return x;
   }
 }

@@ -296,26 +296,38 @@ void scale_block(float* c, long ldc, long m, long n, float beta) {
   }
 }
 
-// C = beta * C + bias (per column) over an m x n block; beta 0 ignores what C held.
-void bias_block(float* c, long ldc, long m, long n, float beta, const float* bias) {
+// C = beta * C + bias (per column, when given) + residual (laid out as C, when given) over an m x n block; beta
+// 0 ignores what C held.
+void init_block(float* c, long ldc, long m, long n, float beta, const float* bias, const float* residual) {
   for (long i = 0; i < m; i++) {
     float* row = c + i * ldc;
-    if (beta == 0.0f) std::memcpy(row, bias, static_cast<size_t>(n) * sizeof(float));
-    else for (long j = 0; j < n; j++) row[j] = beta * row[j] + bias[j];
+    const float* r = residual ? residual + i * ldc : nullptr;
+    if (beta == 0.0f && !r) std::memcpy(row, bias, static_cast<size_t>(n) * sizeof(float));
+    else if (beta == 0.0f && !bias) std::memcpy(row, r, static_cast<size_t>(n) * sizeof(float));
+    else if (beta == 0.0f) for (long j = 0; j < n; j++) row[j] = bias[j] + r[j];
+    else for (long j = 0; j < n; j++) row[j] = beta * row[j] + (bias ? bias[j] : 0.0f) + (r ? r[j] : 0.0f);
   }
 }
 
-// Where one batch item's epilogue reads and writes: pre_out and pre are laid out as that item's C.
-struct ItemEpilogue {
-  int kind;
+// One batch item's arrays that are laid out as its C: the residual and the epilogue's.
+struct ItemArrays {
+  const float* residual;
+  int epilogue;
   float* pre_out;
   const float* pre;
   const float* post;
 };
 
-ItemEpilogue item_epilogue(const GemmArgs& g, long bt) {
+ItemArrays item_arrays(const GemmArgs& g, long bt) {
   auto at = [&](auto* p) { return p ? p + bt * g.stride_c : nullptr; };
-  return {g.epilogue, at(g.pre_out), at(g.pre), at(g.post)};
+  return {at(g.residual), g.epilogue, at(g.pre_out), at(g.pre), at(g.post)};
+}
+
+// C = beta·C + bias + residual over the m x n block of C whose first element is c[at] (C = beta·C without
+// either).
+void init_or_scale_block(const GemmArgs& g, const ItemArrays& e, float* c, long at, long j0, long m, long n) {
+  if (g.bias || e.residual) init_block(c + at, g.ldc, m, n, g.beta, g.bias ? g.bias + j0 : nullptr, e.residual ? e.residual + at : nullptr);
+  else scale_block(c + at, g.ldc, m, n, g.beta);
 }
 
 // One vector of the epilogue: z the finished value of C; p and y the pre-activation and gelu(p) (derivative
@@ -331,7 +343,7 @@ inline __m256 epilogue_vec(__m256 z, __m256 p, __m256 y) {
 
 // The epilogue over the m x n block of C whose first element is c[at] (pre_out / pre / post at the same place).
 template <int Kind, bool Post = false>
-void epilogue_rows(const ItemEpilogue& e, float* c, long ldc, long at, long m, long n) {
+void epilogue_rows(const ItemArrays& e, float* c, long ldc, long at, long m, long n) {
   constexpr bool kGrad = Kind == kEpilogueGeluTanhGrad || Kind == kEpilogueGeluErfGrad;
   for (long i = 0; i < m; i++) {
     const long row = at + i * ldc;
@@ -356,8 +368,8 @@ void epilogue_rows(const ItemEpilogue& e, float* c, long ldc, long at, long m, l
   }
 }
 
-void epilogue_block(const ItemEpilogue& e, float* c, long ldc, long at, long m, long n) {
-  switch (e.kind) {
+void epilogue_block(const ItemArrays& e, float* c, long ldc, long at, long m, long n) {
+  switch (e.epilogue) {
     case kEpilogueGeluTanh: return epilogue_rows<kEpilogueGeluTanh>(e, c, ldc, at, m, n);
     case kEpilogueGeluErf: return epilogue_rows<kEpilogueGeluErf>(e, c, ldc, at, m, n);
     case kEpilogueGeluTanhGrad:
@@ -371,14 +383,13 @@ void epilogue_block(const ItemEpilogue& e, float* c, long ldc, long at, long m, 
 // One product (a single batch item), C rows [i_begin, i_end) and columns [j_begin, j_end), on this thread. The
 // epilogue runs on each mc x nc block of C right after its last k block (still in L2); the thread whose rows
 // start at 0 also sums the columns of B (g.col_sum_b, batch 1) as it packs them.
-void gemm_block(const GemmArgs& g, const float* a, const float* b, float* c, const ItemEpilogue& ep, long i_begin,
+void gemm_block(const GemmArgs& g, const float* a, const float* b, float* c, const ItemArrays& ep, long i_begin,
                 long i_end, long j_begin, long j_end) {
   const long m = i_end - i_begin;
   const long n = j_end - j_begin;
   if (m <= 0 || n <= 0) return;
   if (g.k == 0 || g.alpha == 0.0f) {
-    if (g.bias) bias_block(c + i_begin * g.ldc + j_begin, g.ldc, m, n, g.beta, g.bias + j_begin);
-    else scale_block(c + i_begin * g.ldc + j_begin, g.ldc, m, n, g.beta);
+    init_or_scale_block(g, ep, c, i_begin * g.ldc + j_begin, j_begin, m, n);
     epilogue_block(ep, c, g.ldc, i_begin * g.ldc + j_begin, m, n);
     return;
   }
@@ -395,15 +406,15 @@ void gemm_block(const GemmArgs& g, const float* a, const float* b, float* c, con
     const long nc = std::min(nc_max, j_end - jc);
     for (long pc = 0; pc < g.k; pc += kc_max) {
       const long kc = std::min(kc_max, g.k - pc);
-      // The bias goes into each block of C just before the first products accumulate onto it (in cache).
-      const bool add_bias = pc == 0 && g.bias;
+      // Bias and residual go into each block of C just before the first products accumulate onto it (in cache).
+      const bool init = pc == 0 && (g.bias || ep.residual);
       const bool last_k = pc + kc >= g.k;
-      const float beta = pc == 0 && !add_bias ? g.beta : 1.0f;
+      const float beta = pc == 0 && !init ? g.beta : 1.0f;
       pack_b(b, g.ldb, g.trans_b, pc, kc, jc, nc, bp, col_sum ? col_sum + jc : nullptr);
       for (long ic = i_begin; ic < i_end; ic += mc_max) {
         const long mc = std::min(mc_max, i_end - ic);
         pack_a(a, g.lda, g.trans_a, ic, mc, pc, kc, ap);
-        if (add_bias) bias_block(c + ic * g.ldc + jc, g.ldc, mc, nc, g.beta, g.bias + jc);
+        if (init) init_or_scale_block(g, ep, c, ic * g.ldc + jc, jc, mc, nc);
         for (long jr = 0; jr < nc; jr += NR) {
           const long nr = std::min(NR, nc - jr);
           const float* bpanel = bp + jr * kc;
@@ -423,7 +434,7 @@ void gemm_block(const GemmArgs& g, const float* a, const float* b, float* c, con
             }
           }
         }
-        if (last_k && ep.kind != kEpilogueNone) epilogue_block(ep, c, g.ldc, ic * g.ldc + jc, mc, nc);
+        if (last_k && ep.epilogue != kEpilogueNone) epilogue_block(ep, c, g.ldc, ic * g.ldc + jc, mc, nc);
       }
     }
   }
@@ -653,16 +664,19 @@ void gemm_run(const GemmArgs& g, int threads) {
     return;
   }
   if (g.m <= 0 || g.n <= 0 || g.batch <= 0) return;
-  if ((g.bias || g.epilogue != kEpilogueNone) && vector_shape) {
-    // Matrix-vector paths: C = beta·C + bias first, then the product accumulates onto it, then the epilogue.
-    if (g.bias)
-      for (long bt = 0; bt < g.batch; bt++) bias_block(g.c + bt * g.stride_c, g.ldc, g.m, g.n, g.beta, g.bias);
+  if ((g.bias || g.residual || g.epilogue != kEpilogueNone) && vector_shape) {
+    // Matrix-vector paths: C = beta·C + bias + residual first, then the product accumulates onto it, then the
+    // epilogue.
+    const bool init = g.bias || g.residual;
+    if (init)
+      for (long bt = 0; bt < g.batch; bt++) init_or_scale_block(g, item_arrays(g, bt), g.c + bt * g.stride_c, 0, 0, g.m, g.n);
     GemmArgs product = g;
-    product.beta = g.bias ? 1.0f : g.beta;
+    product.beta = init ? 1.0f : g.beta;
     product.bias = nullptr;
+    product.residual = nullptr;
     product.epilogue = kEpilogueNone;
     gemm_run(product, threads);
-    for (long bt = 0; bt < g.batch; bt++) epilogue_block(item_epilogue(g, bt), g.c + bt * g.stride_c, g.ldc, 0, g.m, g.n);
+    for (long bt = 0; bt < g.batch; bt++) epilogue_block(item_arrays(g, bt), g.c + bt * g.stride_c, g.ldc, 0, g.m, g.n);
     return;
   }
   const long side = g.m == 1 ? g.n : g.m;  // the output length of a matrix-vector product
@@ -672,8 +686,8 @@ void gemm_run(const GemmArgs& g, int threads) {
     const float* b = g.b + bt * g.stride_b;
     float* c = g.c + bt * g.stride_c;
     if (vector_shape) gemv_item(g, a, b, c, lo, hi);
-    else if (split_rows) gemm_block(g, a, b, c, item_epilogue(g, bt), lo, hi, 0, g.n);
-    else gemm_block(g, a, b, c, item_epilogue(g, bt), 0, g.m, lo, hi);
+    else if (split_rows) gemm_block(g, a, b, c, item_arrays(g, bt), lo, hi, 0, g.n);
+    else gemm_block(g, a, b, c, item_arrays(g, bt), 0, g.m, lo, hi);
   };
   const bool split_rows = g.m >= g.n;
   const long full = vector_shape ? side : split_rows ? g.m : g.n;

@@ -56,6 +56,22 @@ test('addmm gradients in float32 (bias gradient from the weight GEMM) equal thos
   }
 });
 
+test('addmmResidual: residual + bias + a·b, gradients of all four; float32 equals add + addmm', () => {
+  gradcheck((r, bias, a, b) => ops.addmmResidual(r, bias, a, b), [leaf([3, 5]), leaf([5]), leaf([3, 4]), leaf([4, 5])]);
+  gradcheck((r, a, b) => ops.addmmResidual(r, null, a, ops.t(b)), [leafT([3, 2]), leafT([3, 4]), leaf([2, 4])]);
+  for (const [m, k, n] of [[70, 33, 50], [1, 40, 300], [5, 0, 3]]) {
+    const grads = (fused: boolean) => {
+      manualSeed(7);
+      const [r, bias, a, b] = [[m, n], [n], [m, k], [k, n]].map((s) => randn(s, { requiresGrad: true }));
+      const y = fused ? ops.addmmResidual(r, bias, a, b) : ops.add(r, ops.addmm(bias, a, b));
+      ops.sum(ops.mul(y, randn([m, n]))).backward();
+      return [y, r.grad!, bias.grad!, a.grad!, b.grad!];
+    };
+    const expected = grads(false);
+    grads(true).forEach((actual, i) => assertClose(actual, expected[i], 1e-5, 1e-5));
+  }
+});
+
 test('bias gradients over many rows (column sums computed as ones·G) equal the plain sums', () => {
   for (const dtype of ['float32', 'float64'] as const) {
     const x = randn([50, 30], { dtype });

@@ -4,7 +4,7 @@ import { fail } from '../../errors.js';
 import type { FloatArray } from '../../tensor/dtype.js';
 import { broadcastShapes, numel } from '../../tensor/shape.js';
 import { emptyTensor, type Tensor, uninitTensor } from '../../tensor/tensor.js';
-import { needsGrad, record } from '../graph.js';
+import { needsGrad, needsGradAny, record } from '../graph.js';
 import { add } from './elementwise.js';
 import { expand, reshape, transpose } from './shape.js';
 import { contiguousRaw, floatRaw, sumAxisRaw, sumToShape } from './util.js';
@@ -125,8 +125,10 @@ function mm(a: Tensor, b: Tensor): Tensor {
 export function gemm2dRaw(a: Tensor, b: Tensor, out: Tensor, options: Partial<GemmArgs> = {}): void {
   const [m, k] = a.shape;
   const n = b.shape[1];
-  const A = asOperand(a) ?? asOperand(contiguousRaw(a))!;
-  const B = asOperand(b) ?? asOperand(contiguousRaw(b))!;
+  // With k = 0 nothing of a or b is read (C gets the bias, residual and epilogue only).
+  const none: MatrixOperand = { data: out.data as FloatArray, offset: 0, ld: 1, trans: false, batchStride: 0 };
+  const A = k === 0 ? none : asOperand(a) ?? asOperand(contiguousRaw(a))!;
+  const B = k === 0 ? none : asOperand(b) ?? asOperand(contiguousRaw(b))!;
   backendFor(out.dtype).gemm({
     a: A.data, aOffset: A.offset, lda: A.ld, transA: A.trans, strideA: 0,
     b: B.data, bOffset: B.offset, ldb: B.ld, transB: B.trans, strideB: 0,
@@ -180,8 +182,39 @@ export function addmm(bias: Tensor, a: Tensor, b: Tensor): Tensor {
   if (out.size === 0) return out;
   gemm2dRaw(a, b, out, biasOperand(bias));
   if (!needsGrad(a, b, bias)) return out;
-  return record(out, 'AddmmBackward', [bias, a, b], (g) => {
-    const [gradB, gradBias] = weightAndBiasGradsRaw(a, g, b.requiresGrad, bias.requiresGrad);
-    return [gradBias, a.requiresGrad ? bmmRaw(g, transpose(b, -2, -1)) : null, gradB];
-  });
+  return record(out, 'AddmmBackward', [bias, a, b], (g) => addmmGradsRaw(bias, a, b, g));
+}
+
+/** The gradients of bias, a and b in bias + a·b from the output gradient g (null where not required). */
+function addmmGradsRaw(bias: Tensor | null, a: Tensor, b: Tensor, g: Tensor): (Tensor | null)[] {
+  const [gradB, gradBias] = weightAndBiasGradsRaw(a, g, b.requiresGrad, bias?.requiresGrad ?? false);
+  return [gradBias, a.requiresGrad ? bmmRaw(g, transpose(b, -2, -1)) : null, gradB];
+}
+
+/** A contiguous [m, n] tensor as a GEMM residual (its data and offset), copied when strided. */
+export function residualOperand(residual: Tensor): { residual: FloatArray; residualOffset: number } {
+  const r = residual.isContiguous() ? residual : contiguousRaw(residual);
+  return { residual: r.data as FloatArray, residualOffset: r.offset };
+}
+
+/**
+ * residual + bias + a·b in one GEMM: a transformer block's residual connection around a projection
+ * (x + proj(h)), the residual added to each block of the output just as the bias is, so the sum costs no
+ * separate pass. a [m, k], b [k, n] (views allowed, as `t(weight)`), bias [n] or null, residual [m, n].
+ * Values and gradients are those of `add(residual, addmm(bias, a, b))`.
+ */
+export function addmmResidual(residual: Tensor, bias: Tensor | null, a: Tensor, b: Tensor): Tensor {
+  const dtype = a.dtype;
+  const n = b.ndim === 2 ? b.shape[1] : -1;
+  const fits = a.ndim === 2 && b.ndim === 2 && a.shape[1] === b.shape[0] && (dtype === 'float32' || dtype === 'float64') &&
+    b.dtype === dtype && residual.dtype === dtype && residual.ndim === 2 && residual.shape[0] === a.shape[0] &&
+    residual.shape[1] === n && (bias === null || (bias.ndim === 1 && bias.shape[0] === n && bias.dtype === dtype));
+  if (!fits) return add(residual, bias ? addmm(bias, a, b) : matmul(a, b));
+  const out = uninitTensor([a.shape[0], n], dtype);
+  if (out.size === 0) return out;
+  gemm2dRaw(a, b, out, { ...(bias ? biasOperand(bias) : {}), ...residualOperand(residual) });
+  if (!needsGradAny([residual, bias, a, b])) return out;
+  return record(out, 'AddmmResidualBackward', [residual, bias, a, b], (g) => [
+    residual.requiresGrad ? g : null, ...addmmGradsRaw(bias, a, b, g),
+  ]);
 }

@@ -5,59 +5,71 @@ import { releaseScratch } from '../../tensor/alloc.js';
 import { type Tensor, uninitTensor } from '../../tensor/tensor.js';
 import { isFinalBackward, needsGradAny, record } from '../graph.js';
 import { add, gelu } from './elementwise.js';
-import { biasOperand, gemm2dRaw, matmul, mm2dRaw, weightAndBiasGradsRaw } from './linalg.js';
+import { biasOperand, mm2dRaw, matmul, residualOperand, weightAndBiasGradsRaw } from './linalg.js';
 import { reshape, transpose } from './shape.js';
+
+export interface GeluMlpOptions {
+  /** 'none' (erf GELU, default) or 'tanh' (GPT-2's `gelu_new`). */
+  approximate?: 'none' | 'tanh';
+  /** When given ([..., out], as y): returns residual + y, the sum made inside the last GEMM. */
+  residual?: Tensor | null;
+}
 
 /**
  * GPT-2's feed-forward block as one op (fused GELU MLP):
  *
- *   y = gelu(x·wFc + bFc)·wProj + bProj
+ *   y = gelu(x·wFc + bFc)·wProj + bProj  (+ residual)
  *
  * with the weights in GPT-2's Conv1D layout ([in, out]). Equal to `addmm(bProj, gelu(addmm(bFc, x, wFc)),
- * wProj)`, but the GELU runs inside the first GEMM (on each output tile while it is in cache), its
- * derivative inside the GEMM that computes the hidden gradient, and the bias gradients come out of the
- * weight-gradient GEMMs: four fewer passes over the [rows, hidden] activations per step.
+ * wProj)`, but the GELU runs inside the first GEMM (on each output block while it is in cache), its
+ * derivative inside the GEMM that computes the hidden gradient, the bias gradients come out of the
+ * weight-gradient GEMMs and the residual is added inside the last GEMM: no separate passes over the
+ * activations.
  *
  * Args:
  * - x: [..., in]
  * - wFc: [in, hidden]; bFc: [hidden] or null
  * - wProj: [hidden, out]; bProj: [out] or null
- * - approximate: 'none' (erf GELU, default) or 'tanh' (GPT-2's `gelu_new`)
+ * - options: `approximate` (default 'none'), `residual` (default none)
  *
  * Returns [..., out]. Gradients flow to every input that requires one (PyTorch semantics).
  */
 export function geluMlp(
-  x: Tensor, wFc: Tensor, bFc: Tensor | null, wProj: Tensor, bProj: Tensor | null,
-  approximate: 'none' | 'tanh' = 'none',
+  x: Tensor, wFc: Tensor, bFc: Tensor | null, wProj: Tensor, bProj: Tensor | null, options: GeluMlpOptions = {},
 ): Tensor {
+  const { approximate = 'none', residual = null } = options;
   const [nIn, hidden] = wFc.shape;
   const nOut = wProj.ndim === 2 ? wProj.shape[1] : -1;
+  const lead = x.shape.slice(0, -1);
   if (x.ndim < 1 || wFc.ndim !== 2 || wProj.ndim !== 2 || x.shape[x.ndim - 1] !== nIn || wProj.shape[0] !== hidden ||
     (bFc !== null && (bFc.ndim !== 1 || bFc.shape[0] !== hidden)) ||
-    (bProj !== null && (bProj.ndim !== 1 || bProj.shape[0] !== nOut))) {
+    (bProj !== null && (bProj.ndim !== 1 || bProj.shape[0] !== nOut)) ||
+    (residual !== null && residual.shape.join() !== [...lead, nOut].join())) {
     fail('ShapeMismatch', `geluMlp: expected x [..., ${nIn}], wFc [${nIn}, ${hidden}], bFc [${hidden}], wProj [${hidden}, out], ` +
-      `bProj [out], got x [${x.shape.join(', ')}], wProj [${wProj.shape.join(', ')}]`);
+      `bProj [out], residual [..., out], got x [${x.shape.join(', ')}], wProj [${wProj.shape.join(', ')}]` +
+      (residual ? `, residual [${residual.shape.join(', ')}]` : ''));
   }
-  const lead = x.shape.slice(0, -1);
   const rows = reshape(x, [-1, nIn]);
+  const residualRows = residual ? reshape(residual, [-1, nOut]) : null;
   const dtype = x.dtype;
   const fusable = (dtype === 'float32' || dtype === 'float64') &&
-    [wFc, bFc, wProj, bProj].every((t) => t === null || t.dtype === dtype);
-  const y = fusable ? geluMlpRows(rows, wFc, bFc, wProj, bProj, approximate) : composedMlp(rows, wFc, bFc, wProj, bProj, approximate);
+    [wFc, bFc, wProj, bProj, residual].every((t) => t === null || t.dtype === dtype);
+  const y = (fusable ? geluMlpRows : composedMlp)(rows, wFc, bFc, wProj, bProj, approximate, residualRows);
   return reshape(y, [...lead, nOut]);
 }
 
 /** The same block from separate ops (mixed or non-float dtypes). */
 function composedMlp(x: Tensor, wFc: Tensor, bFc: Tensor | null, wProj: Tensor, bProj: Tensor | null,
-  approximate: 'none' | 'tanh'): Tensor {
+  approximate: 'none' | 'tanh', residual: Tensor | null): Tensor {
   const linear = (input: Tensor, w: Tensor, b: Tensor | null) => (b ? add(matmul(input, w), b) : matmul(input, w));
-  return linear(gelu(linear(x, wFc, bFc), approximate), wProj, bProj);
+  const y = linear(gelu(linear(x, wFc, bFc), approximate), wProj, bProj);
+  return residual ? add(residual, y) : y;
 }
 
-/** geluMlp on rows x [m, in] with all operands of one float dtype. */
+/** geluMlp on rows x [m, in] (residual [m, out]) with all operands of one float dtype. */
 function geluMlpRows(x: Tensor, wFc: Tensor, bFc: Tensor | null, wProj: Tensor, bProj: Tensor | null,
-  approximate: 'none' | 'tanh'): Tensor {
-  const inputs = [x, wFc, bFc, wProj, bProj];
+  approximate: 'none' | 'tanh', residual: Tensor | null): Tensor {
+  const inputs = [x, wFc, bFc, wProj, bProj, residual];
   const grad = needsGradAny(inputs);
   const [m, hidden] = [x.shape[0], wFc.shape[1]];
   const forward: GemmEpilogue = approximate === 'tanh' ? 'gelu_tanh' : 'gelu_erf';
@@ -65,33 +77,27 @@ function geluMlpRows(x: Tensor, wFc: Tensor, bFc: Tensor | null, wProj: Tensor, 
   const h = mm2dRaw(x, wFc, {
     ...(bFc ? biasOperand(bFc) : {}), epilogue: forward, preOut: pre ? (pre.data as FloatArray) : null, preOutOffset: 0,
   });
-  const y = bProj ? addmmRaw(bProj, h, wProj) : mm2dRaw(h, wProj);
+  const y = mm2dRaw(h, wProj, { ...(bProj ? biasOperand(bProj) : {}), ...(residual ? residualOperand(residual) : {}) });
   if (!grad || !pre) return y;
   return record(y, 'GeluMlpBackward', inputs, (g) => {
     const needPre = x.requiresGrad || wFc.requiresGrad || (bFc?.requiresGrad ?? false);
     const [gradWProj, gradBProj] = weightAndBiasGradsRaw(h, g, wProj.requiresGrad, bProj?.requiresGrad ?? false);
-    let grads: (Tensor | null)[] = [null, null, null, gradWProj, gradBProj];
+    const gradResidual = residual?.requiresGrad ? g : null;
+    let grads: (Tensor | null)[] = [null, null, null, gradWProj, gradBProj, gradResidual];
     if (needPre) {
-      // dPre = (g·wProjᵀ) ⊙ gelu'(pre), the derivative applied to each tile of the product.
+      // dPre = (g·wProjᵀ) ⊙ gelu'(pre), the derivative applied to each block of the product in cache.
       const dPre = mm2dRaw(g, transpose(wProj, -2, -1), {
         epilogue: `${forward}_grad`, pre: pre.data as FloatArray, preOffset: 0, post: h.data as FloatArray, postOffset: 0,
       });
       const [gradWFc, gradBFc] = weightAndBiasGradsRaw(x, dPre, wFc.requiresGrad, bFc?.requiresGrad ?? false);
       const gradX = x.requiresGrad ? mm2dRaw(dPre, transpose(wFc, -2, -1)) : null;
-      grads = [gradX, gradWFc, gradBFc, gradWProj, gradBProj];
+      grads = [gradX, gradWFc, gradBFc, gradWProj, gradBProj, gradResidual];
       releasePrivate(dPre);
     }
     releasePrivate(pre);
     releasePrivate(h);
     return grads;
   });
-}
-
-/** bias + a·b for 2-D operands of one dtype; no autograd. */
-function addmmRaw(bias: Tensor, a: Tensor, b: Tensor): Tensor {
-  const out = uninitTensor([a.shape[0], b.shape[1]], b.dtype);
-  gemm2dRaw(a, b, out, biasOperand(bias));
-  return out;
 }
 
 /** Hands an array only this op ever saw back to the allocator after the last backward through it. */

@@ -4,12 +4,14 @@ import type { GemmArgs, GemmEpilogue } from '../types.js';
 import { unaryDerivativeScalar, unaryScalar } from './elementwise.js';
 
 /**
- * Reference GEMM: C = alpha·op(A)·op(B) + beta·C (+ bias per row) per batch, an i-k-j loop over rows; then
+ * Reference GEMM: C = alpha·op(A)·op(B) + beta·C (+ bias per row, + residual) per batch, an i-k-j loop over rows; then
  * the optional epilogue per row and the optional column sums of op(B).
  */
 export function gemm(g: GemmArgs): void {
   const { m, n, k, a, b, c, lda, ldb, ldc, transA, transB, alpha, beta, bias } = g;
   const bo0 = g.biasOffset ?? 0;
+  const residual = g.residual ?? null;
+  const ro0 = g.residualOffset ?? 0;
   const epilogue = g.epilogue ? rowEpilogue(g.epilogue, g, c instanceof Float64Array) : null;
   for (let bt = 0; bt < g.batch; bt++) {
     const ao = g.aOffset + bt * g.strideA;
@@ -30,6 +32,7 @@ export function gemm(g: GemmArgs): void {
         }
       }
       if (bias) for (let j = 0; j < n; j++) c[crow + j] += bias[bo0 + j];
+      if (residual) for (let j = 0, r = crow - g.cOffset + ro0; j < n; j++) c[crow + j] += residual[r + j];
       epilogue?.(c, crow - g.cOffset, n);
     }
   }

@@ -16,7 +16,7 @@ export interface NativeAddon {
     c: F32, cOffset: number, ldc: number, strideC: number,
     m: number, n: number, k: number, batch: number, alpha: number, beta: number, bias: F32 | null,
     biasOffset: number, colSumB: F32 | null, colSumBOffset: number, epilogue: number, pre: F32 | null,
-    preOffset: number, post: F32 | null, postOffset: number): void;
+    preOffset: number, post: F32 | null, postOffset: number, residual: F32 | null, residualOffset: number): void;
   /** meta = [ndim, shape..., aStrides..., bStrides...] */
   binary(op: number, a: F32, aOffset: number, b: F32, bOffset: number, out: F32, meta: Int32Array): void;
   /** meta = [ndim, shape..., strides...] */

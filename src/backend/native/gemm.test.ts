@@ -18,6 +18,8 @@ interface Case {
   epilogue?: GemmEpilogue;
   /** Derivative epilogues: also give gelu(pre) (post). */
   post?: boolean;
+  /** A residual laid out as C (from offset 3 of its array) added with the bias. */
+  residual?: boolean;
 }
 
 function check(c: Case, seed: number): void {
@@ -38,6 +40,7 @@ function check(c: Case, seed: number): void {
   const grad = c.epilogue?.endsWith('_grad') ?? false;
   const pre = randomFloats(offset + strideC * batch, seed + 4, -3, 3);
   const post = new Float32Array(pre.length);
+  const residual = randomFloats(3 + strideC * batch, seed + 5);
   if (c.post) jsBackend.unary(c.epilogue === 'gelu_tanh_grad' ? 'gelu_tanh' : 'gelu', pre, post, pre.length);
   const run = (backend: typeof jsBackend): { out: Float32Array; sums: Float32Array; preOut: Float32Array } => {
     const out = c0.slice();
@@ -46,7 +49,7 @@ function check(c: Case, seed: number): void {
     backend.gemm({
       a, aOffset: offset, lda, transA, strideA, b, bOffset: offset, ldb, transB, strideB,
       c: out, cOffset: offset, ldc, strideC, m, n, k, batch, alpha, beta,
-      bias: c.bias ? bias : null, biasOffset: 2,
+      bias: c.bias ? bias : null, biasOffset: 2, residual: c.residual ? residual : null, residualOffset: 3,
       colSumB: c.colSum ? sums : null, colSumBOffset: 1,
       epilogue: c.epilogue, pre: grad ? pre : null, preOffset: offset, post: c.post ? post : null, postOffset: offset,
       preOut: c.epilogue && !grad ? preOut : null, preOutOffset: offset,
@@ -171,7 +174,7 @@ test('native gemm GELU epilogues match js: forward (with preOut) and derivative,
   });
 });
 
-test('js gemm epilogues and column sums, by hand', () => {
+test('js gemm epilogues, residual and column sums, by hand', () => {
   // C = A·B + bias with A = I: C is B + bias; gelu_tanh(0) = 0, gelu_tanh'(0) = 1/2.
   const c = new Float32Array(4);
   const preOut = new Float32Array(4);
@@ -189,4 +192,18 @@ test('js gemm epilogues and column sums, by hand', () => {
   assert.ok(Math.abs(c[1] - 3 * 0.5 * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (3 + 0.044715 * 27)))) < 1e-6);
   jsBackend.gemm({ ...args, epilogue: 'gelu_tanh_grad', pre: new Float32Array(4) });
   assert.deepEqual([...c], [0, 1.5, -0.5, 2]);
+  jsBackend.gemm({ ...args, residual: Float32Array.of(9, 1, 2, 3, 4), residualOffset: 1 });
+  assert.deepEqual([...c], [1, 5, 2, 8]);
+});
+
+test('native gemm adds a residual laid out as C: with or without bias and epilogue, beta, batches, vector paths', { skip }, () => {
+  withThreads(native!, () => {
+    let seed = 500;
+    for (const [m, n, k] of [[7, 9, 5], [300, 200, 64], [64, 256, 500], [1, 300, 40], [300, 1, 40], [9, 10, 0]]) {
+      check({ m, n, k, transB: true, bias: true, residual: true }, seed++);
+      check({ m, n, k, transA: true, beta: 0.5, pad: 2, offset: 1, residual: true }, seed++);
+      check({ m, n, k, bias: true, residual: true, epilogue: 'gelu_tanh' }, seed++);
+    }
+    check({ m: 33, n: 17, k: 9, batch: 3, bias: true, residual: true }, seed++);
+  });
 });

@@ -20,7 +20,7 @@ export function nativeGemm(addon: NativeAddon): (g: GemmArgs) => void {
     const grad = g.epilogue === 'gelu_tanh_grad' || g.epilogue === 'gelu_erf_grad';
     const pre = (grad ? g.pre : g.epilogue ? g.preOut : null) ?? null;
     if (!(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array) ||
-      !isF32OrNone(g.bias) || !isF32OrNone(g.colSumB) || !isF32OrNone(pre) || !isF32OrNone(g.post) ||
+      !isF32OrNone(g.bias) || !isF32OrNone(g.colSumB) || !isF32OrNone(pre) || !isF32OrNone(g.post) || !isF32OrNone(g.residual) ||
       g.m * g.n * g.k * g.batch < MIN_NATIVE_MACS) {
       jsGemm(g);
       return;
@@ -29,6 +29,7 @@ export function nativeGemm(addon: NativeAddon): (g: GemmArgs) => void {
       c, g.cOffset, g.ldc, g.strideC, g.m, g.n, g.k, g.batch, g.alpha, g.beta, (g.bias ?? null) as Float32Array | null,
       g.biasOffset ?? 0, (g.colSumB ?? null) as Float32Array | null, g.colSumBOffset ?? 0,
       g.epilogue ? EPILOGUE_CODE[g.epilogue] : 0, pre as Float32Array | null,
-      (grad ? g.preOffset : g.preOutOffset) ?? 0, (grad ? g.post ?? null : null) as Float32Array | null, g.postOffset ?? 0);
+      (grad ? g.preOffset : g.preOutOffset) ?? 0, (grad ? g.post ?? null : null) as Float32Array | null, g.postOffset ?? 0,
+      (g.residual ?? null) as Float32Array | null, g.residualOffset ?? 0);
   };
 }
