@@ -59,45 +59,54 @@ inline void transpose8(__m256& r0, __m256& r1, __m256& r2, __m256& r3, __m256& r
   r7 = _mm256_permute2f128_ps(s3, s7, 0x31);
 }
 
+// pack_a for a transposed A: op(A)(i, p) = a[p*lda + i], so row p of a holds column p of op(A). The rows are
+// read once each, in order (contiguous), each handing every panel its MR floats: reading panel by panel
+// instead walks down the rows once per panel and loads each cache line of a from L2 about three times.
+void pack_a_transposed(const float* a, long lda, long i0, long mc, long p0, long kc, float* dst) {
+  const long full = mc / MR * MR;
+  for (long p = 0; p < kc; p++) {
+    const float* src = a + (p0 + p) * lda + i0;
+    float* d = dst + p * MR;
+    for (long ir = 0; ir < full; ir += MR) std::memcpy(d + ir * kc, src + ir, MR * sizeof(float));
+    if (full < mc)
+      for (long r = 0; r < MR; r++) d[full * kc + r] = full + r < mc ? src[full + r] : 0.0f;
+  }
+}
+
 // Packs op(A)[i0:i0+mc, p0:p0+kc] into MR-row panels: panel r holds dst[r*kc*MR + p*MR + i].
 void pack_a(const float* a, long lda, bool ta, long i0, long mc, long p0, long kc, float* dst) {
+  if (ta) {
+    pack_a_transposed(a, lda, i0, mc, p0, kc, dst);
+    return;
+  }
   for (long ir = 0; ir < mc; ir += MR) {
     const long mr = std::min(MR, mc - ir);
     float* d = dst + ir * kc;
-    if (!ta) {
-      const float* rows[MR];
-      for (long r = 0; r < MR; r++) rows[r] = a + (i0 + ir + std::min(r, mr - 1)) * lda + p0;
-      long p = 0;
-      if (mr == MR) {
-        const __m256 zero = _mm256_setzero_ps();
-        for (; p + 8 <= kc; p += 8) {
-          __m256 r0 = _mm256_loadu_ps(rows[0] + p), r1 = _mm256_loadu_ps(rows[1] + p);
-          __m256 r2 = _mm256_loadu_ps(rows[2] + p), r3 = _mm256_loadu_ps(rows[3] + p);
-          __m256 r4 = _mm256_loadu_ps(rows[4] + p), r5 = _mm256_loadu_ps(rows[5] + p);
-          __m256 r6 = zero, r7 = zero;
-          transpose8(r0, r1, r2, r3, r4, r5, r6, r7);
-          // Each store writes 8 floats of which the last 2 are overwritten by the next (slack after the end).
-          float* q = d + p * MR;
-          _mm256_storeu_ps(q + 0 * MR, r0);
-          _mm256_storeu_ps(q + 1 * MR, r1);
-          _mm256_storeu_ps(q + 2 * MR, r2);
-          _mm256_storeu_ps(q + 3 * MR, r3);
-          _mm256_storeu_ps(q + 4 * MR, r4);
-          _mm256_storeu_ps(q + 5 * MR, r5);
-          _mm256_storeu_ps(q + 6 * MR, r6);
-          _mm256_storeu_ps(q + 7 * MR, r7);
-        }
+    const float* rows[MR];
+    for (long r = 0; r < MR; r++) rows[r] = a + (i0 + ir + std::min(r, mr - 1)) * lda + p0;
+    long p = 0;
+    if (mr == MR) {
+      const __m256 zero = _mm256_setzero_ps();
+      for (; p + 8 <= kc; p += 8) {
+        __m256 r0 = _mm256_loadu_ps(rows[0] + p), r1 = _mm256_loadu_ps(rows[1] + p);
+        __m256 r2 = _mm256_loadu_ps(rows[2] + p), r3 = _mm256_loadu_ps(rows[3] + p);
+        __m256 r4 = _mm256_loadu_ps(rows[4] + p), r5 = _mm256_loadu_ps(rows[5] + p);
+        __m256 r6 = zero, r7 = zero;
+        transpose8(r0, r1, r2, r3, r4, r5, r6, r7);
+        // Each store writes 8 floats of which the last 2 are overwritten by the next (slack after the end).
+        float* q = d + p * MR;
+        _mm256_storeu_ps(q + 0 * MR, r0);
+        _mm256_storeu_ps(q + 1 * MR, r1);
+        _mm256_storeu_ps(q + 2 * MR, r2);
+        _mm256_storeu_ps(q + 3 * MR, r3);
+        _mm256_storeu_ps(q + 4 * MR, r4);
+        _mm256_storeu_ps(q + 5 * MR, r5);
+        _mm256_storeu_ps(q + 6 * MR, r6);
+        _mm256_storeu_ps(q + 7 * MR, r7);
       }
-      for (; p < kc; p++)
-        for (long r = 0; r < MR; r++) d[p * MR + r] = r < mr ? rows[r][p] : 0.0f;
-    } else {
-      // op(A)(i, p) = a[p*lda + i]: each p gives mr contiguous floats; masked lanes load as zero, and each
-      // 8-float store's last two lanes are overwritten by the next one (slack after the end).
-      const float* src = a + p0 * lda + i0 + ir;
-      const __m256i lanes = _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(mr)),
-                                               _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-      for (long p = 0; p < kc; p++) _mm256_storeu_ps(d + p * MR, _mm256_maskload_ps(src + p * lda, lanes));
     }
+    for (; p < kc; p++)
+      for (long r = 0; r < MR; r++) d[p * MR + r] = r < mr ? rows[r][p] : 0.0f;
   }
 }
 
