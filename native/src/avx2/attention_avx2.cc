@@ -286,44 +286,80 @@ void attention_head(const AttentionArgs& a, long b, long h, float* scores, float
   }
 }
 
+// The 8 lane sums of q·k over d floats (full of them in whole vectors, the rest under the tail mask).
+inline __m256 dot_lanes(const float* q, const float* k, long full, long d, __m256i tail) {
+  __m256 acc = _mm256_setzero_ps();
+  for (long i = 0; i < full; i += 8) acc = _mm256_fmadd_ps(_mm256_loadu_ps(q + i), _mm256_loadu_ps(k + i), acc);
+  if (full < d) acc = _mm256_fmadd_ps(_mm256_maskload_ps(q + full, tail), _mm256_maskload_ps(k + full, tail), acc);
+  return acc;
+}
+
+// p[j] = scale · q·k_j for the keys j < n (rows ks apart), four keys to a horizontal reduction.
+void query_scores(const float* q, const float* k, long ks, long n, long d, float scale, float* p) {
+  const long full = d / 8 * 8;
+  const __m256i tail = vm::tail_mask(d - full);
+  long j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const float* kj = k + j * ks;
+    const __m256 s01 = _mm256_hadd_ps(dot_lanes(q, kj, full, d, tail), dot_lanes(q, kj + ks, full, d, tail));
+    const __m256 s23 = _mm256_hadd_ps(dot_lanes(q, kj + 2 * ks, full, d, tail), dot_lanes(q, kj + 3 * ks, full, d, tail));
+    const __m256 s = _mm256_hadd_ps(s01, s23);  // key i's sums in lanes i and i + 4
+    const __m128 sums = _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1));
+    _mm_storeu_ps(p + j, _mm_mul_ps(sums, _mm_set1_ps(scale)));
+  }
+  for (; j < n; j++) p[j] = scale * vm::hsum(dot_lanes(q, k + j * ks, full, d, tail));
+}
+
+// out[0, w) = sum over j < n of p[j] · v_j[0, w) (rows vs apart), w in (8(NV - 1), 8 NV], accumulated in
+// registers; Masked: w is not a multiple of 8.
+template <int NV, bool Masked>
+void weighted_rows(const float* p, long n, const float* v, long vs, float* out, long w) {
+  const __m256i last = vm::tail_mask(w - 8 * (NV - 1));
+  auto load = [&](const float* x, int u) {
+    return Masked && u == NV - 1 ? _mm256_maskload_ps(x + 8 * u, last) : _mm256_loadu_ps(x + 8 * u);
+  };
+  __m256 acc[NV];
+#pragma GCC unroll 4
+  for (int u = 0; u < NV; u++) acc[u] = _mm256_setzero_ps();
+  for (long j = 0; j < n; j++) {
+    const __m256 pj = _mm256_broadcast_ss(p + j);
+#pragma GCC unroll 4
+    for (int u = 0; u < NV; u++) acc[u] = _mm256_fmadd_ps(pj, load(v + j * vs, u), acc[u]);
+  }
+#pragma GCC unroll 4
+  for (int u = 0; u < NV; u++) {
+    if (Masked && u == NV - 1) _mm256_maskstore_ps(out + 8 * u, last, acc[u]);
+    else _mm256_storeu_ps(out + 8 * u, acc[u]);
+  }
+}
+
+using WeightedRows = void (*)(const float*, long, const float*, long, float*, long);
+const WeightedRows kWeightedRows[2][5] = {
+    {nullptr, weighted_rows<1, false>, weighted_rows<2, false>, weighted_rows<3, false>, weighted_rows<4, false>},
+    {nullptr, weighted_rows<1, true>, weighted_rows<2, true>, weighted_rows<3, true>, weighted_rows<4, true>}};
+
+// out[0, d) = sum over j < n of p[j] · v_j, 32 columns at a time.
+void weighted_sum(const float* p, long n, const float* v, long vs, long d, float* out) {
+  for (long c = 0; c < d; c += 32) {
+    const long w = std::min(32L, d - c);
+    kWeightedRows[w % 8 != 0][(w + 7) / 8](p, n, v + c, vs, out + c, w);
+  }
+}
+
 // A single query row (a decoding step over a KV cache): the scores are dot products with the key rows,
 // read in place instead of through a transposed copy of all the keys.
 void attention_row(const AttentionArgs& a, long b, long h, float* scores) {
   const long D = a.d, tk = a.tk;
-  const float* q = a.q + a.lq.at(b, h);
-  const float* k = a.k + a.lk.at(b, h);
-  const float* v = a.v + a.lv.at(b, h);
   float* out = a.out + a.lo.at(b, h);
   const uint8_t* mask = a.mask ? a.mask + b * a.mask_stride_b + h * a.mask_stride_h : nullptr;
   float* p = a.probs ? a.probs + (b * a.heads + h) * tk : scores;
   const long n = key_end(a.causal, 0, 1, tk);
-  const long full = D / 8 * 8;
-  const __m256i tail = vm::tail_mask(D - full);
-  for (long j = 0; j < n; j++) {
-    const float* kr = k + j * a.lk.row;
-    __m256 acc = _mm256_setzero_ps();
-    for (long d = 0; d < full; d += 8) acc = _mm256_fmadd_ps(_mm256_loadu_ps(q + d), _mm256_loadu_ps(kr + d), acc);
-    if (full < D) acc = _mm256_fmadd_ps(_mm256_maskload_ps(q + full, tail), _mm256_maskload_ps(kr + full, tail), acc);
-    p[j] = a.scale * vm::hsum(acc);
-  }
+  query_scores(a.q + a.lq.at(b, h), a.k + a.lk.at(b, h), a.lk.row, n, D, a.scale, p);
   const SoftmaxRow row = {p, n, mask};
   bool empty;
   softmax_rows(&row, 1, n, tk, &empty);
-  if (empty) {
-    std::fill(out, out + D, __builtin_nanf(""));
-    return;
-  }
-  std::fill(out, out + D, 0.0f);
-  for (long j = 0; j < n; j++) {
-    const float* vr = v + j * a.lv.row;
-    const __m256 pj = set1(p[j]);
-    for (long d = 0; d < full; d += 8)
-      _mm256_storeu_ps(out + d, _mm256_fmadd_ps(pj, _mm256_loadu_ps(vr + d), _mm256_loadu_ps(out + d)));
-    if (full < D) {
-      const __m256 o = _mm256_fmadd_ps(pj, _mm256_maskload_ps(vr + full, tail), _mm256_maskload_ps(out + full, tail));
-      _mm256_maskstore_ps(out + full, tail, o);
-    }
-  }
+  if (empty) std::fill(out, out + D, __builtin_nanf(""));
+  else weighted_sum(p, n, a.v + a.lv.at(b, h), a.lv.row, D, out);
 }
 
 // The operands that the backward of (batch, head) pair i reads first (its query blocks: dP, dS, dQ) and
