@@ -319,6 +319,9 @@ test('native single-query attention over KV-cache layouts matches js (odd head s
     cachedAttentionCase(3, 2, 9, 13, true, true, seed++);
     cachedAttentionCase(2, 3, 20, 7, false, true, seed++);
     cachedAttentionCase(2, 5, 130, 24, true, false, seed++);
+    cachedAttentionCase(1, 2, 11, 40, true, false, seed++);
+    cachedAttentionCase(2, 2, 6, 70, false, true, seed++);
+    cachedAttentionCase(1, 1, 3, 36, true, false, seed++);
   });
 });
 
