@@ -12,7 +12,7 @@
  * (c_attn, c_proj, c_fc) are stored [in, out] and applied as y = x·W + b; embeddings are [V, C].
  */
 import {
-  add, addmm, addmmResidual, crossEntropy, gelu, geluMlp, matmul, packedSelfAttention, reshape, scaledDotProductAttention, slice, split, t, transpose,
+  add, addmm, addmmResidual, crossEntropy, geluMlp, matmul, packedSelfAttention, reshape, scaledDotProductAttention, slice, split, t, transpose,
   view,
 } from '../autograd/ops/index.js';
 import { needsGrad } from '../autograd/graph.js';
@@ -203,15 +203,17 @@ export class MLP extends Module<[Tensor, (Tensor | null)?], Tensor> {
     this.dropout = new Dropout(config.dropout);
   }
 
-  /** The MLP of x (B, T, C); with `residual` (B, T, C): residual + MLP, added inside c_proj. */
+  /**
+   * dropout(c_proj(gelu(c_fc(x)))) for x (B, T, C), as one fused op (the GELU and its derivative inside the
+   * GEMMs); with `residual` (B, T, C): residual + that, added inside c_proj when dropout is inactive.
+   */
   override forward(x: Tensor, residual: Tensor | null = null): Tensor {
     const approximate = this.config.gelu === 'tanh' ? 'tanh' : 'none';
+    const { cFc, cProj } = this;
     if (!(this.training && this.config.dropout > 0)) {
-      // The same values as below, with the GELU (and its derivative) and the residual inside the GEMMs.
-      return geluMlp(x, this.cFc.weight, this.cFc.bias, this.cProj.weight, this.cProj.bias, { approximate, residual }); // (B, T, C)
+      return geluMlp(x, cFc.weight, cFc.bias, cProj.weight, cProj.bias, { approximate, residual }); // (B, T, C)
     }
-    const h = gelu(this.cFc.forward(x), approximate); // (B, T, 4C)
-    const y = this.dropout.forward(this.cProj.forward(h)); // (B, T, C)
+    const y = this.dropout.forward(geluMlp(x, cFc.weight, cFc.bias, cProj.weight, cProj.bias, { approximate })); // (B, T, C)
     return residual ? add(residual, y) : y;
   }
 }
