@@ -1,12 +1,13 @@
 // Fused scaled-dot-product attention (scores, causal/boolean mask, softmax, weighted sum) and its backward,
-// one (batch, head) pair per task. The heads are small (T x D tiles), so the products run as blocks of up to
-// six rows times 16 columns straight from the operands' strided rows, without packing, and a causal mask
-// limits each block to the keys (or queries) that its rows can see.
+// one (batch, head) pair per task. The heads are small (T x D tiles), so the products run as register tiles of
+// up to six rows times 16 columns straight from the operands' strided rows (only keys or values get a
+// transposed copy), and a causal mask limits each row block to the keys (or queries) that its rows can see.
+// While one head computes, the next head's rows are prefetched (NextHead). A single query row (a decoding
+// step) takes its own path.
 #include <immintrin.h>
 
 #include <algorithm>
-#include <cmath>
-#include <cstring>
+#include <cstdint>
 
 #include "kernels.h"
 #include "scratch.h"
