@@ -44,3 +44,18 @@ test('gradients take their input dtype when an op promotes float32 to float64', 
   assertClose(a.grad!, [3, 4]);
   assertClose(b.grad!, [1, 2]);
 });
+
+test('a tensor used many times sums its gradients (large partial sums are accumulated in place)', () => {
+  const n = 6000; // pooled storage, so the engine may add into a partial sum it owns
+  const x = randn([n]).requiresGrad_();
+  const c = randn([60, 100]);
+  const y = x.exp();
+  const parts = [y.mul(2).sum(), y.mul(3).sum(), y.reshape([60, 100]).mul(c).sum(), y.sin().sum(), y.mul(y).sum()];
+  parts.reduce((a, b) => a.add(b)).backward();
+  const xs = x.dense(), cs = c.dense();
+  const expected = Array.from(xs, (v, i) => {
+    const e = Math.exp(v);
+    return e * (5 + cs[i] + Math.cos(e) + 2 * e);
+  });
+  assertClose(x.grad!, expected, 1e-3, 1e-4);
+});

@@ -102,14 +102,17 @@ export interface BackwardOptions {
 }
 
 type Add = (a: Tensor, b: Tensor) => Tensor;
+type AddInto = (acc: Tensor, b: Tensor) => boolean;
 type Unary = (t: Tensor) => Tensor;
 let addTensors: Add | null = null;
+let accumulateInto: AddInto = () => false;
 let onesFor: Unary | null = null;
 let cloneOf: Unary | null = null;
 
 /** Wiring from the op layer (graph.ts cannot import ops without a cycle). */
-export function setGradHelpers(add: Add, ones: Unary, clone: Unary): void {
+export function setGradHelpers(add: Add, ones: Unary, clone: Unary, addInto?: AddInto): void {
   addTensors = add;
+  if (addInto) accumulateInto = addInto;
   onesFor = ones;
   cloneOf = clone;
 }
@@ -178,6 +181,11 @@ export function backward(root: Tensor, grad?: Tensor, opts?: BackwardOptions): v
       recycleFloat32(scope, buf);
     }
   };
+  // A partial sum whose storage only the gradient map refers to can take the next term in place.
+  const ownedAlone = (x: Tensor): boolean => {
+    const buf = x.data.buffer as ArrayBuffer;
+    return refs.get(buf) === 1 && scope.get(buf) === x.data && x.offset === 0 && x.data.length === x.size && x.isContiguous();
+  };
   // A gradient computed in this pass that nothing else refers to becomes a leaf's .grad without a copy.
   const adopt = (x: Tensor): Tensor => {
     const buf = x.data.buffer as ArrayBuffer;
@@ -224,6 +232,11 @@ export function backward(root: Tensor, grad?: Tensor, opts?: BackwardOptions): v
           fail('ShapeMismatch', `backward of ${fn.name}: gradient shape [${gi.shape.join(', ')}] for input of shape [${input.shape.join(', ')}]`);
         }
         const acc = grads.get(input);
+        if (acc && ownedAlone(acc) && accumulateInto(acc, gi)) {
+          hold(gi);
+          consumed.push(gi);
+          return;
+        }
         const total = acc ? add(acc, gi) : gi;
         hold(total);
         if (acc) {

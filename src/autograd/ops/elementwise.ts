@@ -192,5 +192,13 @@ export function toDtype(a: Tensor, dtype: DType): Tensor {
   return record(out, 'ToCopyBackward', [a], (g) => [toDtype(g, a.dtype)]);
 }
 
+/** acc += b in place when both have one float dtype and shape and acc owns its whole storage; false otherwise. */
+function addInPlace(acc: Tensor, b: Tensor): boolean {
+  if (acc.dtype !== b.dtype || !isFloat(acc.dtype) || !shapesEqual(acc.shape, b.shape)) return false;
+  if (acc.offset !== 0 || acc.data.length !== acc.size || !acc.isContiguous()) return false;
+  backendFor(acc.dtype).binary('add', viewAs(acc, acc.shape), viewAs(b, acc.shape), acc.data, acc.shape);
+  return true;
+}
+
 // backward() needs these to seed and accumulate gradients; graph.ts cannot import ops without a cycle.
-setGradHelpers((a, b) => binaryRaw('add', a, b), (t) => onesLike(t), (t) => clone(t));
+setGradHelpers((a, b) => binaryRaw('add', a, b), (t) => onesLike(t), (t) => clone(t), addInPlace);

@@ -1,6 +1,6 @@
 import { fail } from '../../errors.js';
 import { contiguousStrides, inferShape, isContiguous, normalizeDim, numel, shapesEqual } from '../../tensor/shape.js';
-import { emptyTensor, Tensor } from '../../tensor/tensor.js';
+import { emptyTensor, Tensor, uninitTensor } from '../../tensor/tensor.js';
 import { backendFor } from '../../backend/index.js';
 import { needsGrad, record } from '../graph.js';
 import { sumToShape } from './util.js';
@@ -58,8 +58,9 @@ export function contiguous(t: Tensor): Tensor {
 
 /** A copy that never shares storage. Differentiable. */
 export function clone(t: Tensor): Tensor {
-  const out = emptyTensor(t.shape, t.dtype);
-  backendFor(t.dtype).copy(t, out.data, t.shape);
+  const out = uninitTensor(t.shape, t.dtype);
+  if (t.isContiguous()) (out.data as Float32Array).set((t.data as Float32Array).subarray(t.offset, t.offset + t.size));
+  else backendFor(t.dtype).copy(t, out.data, t.shape);
   if (!needsGrad(t)) return out;
   return record(out, 'CloneBackward', [t], (g) => [g]);
 }
