@@ -57,6 +57,16 @@ describe('POST /v1/chat/completions with a chat template', () => {
     }
   });
 
+  test('streamed chat chunks carry the log-probabilities of their tokens', async () => {
+    const res = await fetch(`${url}/v1/chat/completions`, {
+      method: 'POST', body: JSON.stringify({ messages: [{ role: 'user', content: 'x' }], temperature: 0, stream: true, logprobs: true }),
+    });
+    const chunks = (await res.text()).split('\n\n').filter((e) => e.startsWith('data: {')).map((e) => JSON.parse(e.slice(6)));
+    const content = chunks.flatMap((c) => c.choices).flatMap((c: any) => c.logprobs?.content ?? []);
+    assert.deepEqual(content.map((c: any) => c.token), ['b', 'c']);
+    assert.ok(content.every((c: any) => Math.abs(c.logprob - Math.log(0.99)) < 1e-6));
+  });
+
   test('streams chat.completion.chunk deltas, the role first', async () => {
     const res = await fetch(`${url}/v1/chat/completions`, {
       method: 'POST', body: JSON.stringify({ messages: [{ role: 'user', content: 'x' }], temperature: 0, stream: true, n: 2 }),
@@ -79,7 +89,6 @@ describe('POST /v1/chat/completions with a chat template', () => {
       [{ messages: [{ role: 'wizard', content: 'x' }] }, 'messages.0.role', /role/],
       [{ messages: [{ role: 'user', content: 5 }] }, 'messages.0.content', /content must be/],
       [{ messages: [{ role: 'system', content: 'x' }] }, 'messages', /chat template rejected the messages: the first message must be from the user/],
-      [{ messages: [{ role: 'user', content: 'x' }], logprobs: true, stream: true }, 'logprobs', /cannot be streamed/],
       [{ messages: [{ role: 'user', content: 'x' }], top_logprobs: 2 }, 'top_logprobs', /needs logprobs: true/],
       [{ messages: [{ role: 'user', content: 'x' }], model: 'other' }, 'model', /does not exist/],
     ];

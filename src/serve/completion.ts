@@ -38,8 +38,12 @@ export interface CompletionPlan {
   options: GenerationOptions;
 }
 
-/** Receives streamed text: `text` for choice `index` (may be called many times per choice). */
-export type TextSink = (index: number, text: string) => void | Promise<void>;
+/**
+ * Receives streamed text: `text` for choice `index` (may be called many times per choice) and, when the
+ * plan asks for log-probabilities, those of the tokens not reported yet (their text offsets continue the
+ * choice's).
+ */
+export type TextSink = (index: number, text: string, logprobs: CompletionLogprobs | null) => void | Promise<void>;
 
 export class GenerationAborted extends Error {
   constructor() {
@@ -130,6 +134,31 @@ export function planCompletion(served: ServedModel, req: CompletionRequest, maxP
 
 const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** The generated tokens of row `b` with their log-probabilities, from those `report` has not sent yet on. */
+function generated(run: DecodingRun, b: number, report: LogprobReport | null): ScoredToken[] {
+  return run.logprobs[b].slice(report ? report.generatedSent : 0).map((scored) => ({ token: scored.token, scored }));
+}
+
+/** What one streamed choice has reported of its log-probabilities: counts and the running text offset. */
+class LogprobReport {
+  generatedSent = 0;
+  private offset = 0;
+
+  constructor(private readonly served: ServedModel, private readonly top: number | null) {}
+
+  /**
+   * The `logprobs` object of a chunk carrying `scored` (null when log-probabilities were not asked for);
+   * `generated`: they are generated tokens (not the echoed prompt's).
+   */
+  next(scored: readonly ScoredToken[], generated: boolean): CompletionLogprobs | null {
+    if (generated) this.generatedSent += scored.length;
+    if (this.top === null) return null;
+    const out = completionLogprobs(this.served.tokenizer, scored, this.offset);
+    this.offset += out.tokens.reduce((n, t) => n + t.length, 0);
+    return out;
+  }
+}
+
 /**
  * Generates every choice of the plan (choice index = prompt index × n + j, as OpenAI orders them).
  * `onText` receives text pieces as they become safe to show; `signal` stops the work between steps.
@@ -151,7 +180,12 @@ export async function runCompletion(served: ServedModel, plan: CompletionPlan, s
     const base = p * plan.n;
     const tokens = rows.map(() => 0);
     const shown = rows.map(() => 0);
-    if (plan.echo && onText) for (let b = 0; b < plan.n; b++) await onText(base + b, prompt.text);
+    const reported = rows.map(() => new LogprobReport(served, top));
+    const send = async (b: number, text: string, scored: readonly ScoredToken[], isGenerated = true) => {
+      const logprobs = reported[b].next(scored, isGenerated);
+      if (onText) await onText(base + b, text, logprobs);
+    };
+    if (plan.echo) for (let b = 0; b < plan.n; b++) await send(b, prompt.text, echoed, false);
     while (!run.finished) {
       if (signal.aborted) throw new GenerationAborted();
       run.done.forEach((d, b) => { if (!d) tokens[b]++; });
@@ -159,7 +193,7 @@ export async function runCompletion(served: ServedModel, plan: CompletionPlan, s
       if (onText) {
         for (let b = 0; b < plan.n; b++) {
           const text = run.releasableText(b);
-          if (text.length > shown[b]) await onText(base + b, text.slice(shown[b]));
+          if (text.length > shown[b]) await send(b, text.slice(shown[b]), generated(run, b, reported[b]));
           shown[b] = Math.max(shown[b], text.length);
         }
       }
@@ -167,14 +201,14 @@ export async function runCompletion(served: ServedModel, plan: CompletionPlan, s
     }
     const texts = run.texts ?? rows.map(() => '');
     for (let b = 0; b < plan.n; b++) {
-      if (onText && texts[b].length > shown[b]) await onText(base + b, texts[b].slice(shown[b]));
+      const rest = generated(run, b, reported[b]);
+      if (onText && (texts[b].length > shown[b] || rest.length > 0)) await send(b, texts[b].slice(shown[b]), rest);
       completionTokens += tokens[b];
       choices.push({
         index: base + b,
         text: plan.echo ? prompt.text + texts[b] : texts[b],
         finish_reason: run.done[b] ? 'stop' : 'length',
-        logprobs: top === null ? null
-          : completionLogprobs(served.tokenizer, [...echoed, ...run.logprobs[b].map((scored) => ({ token: scored.token, scored }))]),
+        logprobs: top === null ? null : completionLogprobs(served.tokenizer, [...echoed, ...generated(run, b, null)]),
       });
     }
   }

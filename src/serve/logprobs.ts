@@ -26,10 +26,10 @@ export interface ScoredToken {
   scored: TokenLogprob | null;
 }
 
-export function completionLogprobs(tokenizer: Tokenizer, tokens: readonly ScoredToken[]): CompletionLogprobs {
+/** The completions form of `tokens`; text offsets start at `offset` (a stream's chunks continue each other's). */
+export function completionLogprobs(tokenizer: Tokenizer, tokens: readonly ScoredToken[], offset = 0): CompletionLogprobs {
   const text = (id: number) => tokenizer.decode([id]);
   const out: CompletionLogprobs = { tokens: [], token_logprobs: [], top_logprobs: [], text_offset: [] };
-  let offset = 0;
   for (const { token, scored } of tokens) {
     const piece = text(token);
     out.tokens.push(piece);

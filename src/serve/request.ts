@@ -124,9 +124,6 @@ function parseBody<T>(schema: z.ZodType<T>, body: unknown, required: string): T 
 /** Validates a completions body (already parsed JSON) or throws a 400 naming the field. */
 export function parseCompletionRequest(body: unknown, limits: RequestLimits): CompletionRequest {
   const r = parseBody(completionSchema(limits), body, 'prompt');
-  if (r.stream && r.logprobs !== undefined && r.logprobs !== null) {
-    throw badRequest('logprobs cannot be streamed by this server; send the request without stream', 'logprobs');
-  }
   const prompts = Array.isArray(r.prompt) && (typeof r.prompt[0] === 'string' || Array.isArray(r.prompt[0])) ? r.prompt.length : 1;
   const choices = prompts * (r.n ?? 1);
   if (choices > limits.maxChoices) {
@@ -138,7 +135,6 @@ export function parseCompletionRequest(body: unknown, limits: RequestLimits): Co
 /** Validates a chat completions body or throws a 400 naming the field. */
 export function parseChatRequest(body: unknown, limits: RequestLimits): ChatRequest {
   const r = parseBody(chatSchema(limits), body, 'messages');
-  if (r.stream && r.logprobs) throw badRequest('logprobs cannot be streamed by this server; send the request without stream', 'logprobs');
   if (!r.logprobs && r.top_logprobs !== undefined && r.top_logprobs !== null) {
     throw badRequest('top_logprobs needs logprobs: true', 'top_logprobs');
   }

@@ -108,6 +108,16 @@ describe('lmkit serve (cycle model a → b → c over characters)', () => {
     assert.ok(Math.abs(p.token_logprobs[2] - sure) < 1e-6);
   });
 
+  test('streamed logprobs: each chunk carries its new tokens, together the same as without streaming', async () => {
+    const body = { prompt: 'ca', max_tokens: 4, temperature: 0, logprobs: 1, echo: true, stop: 'ab' };
+    const whole = (await post(`${url}/v1/completions`, body)).json.choices[0].logprobs;
+    const { chunks } = await stream(url, body);
+    const parts = chunks.flatMap((c: any) => c.choices).filter((c: any) => c.logprobs);
+    const joined = (key: string) => parts.flatMap((c: any) => c.logprobs[key]);
+    for (const key of ['tokens', 'token_logprobs', 'top_logprobs', 'text_offset']) assert.deepEqual(joined(key), whole[key], key);
+    assert.deepEqual(whole.tokens, ['c', 'a', 'b', 'c', 'a', 'b'], 'the echoed prompt, then b, c, a, b (completing the stop string ab)');
+  });
+
   test('n > 1 and several prompts: choices ordered prompt × n', async () => {
     const { json } = await post(`${url}/v1/completions`, { prompt: ['a', 'b'], n: 3, max_tokens: 3, temperature: 0 });
     assert.deepEqual(json.choices.map((c: any) => [c.index, c.text]), [[0, 'bca'], [1, 'bca'], [2, 'bca'], [3, 'cab'], [4, 'cab'], [5, 'cab']]);
@@ -149,7 +159,6 @@ describe('lmkit serve (cycle model a → b → c over characters)', () => {
       [{ prompt: 'a', frequency_penalty: 0.5 }, 'frequency_penalty', /not supported.*repetition_penalty/],
       [{ prompt: 'a', presence_penalty: 1 }, 'presence_penalty', /not supported/],
       [{ prompt: 'a', logprobs: 21 }, 'logprobs', /20/],
-      [{ prompt: 'a', logprobs: 2, stream: true }, 'logprobs', /logprobs cannot be streamed/],
       [{ prompt: 'a', temprature: 0.5 }, 'temprature', /unrecognized request argument: temprature/],
       [{ prompt: 'a', stream: 'yes' }, 'stream', /expected boolean/],
       [{ prompt: '€' }, 'prompt', /cannot be encoded.*not in the vocabulary/],

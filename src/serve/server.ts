@@ -196,10 +196,10 @@ export class LmServer {
       const sse = new SseWriter(res);
       const chunk = (choices: Record<string, unknown>[]) => ({ ...head, object: 'chat.completion.chunk', choices });
       const started = new Set<number>();
-      const { choices, usage } = await runCompletion(this.served, plan, aborter.signal, async (index, text) => {
+      const { choices, usage } = await runCompletion(this.served, plan, aborter.signal, async (index, text, logprobs) => {
         const delta = started.has(index) ? { content: text } : { role: 'assistant', content: text };
         started.add(index);
-        await sse.send(chunk([{ index, delta, logprobs: null, finish_reason: null }]));
+        await sse.send(chunk([{ index, delta, logprobs: logprobs ? chatLogprobs(logprobs) : null, finish_reason: null }]));
       });
       for (const c of choices) {
         const delta = started.has(c.index) ? {} : { role: 'assistant', content: '' };
@@ -258,7 +258,7 @@ export class LmServer {
     const head = this.header();
     const chunk = (choices: Record<string, unknown>[]) => ({ ...head, choices });
     const { choices, usage } = await runCompletion(this.served, plan, signal,
-      (index, text) => sse.send(chunk([{ index, text, logprobs: null, finish_reason: null }])));
+      (index, text, logprobs) => sse.send(chunk([{ index, text, logprobs, finish_reason: null }])));
     for (const c of choices) await sse.send(chunk([{ index: c.index, text: '', logprobs: null, finish_reason: c.finish_reason }]));
     if (request.stream_options?.include_usage) await sse.send({ ...chunk([]), usage });
     sse.finish();
