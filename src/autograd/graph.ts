@@ -1,4 +1,5 @@
 import { fail } from '../errors.js';
+import type { AnyArray } from '../tensor/dtype.js';
 import { shapesEqual } from '../tensor/shape.js';
 import { castRaw } from './ops/util.js';
 import { beginAllocationScope, endAllocationScope, recycleFloat32, releaseScratch } from '../tensor/alloc.js';
@@ -77,11 +78,11 @@ export function record(out: Tensor, name: string, inputs: readonly (Tensor | nul
 let freeingGraph = false;
 
 /**
- * True while a backward function runs for the last time (backward without retainGraph): the op may then
- * hand its private saved arrays (never exposed as tensors) back to the allocator before returning.
+ * Called by a backward function about an array it saved and never exposed: while the function runs for
+ * the last time (backward without retainGraph), the array goes back to the allocator's pool.
  */
-export function isFinalBackward(): boolean {
-  return freeingGraph;
+export function releaseSavedArray(data: AnyArray): void {
+  if (freeingGraph && data instanceof Float32Array) releaseScratch(data);
 }
 
 /** Frees forward storage that only the graph could reach once every node that read it has run. */
@@ -102,6 +103,7 @@ export interface BackwardOptions {
 }
 
 type Add = (a: Tensor, b: Tensor) => Tensor;
+/** acc += b in place (acc owns its whole contiguous storage); false when the op layer cannot. */
 type AddInto = (acc: Tensor, b: Tensor) => boolean;
 type Unary = (t: Tensor) => Tensor;
 let addTensors: Add | null = null;
@@ -181,17 +183,15 @@ export function backward(root: Tensor, grad?: Tensor, opts?: BackwardOptions): v
       recycleFloat32(scope, buf);
     }
   };
-  // A partial sum whose storage only the gradient map refers to can take the next term in place.
+  // A gradient computed in this pass whose whole storage only the gradient map refers to: it can take the
+  // next term of a sum in place, or become a leaf's .grad without a copy.
   const ownedAlone = (x: Tensor): boolean => {
     const buf = x.data.buffer as ArrayBuffer;
     return refs.get(buf) === 1 && scope.get(buf) === x.data && x.offset === 0 && x.data.length === x.size && x.isContiguous();
   };
-  // A gradient computed in this pass that nothing else refers to becomes a leaf's .grad without a copy.
   const adopt = (x: Tensor): Tensor => {
+    if (!ownedAlone(x)) return clone(x);
     const buf = x.data.buffer as ArrayBuffer;
-    if (refs.get(buf) !== 1 || scope.get(buf) !== x.data || x.offset !== 0 || x.data.length !== x.size || !x.isContiguous()) {
-      return clone(x);
-    }
     refs.delete(buf);
     scope.delete(buf);
     return new Tensor(x.data, x.shape.slice(), x.dtype);

@@ -182,8 +182,7 @@ export async function runCompletion(served: ServedModel, plan: CompletionPlan, s
     const shown = rows.map(() => 0);
     const reported = rows.map(() => new LogprobReport(served, top));
     const send = async (b: number, text: string, scored: readonly ScoredToken[], isGenerated = true) => {
-      const logprobs = reported[b].next(scored, isGenerated);
-      if (onText) await onText(base + b, text, logprobs);
+      if (onText) await onText(base + b, text, reported[b].next(scored, isGenerated));
     };
     if (plan.echo) for (let b = 0; b < plan.n; b++) await send(b, prompt.text, echoed, false);
     while (!run.finished) {

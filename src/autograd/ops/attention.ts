@@ -4,9 +4,9 @@ import type { HeadLayout } from '../../backend/types.js';
 import type { FloatArray } from '../../tensor/dtype.js';
 import type { Generator } from '../../tensor/random.js';
 import { broadcastShapes } from '../../tensor/shape.js';
-import { allocArray, allocFloat32Uninit, releaseScratch } from '../../tensor/alloc.js';
+import { allocArray, allocFloat32Uninit } from '../../tensor/alloc.js';
 import { emptyTensor, type Tensor, uninitTensor } from '../../tensor/tensor.js';
-import { isFinalBackward, needsGrad, record } from '../graph.js';
+import { needsGrad, record, releaseSavedArray } from '../graph.js';
 import { add, mul } from './elementwise.js';
 import { maskedFill, where } from './indexing.js';
 import { logicalNot } from './logical.js';
@@ -192,7 +192,7 @@ export function packedSelfAttention(qkv: Tensor, nHead: number, opts: { isCausal
         gradQ: into(0), gradK: into(1), gradV: into(2),
       },
     });
-    if (isFinalBackward() && probs instanceof Float32Array) releaseScratch(probs);
+    releaseSavedArray(probs);
     return [gqkv];
   });
 }

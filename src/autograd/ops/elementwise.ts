@@ -192,10 +192,12 @@ export function toDtype(a: Tensor, dtype: DType): Tensor {
   return record(out, 'ToCopyBackward', [a], (g) => [toDtype(g, a.dtype)]);
 }
 
-/** acc += b in place when both have one float dtype and shape and acc owns its whole storage; false otherwise. */
+/**
+ * acc += b in place when both have one float dtype and shape, else false. backward() calls it only for an
+ * acc that owns its whole contiguous storage.
+ */
 function addInPlace(acc: Tensor, b: Tensor): boolean {
   if (acc.dtype !== b.dtype || !isFloat(acc.dtype) || !shapesEqual(acc.shape, b.shape)) return false;
-  if (acc.offset !== 0 || acc.data.length !== acc.size || !acc.isContiguous()) return false;
   backendFor(acc.dtype).binary('add', viewAs(acc, acc.shape), viewAs(b, acc.shape), acc.data, acc.shape);
   return true;
 }

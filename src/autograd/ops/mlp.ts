@@ -1,9 +1,8 @@
 import type { GemmEpilogue } from '../../backend/types.js';
 import { fail } from '../../errors.js';
 import type { FloatArray } from '../../tensor/dtype.js';
-import { releaseScratch } from '../../tensor/alloc.js';
 import { type Tensor, uninitTensor } from '../../tensor/tensor.js';
-import { isFinalBackward, needsGradAny, record } from '../graph.js';
+import { needsGradAny, record, releaseSavedArray } from '../graph.js';
 import { add, gelu } from './elementwise.js';
 import { biasOperand, mm2dRaw, matmul, residualOperand, weightAndBiasGradsRaw } from './linalg.js';
 import { reshape, transpose } from './shape.js';
@@ -92,15 +91,10 @@ function geluMlpRows(x: Tensor, wFc: Tensor, bFc: Tensor | null, wProj: Tensor, 
       const [gradWFc, gradBFc] = weightAndBiasGradsRaw(x, dPre, wFc.requiresGrad, bFc?.requiresGrad ?? false);
       const gradX = x.requiresGrad ? mm2dRaw(dPre, transpose(wFc, -2, -1)) : null;
       grads = [gradX, gradWFc, gradBFc, gradWProj, gradBProj, gradResidual];
-      releasePrivate(dPre);
+      releaseSavedArray(dPre.data);
     }
-    releasePrivate(pre);
-    releasePrivate(h);
+    releaseSavedArray(pre.data);
+    releaseSavedArray(h.data);
     return grads;
   });
-}
-
-/** Hands an array only this op ever saw back to the allocator after the last backward through it. */
-function releasePrivate(t: Tensor): void {
-  if (isFinalBackward() && t.data instanceof Float32Array) releaseScratch(t.data);
 }

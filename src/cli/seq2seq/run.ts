@@ -14,6 +14,7 @@ import { trainByteLevelBpe } from '../../tokenizers/trainers/bpe.js';
 import { ModelCheckpoint } from '../../train/callbacks.js';
 import { Trainer } from '../../train/trainer.js';
 import type { StepMetrics } from '../../train/types.js';
+import { checkpointFolder } from '../checkpoint-folder.js';
 import { UsageError } from '../usage.js';
 import { encodePairs, LengthBucketedBatches, readParallel, type Seq2SeqBatch } from './data.js';
 
@@ -105,13 +106,7 @@ export async function runSeq2SeqTraining(c: Seq2SeqTrainConfig, log: (line: stri
   const started = Date.now();
   if (c.threads > 0) setNumThreads(c.threads);
   manualSeed(c.seed);
-  const outDir = path.resolve(c.out);
-  const checkpointDir = path.join(outDir, 'checkpoints');
-  const lastCheckpoint = path.join(checkpointDir, 'last.safetensors');
-  if (c.resume && !fs.existsSync(lastCheckpoint)) {
-    throw new UsageError(`--resume: no checkpoint at ${lastCheckpoint} (train once with --out ${c.out} first)`);
-  }
-  fs.mkdirSync(checkpointDir, { recursive: true });
+  const { outDir, checkpointDir, lastCheckpoint } = checkpointFolder(c.out, c.resume);
   const train = readParallel(c.src, c.tgt, '--src', '--tgt');
   const hasVal = c.valSrc !== '' || c.valTgt !== '';
   if (hasVal && (c.valSrc === '' || c.valTgt === '')) throw new UsageError('--val-src and --val-tgt go together');

@@ -10,6 +10,7 @@ import { Tokenizer } from '../../tokenizers/tokenizer.js';
 import { ModelCheckpoint } from '../../train/callbacks.js';
 import { Trainer } from '../../train/trainer.js';
 import type { Split, SplitBatchSource, StepMetrics } from '../../train/types.js';
+import { checkpointFolder } from '../checkpoint-folder.js';
 import { UsageError } from '../usage.js';
 import type { TrainConfig } from './config.js';
 import { readCorpus } from './corpus.js';
@@ -67,13 +68,7 @@ export interface TrainRun {
 export async function runTraining(c: TrainConfig, log: (line: string) => void): Promise<TrainRun> {
   const started = Date.now();
   if (c.threads > 0) setNumThreads(c.threads);
-  const outDir = path.resolve(c.out);
-  const checkpointDir = path.join(outDir, 'checkpoints');
-  const lastCheckpoint = path.join(checkpointDir, 'last.safetensors');
-  if (c.resume && !fs.existsSync(lastCheckpoint)) {
-    throw new UsageError(`--resume: no checkpoint at ${lastCheckpoint} (train once with --out ${c.out} first)`);
-  }
-  fs.mkdirSync(checkpointDir, { recursive: true });
+  const { outDir, checkpointDir, lastCheckpoint } = checkpointFolder(c.out, c.resume);
   manualSeed(c.seed);
 
   const corpus = readCorpus(c.data, c.valFraction);
