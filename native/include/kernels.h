@@ -47,6 +47,12 @@ void clamp_f32(const float* x, float* out, long n, float lo, float hi);
 void affine_f32(const float* x, float* out, long n, float scale, float shift);
 void scale_f32(float* x, long n, float s);
 double sum_squares_f32(const float* x, long n);
+// Multi-tensor ("foreach") forms over `count` arrays of ns[i] elements. Arrays shorter than `min_vector` take
+// the js reference's path (one double at a time: x*s rounded to float; Σ x² in order), the others the
+// kernels above, so each array ends up exactly as one single-array call would leave it. The sums of the
+// arrays are added in array order, as a caller adding sum_squares results one by one would.
+double sum_squares_list_f32(const float* const* xs, const long* ns, long count, long min_vector);
+void scale_list_f32(float* const* xs, const long* ns, long count, double s, long min_vector);
 
 // op: 0 sum, 1 max, 2 min, 3 prod
 void reduce_f32(int op, const float* x, float* out, long outer, long dim, long inner, int32_t* indices);
@@ -62,6 +68,10 @@ void cross_entropy_f32(const float* logits, const int32_t* targets, long rows, l
                        float label_smoothing, float* losses, float* grad);
 void adam_f32(float* p, const float* g, float* m, float* v, long n, double lr, double beta1, double beta2,
               double eps, double weight_decay, double step, bool decoupled);
+// adam_f32 on each of `count` tensors of ns[i] elements sharing hyper-parameters and the step count.
+void adam_list_f32(float* const* p, const float* const* g, float* const* m, float* const* v, const long* ns,
+                   long count, double lr, double beta1, double beta2, double eps, double weight_decay, double step,
+                   bool decoupled);
 
 // Element (b, h, t, d) of a [B, H, T, D] attention operand: offset + b*batch + h*head + t*row + d.
 struct HeadLayout {

@@ -261,6 +261,33 @@ napi_value SumSquares(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// sumSquaresList(xs, minVector) -> Σ of each array's sum of squares, in order
+napi_value SumSquaresList(napi_env env, napi_callback_info info) {
+  Args args(env, info);
+  std::vector<float*> xs;
+  std::vector<long> ns;
+  args.f32_list(0, &xs, &ns);
+  const long min_vector = args.integer(1);
+  if (args.failed()) return nullptr;
+  napi_value result;
+  napi_create_double(env, sum_squares_list_f32(xs.data(), ns.data(), static_cast<long>(xs.size()), min_vector),
+                     &result);
+  return result;
+}
+
+// scaleInPlaceList(xs, s, minVector)
+napi_value ScaleInPlaceList(napi_env env, napi_callback_info info) {
+  Args args(env, info);
+  std::vector<float*> xs;
+  std::vector<long> ns;
+  args.f32_list(0, &xs, &ns);
+  const double s = args.num(1);
+  const long min_vector = args.integer(2);
+  if (args.failed()) return nullptr;
+  scale_list_f32(xs.data(), ns.data(), static_cast<long>(xs.size()), s, min_vector);
+  return nullptr;
+}
+
 // reduce(op, x, out, outer, dim, inner, indices | null), op 0 sum, 1 max, 2 min
 napi_value Reduce(napi_env env, napi_callback_info info) {
   Args args(env, info);
@@ -440,6 +467,28 @@ napi_value Adam(napi_env env, napi_callback_info info) {
       !args.fits(n, lv, "adam: v is too short"))
     return nullptr;
   adam_f32(p, g, m, v, n, lr, b1, b2, eps, wd, step, decoupled);
+  return nullptr;
+}
+
+// adamList(ps, gs, ms, vs, lr, beta1, beta2, eps, weightDecay, step, decoupled); tensor i has ps[i].length elements
+napi_value AdamList(napi_env env, napi_callback_info info) {
+  Args args(env, info);
+  std::vector<float*> ptr[4];
+  std::vector<long> len[4];
+  for (int k = 0; k < 4; k++) args.f32_list(k, &ptr[k], &len[k]);
+  const double lr = args.num(4), b1 = args.num(5), b2 = args.num(6), eps = args.num(7), wd = args.num(8);
+  const double step = args.num(9);
+  const bool decoupled = args.flag(10);
+  if (args.failed()) return nullptr;
+  const size_t count = ptr[0].size();
+  if (ptr[1].size() != count || ptr[2].size() != count || ptr[3].size() != count)
+    return args.fail("adamList: expected as many grads, ms and vs as params"), nullptr;
+  for (size_t t = 0; t < count; t++) {
+    if (len[1][t] < len[0][t] || len[2][t] < len[0][t] || len[3][t] < len[0][t])
+      return args.fail("adamList: a grad, m or v is shorter than its param"), nullptr;
+  }
+  adam_list_f32(ptr[0].data(), const_cast<const float* const*>(ptr[1].data()), ptr[2].data(), ptr[3].data(),
+                len[0].data(), static_cast<long>(count), lr, b1, b2, eps, wd, step, decoupled);
   return nullptr;
 }
 
@@ -626,6 +675,8 @@ void register_kernels(Napi::Env env, Napi::Object exports) {
   add(env, exports, "affine", MapTwo<affine_f32>);
   add(env, exports, "scaleInPlace", ScaleInPlace);
   add(env, exports, "sumSquares", SumSquares);
+  add(env, exports, "scaleInPlaceList", ScaleInPlaceList);
+  add(env, exports, "sumSquaresList", SumSquaresList);
   add(env, exports, "reduce", Reduce);
   add(env, exports, "softmax", Softmax);
   add(env, exports, "softmaxBackward", SoftmaxBackward);
@@ -635,6 +686,7 @@ void register_kernels(Napi::Env env, Napi::Object exports) {
   add(env, exports, "embeddingBackward", EmbeddingBackward);
   add(env, exports, "crossEntropy", CrossEntropy);
   add(env, exports, "adam", Adam);
+  add(env, exports, "adamList", AdamList);
   add(env, exports, "attention", Attention);
   add(env, exports, "attentionBackward", AttentionBackward);
   add(env, exports, "lstmCellForward", LstmCellForward);

@@ -4,6 +4,7 @@
 #include <node_api.h>
 
 #include <cstdint>
+#include <vector>
 
 namespace lmkit {
 
@@ -54,6 +55,29 @@ class Args {
   int32_t* i32(size_t i, size_t* len) { return array<int32_t>(i, napi_int32_array, len); }
   uint8_t* u8(size_t i, size_t* len, bool nullable = false) {
     return array<uint8_t>(i, napi_uint8_array, len, nullable);
+  }
+
+  // The Float32Arrays of the JavaScript array at i: their data in `data`, their element counts in `lens`.
+  bool f32_list(size_t i, std::vector<float*>* data, std::vector<long>* lens) {
+    bool is_array = false;
+    if (i >= count_ || napi_is_array(env_, values_[i], &is_array) != napi_ok || !is_array)
+      return fail("expected an array of Float32Arrays");
+    uint32_t n = 0;
+    napi_get_array_length(env_, values_[i], &n);
+    data->resize(n);
+    lens->resize(n);
+    for (uint32_t k = 0; k < n; k++) {
+      napi_value e;
+      napi_typedarray_type type;
+      size_t len = 0;
+      void* p = nullptr;
+      if (napi_get_element(env_, values_[i], k, &e) != napi_ok ||
+          napi_get_typedarray_info(env_, e, &type, &len, &p, nullptr, nullptr) != napi_ok || type != napi_float32_array)
+        return fail("expected an array of Float32Arrays");
+      (*data)[k] = static_cast<float*>(p);
+      (*lens)[k] = static_cast<long>(len);
+    }
+    return true;
   }
 
   // Throws a RangeError (once) and returns false.

@@ -102,14 +102,23 @@ export interface AttentionBackwardArgs {
   };
 }
 
-export interface AdamArgs {
-  param: Float32Array | Float64Array; grad: Float32Array | Float64Array;
-  m: Float32Array | Float64Array; v: Float32Array | Float64Array;
+/** Adam's hyper-parameters and step count, shared by every tensor of one update. */
+export interface AdamHyperParams {
   lr: number; beta1: number; beta2: number; eps: number; weightDecay: number;
   /** 1-based step count, for bias correction. */
   step: number;
   /** true: AdamW (decoupled decay p -= lr*wd*p); false: Adam (L2 added to the gradient). */
   decoupled: boolean;
+}
+
+export interface AdamArgs extends AdamHyperParams {
+  param: Float32Array | Float64Array; grad: Float32Array | Float64Array;
+  m: Float32Array | Float64Array; v: Float32Array | Float64Array;
+}
+
+/** Several tensors updated with the same hyper-parameters: tensor i is params[i], grads[i], ms[i], vs[i]. */
+export interface AdamListArgs extends AdamHyperParams {
+  params: readonly FloatArray[]; grads: readonly FloatArray[]; ms: readonly FloatArray[]; vs: readonly FloatArray[];
 }
 
 export interface CrossEntropyArgs {
@@ -198,10 +207,19 @@ export interface Backend {
   gruCellBackward(gates: FloatArray, gh: FloatArray, hPrev: FloatArray, gOut: FloatArray,
     gGi: FloatArray, gGh: FloatArray, gHPrev: FloatArray, batch: number, hidden: number): void;
   adamUpdate(args: AdamArgs): void;
+  /**
+   * adamUpdate on every tensor of the list in one call (PyTorch's foreach path): each tensor ends up bit for
+   * bit as its own adamUpdate call would leave it.
+   */
+  adamUpdateList(args: AdamListArgs): void;
   /** Sum of squares of `x` (for gradient-norm clipping), accumulated in double precision. */
   sumSquares(x: FloatArray, n: number): number;
+  /** Σ sumSquares(xs[i], xs[i].length), the sums added in list order (bit for bit as adding them one by one). */
+  sumSquaresList(xs: readonly FloatArray[]): number;
   /** x *= s in place. */
   scaleInPlace(x: FloatArray, n: number, s: number): void;
+  /** scaleInPlace(xs[i], xs[i].length, s) on every array of the list. */
+  scaleInPlaceList(xs: readonly FloatArray[], s: number): void;
   /** Sets the number of kernel threads (no-op on js). */
   setNumThreads(n: number): void;
   getNumThreads(): number;

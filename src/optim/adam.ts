@@ -1,9 +1,10 @@
 import { backendFor } from '../backend/index.js';
+import type { AdamHyperParams } from '../backend/types.js';
 import { fail } from '../errors.js';
 import { zerosLike } from '../tensor/create.js';
-import type { FloatArray } from '../tensor/dtype.js';
+import type { DType, FloatArray } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
+import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
 import { floatStorage } from './storage.js';
 
 export interface AdamOptions {
@@ -59,36 +60,80 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
   }
 
   step(): void {
-    const name = this.constructor.name;
     for (const group of this.paramGroups) {
-      const { lr, betas, eps, weightDecay, amsgrad, maximize } = group;
-      for (const p of group.params) {
-        if (!p.grad) continue;
-        if (p.grad.dtype !== p.dtype) fail('DTypeMismatch', `${name}: gradient dtype ${p.grad.dtype} differs from parameter dtype ${p.dtype}`);
-        let state = this.state.get(p);
-        if (!state) {
-          state = { step: 0, exp_avg: zerosLike(p), exp_avg_sq: zerosLike(p) };
-          this.state.set(p, state);
-        }
-        if (amsgrad && !state.max_exp_avg_sq) state.max_exp_avg_sq = zerosLike(p);
-        state.step = (state.step as number) + 1;
-        const args = {
-          param: floatStorage(p, `${name} parameter`),
-          grad: floatStorage(p.grad, `${name} gradient`),
-          m: floatStorage(state.exp_avg as Tensor, `${name} exp_avg`),
-          v: floatStorage(state.exp_avg_sq as Tensor, `${name} exp_avg_sq`),
-          lr, beta1: betas[0], beta2: betas[1], eps, weightDecay,
-          step: state.step,
-          decoupled: this.decoupled,
-        };
-        if (amsgrad || maximize) {
-          const vMax = amsgrad ? floatStorage(state.max_exp_avg_sq as Tensor, `${name} max_exp_avg_sq`) : null;
-          adamVariantUpdate({ ...args, vMax, maximize });
-        } else {
-          backendFor(p.dtype).adamUpdate(args);
-        }
+      if (group.amsgrad || group.maximize) {
+        for (const p of group.params) if (p.grad) this.stepOne(group, p, this.stateFor(p, group));
+      } else {
+        this.stepGroup(group);
       }
     }
+  }
+
+  /** The parameter's state (created on its first step) with its step count advanced. */
+  private stateFor(p: Tensor, group: ParamGroup<AdamOptions>): ParamState {
+    const grad = p.grad as Tensor;
+    if (grad.dtype !== p.dtype) {
+      fail('DTypeMismatch', `${this.constructor.name}: gradient dtype ${grad.dtype} differs from parameter dtype ${p.dtype}`);
+    }
+    let state = this.state.get(p);
+    if (!state) {
+      state = { step: 0, exp_avg: zerosLike(p), exp_avg_sq: zerosLike(p) };
+      this.state.set(p, state);
+    }
+    if (group.amsgrad && !state.max_exp_avg_sq) state.max_exp_avg_sq = zerosLike(p);
+    state.step = (state.step as number) + 1;
+    return state;
+  }
+
+  private hyperParams(group: ParamGroup<AdamOptions>, step: number): AdamHyperParams {
+    const { lr, betas, eps, weightDecay } = group;
+    return { lr, beta1: betas[0], beta2: betas[1], eps, weightDecay, step, decoupled: this.decoupled };
+  }
+
+  /** One parameter on its own (torch's single-tensor path). */
+  private stepOne(group: ParamGroup<AdamOptions>, p: Tensor, state: ParamState): void {
+    const name = this.constructor.name;
+    const args = {
+      param: floatStorage(p, `${name} parameter`),
+      grad: floatStorage(p.grad as Tensor, `${name} gradient`),
+      m: floatStorage(state.exp_avg as Tensor, `${name} exp_avg`),
+      v: floatStorage(state.exp_avg_sq as Tensor, `${name} exp_avg_sq`),
+      ...this.hyperParams(group, state.step as number),
+    };
+    if (group.amsgrad || group.maximize) {
+      const vMax = group.amsgrad ? floatStorage(state.max_exp_avg_sq as Tensor, `${name} max_exp_avg_sq`) : null;
+      adamVariantUpdate({ ...args, vMax, maximize: group.maximize });
+    } else {
+      backendFor(p.dtype).adamUpdate(args);
+    }
+  }
+
+  /**
+   * The group's parameters in one backend call (torch's foreach path): those of the first gradient's dtype
+   * and step count; any other parameter takes the single-tensor path.
+   */
+  private stepGroup(group: ParamGroup<AdamOptions>): void {
+    const name = this.constructor.name;
+    const params: FloatArray[] = [], grads: FloatArray[] = [], ms: FloatArray[] = [], vs: FloatArray[] = [];
+    let dtype: DType | null = null;
+    let step = 0;
+    for (const p of group.params) {
+      if (!p.grad) continue;
+      const state = this.stateFor(p, group);
+      if (dtype === null) {
+        dtype = p.dtype;
+        step = state.step as number;
+      }
+      if (p.dtype !== dtype || state.step !== step) {
+        this.stepOne(group, p, state);
+        continue;
+      }
+      params.push(floatStorage(p, `${name} parameter`));
+      grads.push(floatStorage(p.grad, `${name} gradient`));
+      ms.push(floatStorage(state.exp_avg as Tensor, `${name} exp_avg`));
+      vs.push(floatStorage(state.exp_avg_sq as Tensor, `${name} exp_avg_sq`));
+    }
+    if (dtype !== null) backendFor(dtype).adamUpdateList({ params, grads, ms, vs, ...this.hyperParams(group, step) });
   }
 }
 

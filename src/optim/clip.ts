@@ -31,6 +31,8 @@ export function clipGradNorm(params: Iterable<Tensor> | Tensor, maxNorm: number,
   const grads = withGrad.map((p) => floatStorage(p.grad as Tensor, 'clipGradNorm gradient'));
   const dtypes = withGrad.map((p) => (p.grad as Tensor).dtype);
   if (grads.length === 0) return 0;
+  // One backend call for all gradients when they share a dtype (torch's foreach path), else one per gradient.
+  const oneBackend = dtypes.every((d) => d === dtypes[0]) ? backendFor(dtypes[0]) : null;
   let total: number;
   if (normType === Infinity) {
     total = 0;
@@ -42,7 +44,8 @@ export function clipGradNorm(params: Iterable<Tensor> | Tensor, maxNorm: number,
     }
   } else if (normType === 2) {
     let sum = 0;
-    grads.forEach((g, i) => { sum += backendFor(dtypes[i]).sumSquares(g, g.length); });
+    if (oneBackend) sum = oneBackend.sumSquaresList(grads);
+    else grads.forEach((g, i) => { sum += backendFor(dtypes[i]).sumSquares(g, g.length); });
     total = Math.sqrt(sum);
   } else {
     let sum = 0;
@@ -54,7 +57,10 @@ export function clipGradNorm(params: Iterable<Tensor> | Tensor, maxNorm: number,
   }
   const coef = maxNorm / (total + 1e-6);
   // Like PyTorch, a NaN total norm propagates into the gradients.
-  if (!(coef >= 1)) grads.forEach((g, i) => backendFor(dtypes[i]).scaleInPlace(g, g.length, coef));
+  if (!(coef >= 1)) {
+    if (oneBackend) oneBackend.scaleInPlaceList(grads, coef);
+    else grads.forEach((g, i) => backendFor(dtypes[i]).scaleInPlace(g, g.length, coef));
+  }
   return total;
 }
 

@@ -379,4 +379,33 @@ double sum_squares_f32(const float* x, long n) {
   return s;
 }
 
+double sum_squares_list_f32(const float* const* xs, const long* ns, long count, long min_vector) {
+  double total = 0;
+  for (long t = 0; t < count; t++) {
+    const float* x = xs[t];
+    const long n = ns[t];
+    double s = 0;
+    if (n >= min_vector) {
+      s = sum_squares_f32(x, n);
+    } else {
+      // A float times a float is exact in double, so a contracted fma rounds as the js add does.
+      for (long i = 0; i < n; i++) s += static_cast<double>(x[i]) * x[i];
+    }
+    total += s;
+  }
+  return total;
+}
+
+void scale_list_f32(float* const* xs, const long* ns, long count, double s, long min_vector) {
+  for (long t = 0; t < count; t++) {
+    float* x = xs[t];
+    const long n = ns[t];
+    if (n >= min_vector) {
+      scale_f32(x, n, static_cast<float>(s));
+    } else {
+      for (long i = 0; i < n; i++) x[i] = static_cast<float>(static_cast<double>(x[i]) * s);
+    }
+  }
+}
+
 }  // namespace lmkit

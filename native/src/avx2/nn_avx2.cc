@@ -413,30 +413,50 @@ void cross_entropy_f32(const float* logits, const int32_t* targets, long rows, l
   });
 }
 
-void adam_f32(float* p, const float* g, float* m, float* v, long n, double lr, double beta1, double beta2, double eps,
-              double weight_decay, double step, bool decoupled) {
-  const double bc1 = 1.0 - std::pow(beta1, step);
-  const double bc2 = 1.0 - std::pow(beta2, step);
-  const __m256 step_size = set1(static_cast<float>(lr / bc1));
-  const __m256 inv_bc2_sqrt = set1(static_cast<float>(1.0 / std::sqrt(bc2)));
-  const __m256 b1 = set1(static_cast<float>(beta1)), b2 = set1(static_cast<float>(beta2));
-  const __m256 one_b1 = set1(static_cast<float>(1.0 - beta1)), one_b2 = set1(static_cast<float>(1.0 - beta2));
-  const __m256 veps = set1(static_cast<float>(eps)), wd = set1(static_cast<float>(weight_decay));
-  const __m256 decay = set1(static_cast<float>(1.0 - lr * weight_decay));
-  const bool l2 = !decoupled && weight_decay != 0.0;
-  auto lanes = [&](__m256 pv, __m256 gv, __m256 mv, __m256 vv, __m256& po, __m256& mo, __m256& vo) {
-    if (decoupled) pv = _mm256_mul_ps(pv, decay);
-    else if (l2) gv = _mm256_fmadd_ps(wd, pv, gv);
+namespace {
+
+// Adam's per-element constants, float32 as the kernel uses them.
+struct AdamConstants {
+  __m256 step_size, inv_bc2_sqrt, b1, b2, one_b1, one_b2, eps, wd, decay;
+  bool decoupled, l2;
+
+  AdamConstants(double lr, double beta1, double beta2, double eps_, double weight_decay, double step, bool decoupled_) {
+    const double bc1 = 1.0 - std::pow(beta1, step);
+    const double bc2 = 1.0 - std::pow(beta2, step);
+    step_size = set1(static_cast<float>(lr / bc1));
+    inv_bc2_sqrt = set1(static_cast<float>(1.0 / std::sqrt(bc2)));
+    b1 = set1(static_cast<float>(beta1));
+    b2 = set1(static_cast<float>(beta2));
+    one_b1 = set1(static_cast<float>(1.0 - beta1));
+    one_b2 = set1(static_cast<float>(1.0 - beta2));
+    eps = set1(static_cast<float>(eps_));
+    wd = set1(static_cast<float>(weight_decay));
+    decay = set1(static_cast<float>(1.0 - lr * weight_decay));
+    decoupled = decoupled_;
+    l2 = !decoupled_ && weight_decay != 0.0;
+  }
+
+  // Which products are fused into an add is spelled out (the compiler would otherwise contract depending on
+  // how the loop got unswitched): the decayed parameter is rounded on its own, √v·c + ε is one fma.
+  void lanes(__m256 pv, __m256 gv, __m256 mv, __m256 vv, __m256& po, __m256& mo, __m256& vo) const {
+    if (decoupled) {
+      pv = _mm256_mul_ps(pv, decay);
+      asm("" : "+x"(pv));  // keeps the multiply out of the subtraction below
+    } else if (l2) {
+      gv = _mm256_fmadd_ps(wd, pv, gv);
+    }
     mo = _mm256_fmadd_ps(b1, mv, _mm256_mul_ps(one_b1, gv));
     vo = _mm256_fmadd_ps(b2, vv, _mm256_mul_ps(one_b2, _mm256_mul_ps(gv, gv)));
-    const __m256 denom = _mm256_add_ps(_mm256_mul_ps(_mm256_sqrt_ps(vo), inv_bc2_sqrt), veps);
+    const __m256 denom = _mm256_fmadd_ps(_mm256_sqrt_ps(vo), inv_bc2_sqrt, eps);
     po = _mm256_sub_ps(pv, _mm256_div_ps(_mm256_mul_ps(step_size, mo), denom));
-  };
-  auto chunk = [&](long i0, long i1) {
+  }
+
+  void chunk(float* p, const float* g, float* m, float* v, long i0, long i1) const {
+    const AdamConstants c = *this;  // a local copy stays in registers: stores through p, m, v cannot alias it
     long i = i0;
     for (; i + 8 <= i1; i += 8) {
       __m256 po, mo, vo;
-      lanes(_mm256_loadu_ps(p + i), _mm256_loadu_ps(g + i), _mm256_loadu_ps(m + i), _mm256_loadu_ps(v + i), po, mo, vo);
+      c.lanes(_mm256_loadu_ps(p + i), _mm256_loadu_ps(g + i), _mm256_loadu_ps(m + i), _mm256_loadu_ps(v + i), po, mo, vo);
       _mm256_storeu_ps(p + i, po);
       _mm256_storeu_ps(m + i, mo);
       _mm256_storeu_ps(v + i, vo);
@@ -444,15 +464,32 @@ void adam_f32(float* p, const float* g, float* m, float* v, long n, double lr, d
     if (i < i1) {
       const __m256i k = vm::tail_mask(i1 - i);
       __m256 po, mo, vo;
-      lanes(_mm256_maskload_ps(p + i, k), _mm256_maskload_ps(g + i, k), _mm256_maskload_ps(m + i, k),
-            _mm256_maskload_ps(v + i, k), po, mo, vo);
+      c.lanes(_mm256_maskload_ps(p + i, k), _mm256_maskload_ps(g + i, k), _mm256_maskload_ps(m + i, k),
+              _mm256_maskload_ps(v + i, k), po, mo, vo);
       _mm256_maskstore_ps(p + i, k, po);
       _mm256_maskstore_ps(m + i, k, mo);
       _mm256_maskstore_ps(v + i, k, vo);
     }
-  };
-  if (n < kParallelElements) chunk(0, n);
-  else parallel_range(n, kParallelElements / 2, chunk);
+  }
+
+  void tensor(float* p, const float* g, float* m, float* v, long n) const {
+    if (n < kParallelElements) chunk(p, g, m, v, 0, n);
+    else parallel_range(n, kParallelElements / 2, [&](long i0, long i1) { chunk(p, g, m, v, i0, i1); });
+  }
+};
+
+}  // namespace
+
+void adam_f32(float* p, const float* g, float* m, float* v, long n, double lr, double beta1, double beta2, double eps,
+              double weight_decay, double step, bool decoupled) {
+  AdamConstants(lr, beta1, beta2, eps, weight_decay, step, decoupled).tensor(p, g, m, v, n);
+}
+
+void adam_list_f32(float* const* p, const float* const* g, float* const* m, float* const* v, const long* ns,
+                   long count, double lr, double beta1, double beta2, double eps, double weight_decay, double step,
+                   bool decoupled) {
+  const AdamConstants c(lr, beta1, beta2, eps, weight_decay, step, decoupled);
+  for (long t = 0; t < count; t++) c.tensor(p[t], g[t], m[t], v[t], ns[t]);
 }
 
 }  // namespace lmkit

@@ -317,3 +317,13 @@ export function sumSquares(x: FloatArray, n: number): number {
 export function scaleInPlace(x: FloatArray, n: number, s: number): void {
   for (let i = 0; i < n; i++) x[i] *= s;
 }
+
+export function sumSquaresList(xs: readonly FloatArray[]): number {
+  let total = 0;
+  for (const x of xs) total += sumSquares(x, x.length);
+  return total;
+}
+
+export function scaleInPlaceList(xs: readonly FloatArray[], s: number): void {
+  for (const x of xs) scaleInPlace(x, x.length, s);
+}

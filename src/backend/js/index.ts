@@ -1,11 +1,13 @@
 import type { Backend } from '../types.js';
 import { attention, attentionBackward } from './attention.js';
-import { affine, binary, clamp, copy, powScalar, scaleInPlace, sumSquares, unary, unaryBackward, where } from './elementwise.js';
+import {
+  affine, binary, clamp, copy, powScalar, scaleInPlace, scaleInPlaceList, sumSquares, sumSquaresList, unary, unaryBackward, where,
+} from './elementwise.js';
 import { gemm } from './gemm.js';
 import { embedding, embeddingBackward, gather, scatterAdd } from './indexing.js';
 import { crossEntropy } from './loss.js';
 import { layerNorm, layerNormBackward } from './norm.js';
-import { adamUpdate } from './optim.js';
+import { adamUpdate, adamUpdateList } from './optim.js';
 import { cumsum, reduce } from './reduce.js';
 import { gruCellBackward, gruCellForward, lstmCellBackward, lstmCellForward } from './rnn.js';
 import { softmax, softmaxBackward } from './softmax.js';
@@ -17,7 +19,7 @@ export const jsBackend: Backend = {
   binary, where, unary, unaryBackward, clamp, powScalar, affine, copy, reduce, cumsum, topk, gemm,
   softmax, softmaxBackward, layerNorm, layerNormBackward, embedding, embeddingBackward, crossEntropy,
   gather, scatterAdd, attention, attentionBackward, lstmCellForward, lstmCellBackward, gruCellForward, gruCellBackward,
-  adamUpdate, sumSquares, scaleInPlace,
+  adamUpdate, adamUpdateList, sumSquares, sumSquaresList, scaleInPlace, scaleInPlaceList,
   setNumThreads: () => {},
   getNumThreads: () => 1,
 };

@@ -1,8 +1,9 @@
-import type { AdamArgs } from '../types.js';
+import type { FloatArray } from '../dtype.js';
+import type { AdamArgs, AdamHyperParams, AdamListArgs } from '../types.js';
 
-/** One Adam/AdamW step, exactly as torch.optim.Adam/AdamW (non-amsgrad, non-fused) computes it. */
-export function adamUpdate(a: AdamArgs): void {
-  const { param: p, grad: g, m, v, lr, beta1, beta2, eps, weightDecay: wd, step, decoupled } = a;
+/** One Adam/AdamW step of one tensor, exactly as torch.optim.Adam/AdamW (non-amsgrad, non-fused) computes it. */
+function adamTensor(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, h: AdamHyperParams): void {
+  const { lr, beta1, beta2, eps, weightDecay: wd, step, decoupled } = h;
   const bc1 = 1 - Math.pow(beta1, step);
   const bc2 = 1 - Math.pow(beta2, step);
   const stepSize = lr / bc1;
@@ -17,4 +18,12 @@ export function adamUpdate(a: AdamArgs): void {
     const denom = Math.sqrt(v[i]) / bc2Sqrt + eps;
     p[i] -= stepSize * m[i] / denom;
   }
+}
+
+export function adamUpdate(a: AdamArgs): void {
+  adamTensor(a.param, a.grad, a.m, a.v, a);
+}
+
+export function adamUpdateList(a: AdamListArgs): void {
+  for (let t = 0; t < a.params.length; t++) adamTensor(a.params[t], a.grads[t], a.ms[t], a.vs[t], a);
 }

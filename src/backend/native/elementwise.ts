@@ -56,6 +56,11 @@ function fillMeta(shape: readonly number[], views: readonly StridedView[]): bool
   return true;
 }
 
+function allFloat32(xs: readonly FloatArray[]): xs is readonly Float32Array[] {
+  for (const x of xs) if (!(x instanceof Float32Array)) return false;
+  return true;
+}
+
 function numel(shape: readonly number[]): number {
   let n = 1;
   for (let i = 0; i < shape.length; i++) n *= shape[i];
@@ -63,7 +68,14 @@ function numel(shape: readonly number[]): number {
 }
 
 export function nativeElementwise(addon: NativeAddon): Pick<Backend, 'binary' | 'copy' | 'unary' | 'unaryBackward' |
-  'clamp' | 'affine' | 'scaleInPlace' | 'sumSquares'> {
+  'clamp' | 'affine' | 'scaleInPlace' | 'sumSquares' | 'sumSquaresList' | 'scaleInPlaceList'> {
+  function scaleInPlace(x: FloatArray, n: number, s: number): void {
+    if (x instanceof Float32Array && n >= NATIVE_MIN.clamp) addon.scaleInPlace(x, n, s);
+    else jsBackend.scaleInPlace(x, n, s);
+  }
+  function sumSquares(x: FloatArray, n: number): number {
+    return x instanceof Float32Array && n >= NATIVE_MIN.sumSquares ? addon.sumSquares(x, n) : jsBackend.sumSquares(x, n);
+  }
   return {
     binary(op: BinaryOp, a: StridedView, b: StridedView, out: AnyArray, shape: readonly number[]): void {
       const code = BINARY_CODE[op];
@@ -116,12 +128,18 @@ export function nativeElementwise(addon: NativeAddon): Pick<Backend, 'binary' | 
         jsBackend.affine(x, out, n, scale, shift);
       }
     },
-    scaleInPlace(x: FloatArray, n: number, s: number): void {
-      if (x instanceof Float32Array && n >= NATIVE_MIN.clamp) addon.scaleInPlace(x, n, s);
-      else jsBackend.scaleInPlace(x, n, s);
+    scaleInPlace,
+    sumSquares,
+    sumSquaresList(xs: readonly FloatArray[]): number {
+      // The addon sums arrays below the threshold as js does, so the total is the one per-array calls give.
+      if (allFloat32(xs)) return addon.sumSquaresList(xs, NATIVE_MIN.sumSquares);
+      let total = 0;
+      for (const x of xs) total += sumSquares(x, x.length);
+      return total;
     },
-    sumSquares(x: FloatArray, n: number): number {
-      return x instanceof Float32Array && n >= NATIVE_MIN.sumSquares ? addon.sumSquares(x, n) : jsBackend.sumSquares(x, n);
+    scaleInPlaceList(xs: readonly FloatArray[], s: number): void {
+      if (allFloat32(xs)) addon.scaleInPlaceList(xs, s, NATIVE_MIN.clamp);
+      else for (const x of xs) scaleInPlace(x, x.length, s);
     },
   };
 }

@@ -198,6 +198,63 @@ test('native Adam / AdamW steps match js', { skip }, () => {
   });
 });
 
+/** Lengths below, at and above the vector width, the js cutoff (64) and the threaded size (2^15). */
+const LIST_LENGTHS = [1, 3, 7, 8, 9, 63, 64, 65, 100, 1000, 40_001];
+
+test('native adamUpdateList leaves every tensor bit for bit as adamUpdate per tensor', { skip }, () => {
+  withThreads(native!, (threads) => {
+    for (const decoupled of [true, false]) {
+      for (const weightDecay of [0, 0.1]) {
+        // One float64 tensor among the float32 ones takes the js path in both.
+        const make = (seed: number, lo: number, hi: number) => [...LIST_LENGTHS.map((n, i) => randomFloats(n, seed + i, lo, hi)),
+          Float64Array.from(randomFloats(70, seed + 99, lo, hi))];
+        const one = { p: make(1, -1, 1), m: make(100, -0.1, 0.1), v: make(200, 0, 0.01) };
+        const list = { p: one.p.map((x) => x.slice()), m: one.m.map((x) => x.slice()), v: one.v.map((x) => x.slice()) };
+        for (let step = 1; step <= 3; step++) {
+          const grads = make(300 + 10 * step, -1, 1);
+          const common = { lr: 1e-3, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay, step, decoupled };
+          grads.forEach((grad, t) => native!.adamUpdate({ param: one.p[t], grad, m: one.m[t], v: one.v[t], ...common }));
+          native!.adamUpdateList({ params: list.p, grads, ms: list.m, vs: list.v, ...common });
+        }
+        const what = `adamUpdateList decoupled=${decoupled} wd=${weightDecay} threads=${threads}`;
+        assert.deepEqual(list.p, one.p, `${what} params`);
+        assert.deepEqual(list.m, one.m, `${what} m`);
+        assert.deepEqual(list.v, one.v, `${what} v`);
+      }
+    }
+  });
+  const x = new Float32Array(100);
+  assert.throws(() => native!.adamUpdateList({ params: [x], grads: [x.subarray(1)], ms: [x], vs: [x], lr: 1e-3,
+    beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0, step: 1, decoupled: true }), /shorter than its param/);
+});
+
+test('native sumSquaresList and scaleInPlaceList equal per-array calls bit for bit, and js', { skip }, () => {
+  withThreads(native!, (threads) => {
+    const xs = [...LIST_LENGTHS, 127, 128, 200_003].map((n, i) => randomFloats(n, 40 + i, -3, 3));
+    let perArray = 0;
+    for (const x of xs) perArray += native!.sumSquares(x, x.length);
+    assert.equal(native!.sumSquaresList(xs), perArray, `sumSquaresList threads=${threads}`);
+    close([native!.sumSquaresList(xs)], [jsBackend.sumSquaresList(xs)], 0, 1e-12, 'sumSquaresList vs js');
+    const mixed = [xs[4], Float64Array.from(xs[5]), xs[9]];
+    assert.equal(native!.sumSquaresList(mixed),
+      native!.sumSquares(mixed[0], mixed[0].length) + jsBackend.sumSquares(mixed[1], mixed[1].length) +
+      native!.sumSquares(mixed[2], mixed[2].length), 'sumSquaresList with a float64 array');
+
+    const one = xs.map((x) => x.slice());
+    const list = xs.map((x) => x.slice());
+    const s = 0.3 + 1e-9; // not exactly a float: small arrays scale in double as js does
+    for (const x of one) native!.scaleInPlace(x, x.length, s);
+    native!.scaleInPlaceList(list, s);
+    assert.deepEqual(list, one, `scaleInPlaceList threads=${threads}`);
+  });
+  const special = [new Float32Array([1, NaN, 2]), randomFloats(300, 7)];
+  assert.ok(Number.isNaN(native!.sumSquaresList(special)));
+  special[0][1] = Infinity;
+  assert.equal(native!.sumSquaresList(special), Infinity);
+  native!.scaleInPlaceList(special, 0);
+  assert.ok(Number.isNaN(special[0][1]) && special[0][0] === 0 && special[1].every((v) => v === 0));
+});
+
 function attentionCase(b: number, h: number, tq: number, tk: number, d: number, causal: boolean, masked: boolean,
   seed: number, scale = 1 / Math.sqrt(d)): void {
   const q = randomFloats(b * h * tq * d, seed, -1, 1);

@@ -2,7 +2,7 @@ import type { FloatArray } from '../dtype.js';
 import { contiguousHeads } from '../js/attention.js';
 import { jsBackend } from '../js/index.js';
 import type {
-  AdamArgs, AttentionArgs, AttentionBackwardArgs, Backend, CrossEntropyArgs, HeadLayout, ReduceOp,
+  AdamArgs, AdamListArgs, AttentionArgs, AttentionBackwardArgs, Backend, CrossEntropyArgs, HeadLayout, ReduceOp,
 } from '../types.js';
 import type { NativeAddon } from './addon.js';
 
@@ -15,6 +15,11 @@ const REDUCE_CODE: Partial<Record<ReduceOp, number>> = { sum: 0, max: 1, min: 2 
 const f32 = (x: unknown): x is Float32Array => x instanceof Float32Array;
 const f32OrNull = (x: unknown): x is Float32Array | null => x === null || x instanceof Float32Array;
 
+/** Whether adamUpdate runs this tensor in the addon (float32 and big enough to pay for the call). */
+function adamRunsNative(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray): boolean {
+  return f32(p) && f32(g) && f32(m) && f32(v) && p.length >= MIN_ELEMENTS;
+}
+
 /** Attention operand layouts as the addon takes them: offset, batch, head, row per operand. */
 function flatLayouts(ls: HeadLayout[]): Float64Array {
   const out = new Float64Array(4 * ls.length);
@@ -23,7 +28,7 @@ function flatLayouts(ls: HeadLayout[]): Float64Array {
 }
 
 export function nativeNn(addon: NativeAddon): Pick<Backend, 'reduce' | 'softmax' | 'softmaxBackward' | 'layerNorm' |
-  'layerNormBackward' | 'embedding' | 'embeddingBackward' | 'crossEntropy' | 'adamUpdate' | 'attention' |
+  'layerNormBackward' | 'embedding' | 'embeddingBackward' | 'crossEntropy' | 'adamUpdate' | 'adamUpdateList' | 'attention' |
   'attentionBackward'> {
   return {
     reduce(op: ReduceOp, x: FloatArray, out: FloatArray, outer: number, dim: number, inner: number,
@@ -86,11 +91,34 @@ export function nativeNn(addon: NativeAddon): Pick<Backend, 'reduce' | 'softmax'
         a.gradLogits);
     },
     adamUpdate(a: AdamArgs): void {
-      if (!f32(a.param) || !f32(a.grad) || !f32(a.m) || !f32(a.v) || a.param.length < MIN_ELEMENTS) {
+      if (!adamRunsNative(a.param, a.grad, a.m, a.v)) {
         jsBackend.adamUpdate(a);
         return;
       }
-      addon.adam(a.param, a.grad, a.m, a.v, a.lr, a.beta1, a.beta2, a.eps, a.weightDecay, a.step, a.decoupled);
+      addon.adam(a.param as Float32Array, a.grad as Float32Array, a.m as Float32Array, a.v as Float32Array, a.lr,
+        a.beta1, a.beta2, a.eps, a.weightDecay, a.step, a.decoupled);
+    },
+    adamUpdateList(a: AdamListArgs): void {
+      const { params, grads, ms, vs } = a;
+      let all = true;
+      for (let t = 0; t < params.length && all; t++) all = adamRunsNative(params[t], grads[t], ms[t], vs[t]);
+      // Tensors adamUpdate would run in js do so here too, one by one; the rest go to the addon in one call.
+      const native: Pick<AdamListArgs, 'params' | 'grads' | 'ms' | 'vs'> = all ? a : { params: [], grads: [], ms: [], vs: [] };
+      if (!all) {
+        for (let t = 0; t < params.length; t++) {
+          if (adamRunsNative(params[t], grads[t], ms[t], vs[t])) {
+            (native.params as FloatArray[]).push(params[t]);
+            (native.grads as FloatArray[]).push(grads[t]);
+            (native.ms as FloatArray[]).push(ms[t]);
+            (native.vs as FloatArray[]).push(vs[t]);
+          } else {
+            jsBackend.adamUpdate({ ...a, param: params[t], grad: grads[t], m: ms[t], v: vs[t] });
+          }
+        }
+      }
+      if (native.params.length === 0) return;
+      addon.adamList(native.params as Float32Array[], native.grads as Float32Array[], native.ms as Float32Array[],
+        native.vs as Float32Array[], a.lr, a.beta1, a.beta2, a.eps, a.weightDecay, a.step, a.decoupled);
     },
     attention(a: AttentionArgs): void {
       if (!f32(a.q) || !f32(a.k) || !f32(a.v) || !f32(a.out) || !f32OrNull(a.probs)) {
