@@ -2,6 +2,9 @@
 // one (batch, head) pair per task. The heads are small (T x D tiles), so the products run as register tiles of
 // up to six rows times 16 columns straight from the operands' strided rows (only keys or values get a
 // transposed copy), and a causal mask limits each row block to the keys (or queries) that its rows can see.
+// The softmax (and its gradient) runs on a row block's tile as the tile is computed: the score tiles keep each
+// row's maximum (the backward's dP tiles each row's P·dP sum), and the exponentials run over the block's rows
+// together so that their dependency chains overlap.
 // While one head computes, the next head's rows are prefetched (NextHead). A single query row (a decoding
 // step) takes its own path.
 #include <immintrin.h>
@@ -25,12 +28,12 @@ thread_local Scratch tl_trans;   // D x tk transposed keys or values
 // Enough (batch, head) work to be worth waking the pool.
 inline bool parallel_worth(long bh, long tq, long tk, long d) { return bh > 1 && bh * tq * tk * d >= (1L << 16); }
 
-// C[r*ldc + c] = alpha * sum over p < k of A[r*ars + p*acs] * B[p*ldb + c], for r < R and c < 8V: one
-// register tile (R x 8V accumulators).
-template <int R, int V>
-inline void tile(long k, const float* A, long ars, long acs, const float* B, long ldb, float* C, long ldc,
-                 __m256 alpha) {
-  __m256 c[R][V];
+// c[r][v] = sum over p < k of A[r*ars + p*acs] * B[p*ldb + 8v + lane], for r < R: one register tile of R x 8V
+// accumulators; Masked: only the first w (< 8) columns of B are read (V = 1), the other lanes are 0.
+template <int R, int V, bool Masked = false>
+inline void tile_sums(long k, const float* A, long ars, long acs, const float* B, long ldb, __m256 (&c)[R][V],
+                      long w = 8) {
+  const __m256i m = vm::tail_mask(w);
 #pragma GCC unroll 8
   for (int r = 0; r < R; r++)
 #pragma GCC unroll 2
@@ -38,7 +41,7 @@ inline void tile(long k, const float* A, long ars, long acs, const float* B, lon
   for (long p = 0; p < k; p++) {
     __m256 b[V];
 #pragma GCC unroll 2
-    for (int v = 0; v < V; v++) b[v] = _mm256_loadu_ps(B + p * ldb + 8 * v);
+    for (int v = 0; v < V; v++) b[v] = Masked ? _mm256_maskload_ps(B + p * ldb, m) : _mm256_loadu_ps(B + p * ldb + 8 * v);
 #pragma GCC unroll 8
     for (int r = 0; r < R; r++) {
       const __m256 x = _mm256_broadcast_ss(A + r * ars + p * acs);
@@ -46,6 +49,15 @@ inline void tile(long k, const float* A, long ars, long acs, const float* B, lon
       for (int v = 0; v < V; v++) c[r][v] = _mm256_fmadd_ps(x, b[v], c[r][v]);
     }
   }
+}
+
+// C[r*ldc + c] = alpha * sum over p < k of A[r*ars + p*acs] * B[p*ldb + c], for r < R and c < 8V: one
+// register tile (R x 8V accumulators).
+template <int R, int V>
+inline void tile(long k, const float* A, long ars, long acs, const float* B, long ldb, float* C, long ldc,
+                 __m256 alpha) {
+  __m256 c[R][V];
+  tile_sums<R, V>(k, A, ars, acs, B, ldb, c);
 #pragma GCC unroll 8
   for (int r = 0; r < R; r++)
 #pragma GCC unroll 2
@@ -56,17 +68,11 @@ inline void tile(long k, const float* A, long ars, long acs, const float* B, lon
 template <int R>
 inline void tile_tail(long w, long k, const float* A, long ars, long acs, const float* B, long ldb, float* C,
                       long ldc, __m256 alpha) {
+  __m256 c[R][1];
+  tile_sums<R, 1, true>(k, A, ars, acs, B, ldb, c, w);
   const __m256i m = vm::tail_mask(w);
-  __m256 c[R];
 #pragma GCC unroll 8
-  for (int r = 0; r < R; r++) c[r] = _mm256_setzero_ps();
-  for (long p = 0; p < k; p++) {
-    const __m256 b = _mm256_maskload_ps(B + p * ldb, m);
-#pragma GCC unroll 8
-    for (int r = 0; r < R; r++) c[r] = _mm256_fmadd_ps(_mm256_broadcast_ss(A + r * ars + p * acs), b, c[r]);
-  }
-#pragma GCC unroll 8
-  for (int r = 0; r < R; r++) _mm256_maskstore_ps(C + r * ldc, m, _mm256_mul_ps(alpha, c[r]));
+  for (int r = 0; r < R; r++) _mm256_maskstore_ps(C + r * ldc, m, _mm256_mul_ps(alpha, c[r][0]));
 }
 
 // C[r*ldc + c] = alpha * sum over p < k of A[r*ars + p*acs] * B[p*ldb + c], for r < R and c < n.
@@ -116,6 +122,13 @@ void transpose_tile(const float* src, long ld, long rows, long cols, float* dst)
     for (long c = 0; c < cols8; c += 8) transpose8x8(src + r * ld + c, ld, dst + c * rows + r, rows);
   for (long r = 0; r < rows; r++)
     for (long c = r < rows8 ? cols8 : 0; c < cols; c++) dst[c * rows + r] = src[r * ld + c];
+}
+
+// Row stride of a scratch of rows of n floats: whole vectors, and not a multiple of 512 bytes so that the rows
+// of a block do not alias in the caches.
+inline long scratch_stride(long n) {
+  const long s = (n + 7) / 8 * 8;
+  return s % 128 == 0 ? s + 8 : s;
 }
 
 // Columns to compute for a row block that needs the first n of tk: whole vectors where the row has room
@@ -212,6 +225,147 @@ void softmax_rows(const SoftmaxRow* rows, long n, long cols, long tk, bool* empt
   }
 }
 
+// One block of R query rows of a head, the first being row i0: the scores and their softmax in a scratch of R
+// rows (the probabilities are then written once, when kept), and out = P·V.
+struct ForwardBlock {
+  const float* q;  // row i0 of q, rows qs apart
+  long qs;
+  const float* kt;  // D x tk transposed keys
+  const float* v;
+  long vs;
+  float* p;  // the block's scores (then probabilities), rows ps apart
+  long ps;
+  float* saved;  // row i0 of the probabilities to keep, or null
+  float* out;  // row i0 of out, rows os apart
+  long os;
+  const uint8_t* mask;  // row i0 of the mask, or null
+  long i0, tq, tk, d;
+  bool causal;
+  float scale;
+};
+
+// Scores of columns [j, j + 8V) (the first w of them when Masked) for rows r < R: scale·q·k, -inf from each
+// row's jend on (so the columns the block computes past a row's keys take no part in its softmax), and each
+// row's running maximum in mx.
+template <int R, int V, bool Masked = false>
+inline void score_tile(const ForwardBlock& f, long j, const long (&jend)[R], __m256 (&mx)[R], long w = 8) {
+  __m256 c[R][V];
+  tile_sums<R, V, Masked>(f.d, f.q, f.qs, 1, f.kt + j, f.tk, c, w);
+  const __m256 alpha = set1(f.scale), ninf = set1(-__builtin_inff());
+  const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+#pragma GCC unroll 8
+  for (int r = 0; r < R; r++)
+#pragma GCC unroll 2
+    for (int v = 0; v < V; v++) {
+      __m256 x = _mm256_mul_ps(alpha, c[r][v]);
+      if (j + 8 * (v + 1) > jend[r]) {
+        const __m256i seen = _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(jend[r] - j - 8 * v)), lanes);
+        x = _mm256_blendv_ps(ninf, x, _mm256_castsi256_ps(seen));
+      }
+      mx[r] = _mm256_max_ps(x, mx[r]);
+      float* at = f.p + r * f.ps + j + 8 * v;
+      if (Masked) _mm256_maskstore_ps(at, vm::tail_mask(w), x);
+      else _mm256_storeu_ps(at, x);
+    }
+}
+
+// Row r's scores over [0, cols) (a partial last vector of w lanes), -inf past its keys.
+inline __m256 scores_at(const ForwardBlock& f, int r, long j, long cols) {
+  const long w = cols - j;
+  if (w >= 8) return _mm256_loadu_ps(f.p + r * f.ps + j);
+  const __m256 x = _mm256_maskload_ps(f.p + r * f.ps + j, vm::tail_mask(w));
+  return _mm256_blendv_ps(set1(-__builtin_inff()), x, _mm256_castsi256_ps(vm::tail_mask(w)));
+}
+
+// Scores → probabilities for the block's rows over [0, cols), each step over all the rows at once so that the
+// rows' exponentials overlap: -inf scores (masked, or past a row's keys) become 0, a row with nothing to attend
+// to becomes NaN (as the js kernel and PyTorch) and is flagged in empty.
+template <int R>
+void block_softmax(const ForwardBlock& f, long cols, __m256 (&mx)[R], bool (&empty)[R]) {
+  const long full = cols / 8 * 8;
+  __m256 shift[R], acc[R];
+#pragma GCC unroll 8
+  for (int r = 0; r < R; r++) {
+    const float m = vm::hmax(mx[r]);
+    shift[r] = set1(m == -__builtin_inff() ? 0.0f : m);
+    acc[r] = _mm256_setzero_ps();
+  }
+  for (long j = 0; j < full; j += 8)
+#pragma GCC unroll 8
+    for (int r = 0; r < R; r++) {
+      const __m256 e = vm::exp_nonpositive(_mm256_sub_ps(_mm256_loadu_ps(f.p + r * f.ps + j), shift[r]));
+      _mm256_storeu_ps(f.p + r * f.ps + j, e);
+      acc[r] = _mm256_add_ps(acc[r], e);
+    }
+  if (full < cols) {
+    const __m256i m = vm::tail_mask(cols - full);
+#pragma GCC unroll 8
+    for (int r = 0; r < R; r++) {
+      const __m256 e = vm::exp_nonpositive(_mm256_sub_ps(scores_at(f, r, full, cols), shift[r]));
+      _mm256_maskstore_ps(f.p + r * f.ps + full, m, e);
+      acc[r] = _mm256_add_ps(acc[r], e);
+    }
+  }
+#pragma GCC unroll 8
+  for (int r = 0; r < R; r++) {
+    float* row = f.p + r * f.ps;
+    float* kept = f.saved ? f.saved + r * f.tk : nullptr;
+    const float sum = vm::hsum(acc[r]);
+    empty[r] = !(sum > 0.0f);
+    if (empty[r]) {
+      if (kept) std::fill(kept, kept + f.tk, __builtin_nanf(""));
+      continue;
+    }
+    const __m256 inv = set1(1.0f / sum);
+    long j = 0;
+    for (; j < full; j += 8) {
+      const __m256 x = _mm256_mul_ps(_mm256_loadu_ps(row + j), inv);
+      _mm256_storeu_ps(row + j, x);
+      if (kept) _mm256_storeu_ps(kept + j, x);
+    }
+    if (j < cols) {
+      const __m256 x = _mm256_mul_ps(load_first(row + j, cols - j), inv);
+      store_first(row + j, cols - j, x);
+      if (kept) store_first(kept + j, cols - j, x);
+    }
+    if (kept) zero_fill(kept + cols, f.tk - cols);
+  }
+}
+
+// The block: S = scale·Q·Kᵀ over the columns that its rows need, the mask, the softmax into P, out = P·V.
+template <int R>
+void forward_block(const ForwardBlock& f) {
+  long jend[R];
+  for (int r = 0; r < R; r++) jend[r] = key_end(f.causal, f.i0 + r, f.tq, f.tk);
+  const long n = jend[R - 1];  // the block's last row sees the most keys
+  const long cols = whole_vectors(n, f.tk);
+  __m256 mx[R];
+  for (int r = 0; r < R; r++) mx[r] = set1(-__builtin_inff());
+  long j = 0;
+  for (; j + 16 <= cols; j += 16) score_tile<R, 2>(f, j, jend, mx);
+  if (j + 8 <= cols) score_tile<R, 1>(f, j, jend, mx), j += 8;
+  if (j < cols) score_tile<R, 1, true>(f, j, jend, mx, cols - j);
+  if (f.mask) {
+    for (int r = 0; r < R; r++) {
+      float* row = f.p + r * f.ps;
+      const uint8_t* m = f.mask + r * f.tk;
+      for (long c = 0; c < jend[r]; c++)
+        if (m[c] == 0) row[c] = -__builtin_inff();
+      mx[r] = set1(-__builtin_inff());
+      for (long c = 0; c < cols; c += 8) mx[r] = _mm256_max_ps(scores_at(f, r, c, cols), mx[r]);
+    }
+  }
+  bool empty[R];
+  block_softmax<R>(f, cols, mx, empty);
+  kRowBlock[R](f.d, n, f.p, f.ps, 1, f.v, f.vs, f.out, f.os, 1.0f);
+  for (int r = 0; r < R; r++)
+    if (empty[r]) std::fill(f.out + r * f.os, f.out + r * f.os + f.d, __builtin_nanf(""));
+}
+
+using ForwardBlockFn = void (*)(const ForwardBlock&);
+const ForwardBlockFn kForwardBlock[kRows + 1] = {nullptr,           forward_block<1>, forward_block<2>, forward_block<3>,
+                                                 forward_block<4>, forward_block<5>, forward_block<6>};
+
 // Rows of one head's operand (count rows of width floats, ld apart), read or (write) overwritten.
 struct HeadRows {
   const float* base;
@@ -268,22 +422,18 @@ void attention_head(const AttentionArgs& a, long b, long h, float* scores, float
   const float* v = a.v + a.lv.at(b, h);
   float* out = a.out + a.lo.at(b, h);
   const uint8_t* mask = a.mask ? a.mask + b * a.mask_stride_b + h * a.mask_stride_h : nullptr;
-  float* p = a.probs ? a.probs + bh * tq * tk : scores;
+  float* p = a.probs ? a.probs + bh * tq * tk : nullptr;
   transpose_tile(a.k + a.lk.at(b, h), a.lk.row, tk, D, kt);
+  ForwardBlock f = {q, qs, kt, v, a.lv.row, scores, scratch_stride(tk), nullptr, out, os, mask, 0, tq, tk, D, a.causal, a.scale};
   for (long i0 = 0; i0 < tq; i0 += kRows) {
     const long r = std::min(kRows, tq - i0);
     next.prefetch(i0, i0 + r);
-    const long n = key_end(a.causal, i0 + r - 1, tq, tk);  // the block's last row sees the most keys
-    const long cols = whole_vectors(n, tk);
-    kRowBlock[r](cols, D, q + i0 * qs, qs, 1, kt, tk, p + i0 * tk, tk, a.scale);
-    SoftmaxRow rows[kRows];
-    for (long i = 0; i < r; i++)
-      rows[i] = {p + (i0 + i) * tk, key_end(a.causal, i0 + i, tq, tk), mask ? mask + (i0 + i) * tk : nullptr};
-    bool empty[kRows];
-    softmax_rows(rows, r, cols, tk, empty);
-    kRowBlock[r](D, n, p + i0 * tk, tk, 1, v, a.lv.row, out + i0 * os, os, 1.0f);
-    for (long i = 0; i < r; i++)
-      if (empty[i]) std::fill(out + (i0 + i) * os, out + (i0 + i) * os + D, __builtin_nanf(""));
+    f.i0 = i0;
+    f.q = q + i0 * qs;
+    f.saved = p ? p + i0 * tk : nullptr;
+    f.out = out + i0 * os;
+    f.mask = mask ? mask + i0 * tk : nullptr;
+    kForwardBlock[r](f);
   }
 }
 
@@ -383,21 +533,89 @@ NextBackwardHead next_backward_head(const AttentionBackwardArgs& a, long i, long
   return next;
 }
 
-// dP row → dS row over keys [0, jend): dS = P∘(dP - rowsum(P∘dP))·scale, 0 up to tk.
-void softmax_grad_row(const float* pr, float* dr, long jend, long tk, __m256 scale) {
-  __m256 acc = _mm256_setzero_ps();
-  for (long j = 0; j < jend; j += 8) {
-    const long w = std::min(8L, jend - j);
-    acc = _mm256_fmadd_ps(load_first(pr + j, w), load_first(dr + j, w), acc);
-  }
-  const __m256 dot = set1(vm::hsum(acc));
-  for (long j = 0; j < jend; j += 8) {
-    const long w = std::min(8L, jend - j);
-    const __m256 d = _mm256_sub_ps(load_first(dr + j, w), dot);
-    store_first(dr + j, w, _mm256_mul_ps(_mm256_mul_ps(load_first(pr + j, w), d), scale));
-  }
-  std::fill(dr + jend, dr + tk, 0.0f);
+// One block of R query rows of a head's backward, the first being row i0: dP = dO·Vᵀ, dS = P∘(dP -
+// rowsum(P∘dP))·scale (into the ds scratch), dQ = dS·K.
+struct BackwardBlock {
+  const float* go;  // row i0 of dO, rows gos apart
+  long gos;
+  const float* vt;  // D x tk transposed values
+  const float* p;  // row i0 of P
+  float* ds;  // row i0 of the dS scratch, rows dss apart
+  long dss;
+  const float* k;
+  long ks;
+  float* gq;  // row i0 of dQ, rows gqs apart
+  long gqs;
+  long i0, tq, tk, d;
+  bool causal;
+  float scale;
+};
+
+// Lanes of columns [j, j + 8) before jend.
+inline __m256 lanes_before(long jend, long j) {
+  return _mm256_castsi256_ps(vm::tail_mask(std::clamp(jend - j, 0L, 8L)));
 }
+
+// dP of columns [j, j + 8V) (the first w of them when Masked) for rows r < R into ds, 0 from each row's jend
+// on, and each row's P∘dP lane sums added into dot (the keys it does not see add nothing).
+template <int R, int V, bool Masked = false>
+inline void grad_tile(const BackwardBlock& f, long j, const long (&jend)[R], __m256 (&dot)[R], long w = 8) {
+  __m256 c[R][V];
+  tile_sums<R, V, Masked>(f.d, f.go, f.gos, 1, f.vt + j, f.tk, c, w);
+#pragma GCC unroll 8
+  for (int r = 0; r < R; r++)
+#pragma GCC unroll 2
+    for (int v = 0; v < V; v++) {
+      const long at = r * f.tk + j + 8 * v, dat = r * f.dss + j + 8 * v;
+      __m256 x = c[r][v], pr;
+      if (j + 8 * (v + 1) > jend[r]) {
+        const __m256 seen = lanes_before(jend[r], j + 8 * v);
+        x = _mm256_and_ps(x, seen);
+        pr = _mm256_maskload_ps(f.p + at, _mm256_castps_si256(seen));
+      } else {
+        pr = _mm256_loadu_ps(f.p + at);
+      }
+      dot[r] = _mm256_fmadd_ps(pr, x, dot[r]);
+      if (Masked) _mm256_maskstore_ps(f.ds + dat, vm::tail_mask(w), x);
+      else _mm256_storeu_ps(f.ds + dat, x);
+    }
+}
+
+// The block: dP over the columns its rows need, dS in place over them (0 past each row's keys, and up to the
+// key blocks that the dK pass reads from this row), then dQ.
+template <int R>
+void backward_block(const BackwardBlock& f) {
+  long jend[R];
+  for (int r = 0; r < R; r++) jend[r] = key_end(f.causal, f.i0 + r, f.tq, f.tk);
+  const long n = jend[R - 1];
+  const long cols = whole_vectors(n, f.tk);
+  __m256 dot[R];
+  for (int r = 0; r < R; r++) dot[r] = _mm256_setzero_ps();
+  long j = 0;
+  for (; j + 16 <= cols; j += 16) grad_tile<R, 2>(f, j, jend, dot);
+  if (j + 8 <= cols) grad_tile<R, 1>(f, j, jend, dot), j += 8;
+  if (j < cols) grad_tile<R, 1, true>(f, j, jend, dot, cols - j);
+  const __m256 scale = set1(f.scale);
+#pragma GCC unroll 8
+  for (int r = 0; r < R; r++) dot[r] = set1(vm::hsum(dot[r]));
+  for (int r = 0; r < R; r++) {
+    const float* pr = f.p + r * f.tk;
+    float* dr = f.ds + r * f.dss;
+    for (j = 0; j < cols; j += 8) {
+      const long w = std::min(8L, cols - j);
+      __m256 x = _mm256_mul_ps(_mm256_mul_ps(load_first(pr + j, w), _mm256_sub_ps(load_first(dr + j, w), dot[r])), scale);
+      if (j + 8 > jend[r]) x = _mm256_and_ps(x, lanes_before(jend[r], j));
+      store_first(dr + j, w, x);
+    }
+  }
+  for (int r = 0; r < R; r++) zero_fill(f.ds + r * f.dss + cols, std::min(f.tk, jend[r] + kRows - 1) - cols);
+  kRowBlock[R](f.d, n, f.ds, f.dss, 1, f.k, f.ks, f.gq, f.gqs, 1.0f);
+}
+
+using BackwardBlockFn = void (*)(const BackwardBlock&);
+const BackwardBlockFn kBackwardBlock[kRows + 1] = {nullptr,            backward_block<1>, backward_block<2>,
+                                                   backward_block<3>, backward_block<4>, backward_block<5>,
+                                                   backward_block<6>};
 
 // One (batch, head) of the backward: dP = dO·Vᵀ, dS = P∘(dP - rowsum(P∘dP))·scale, dQ = dS·K, dV = Pᵀ·dO,
 // dK = dSᵀ·Q.
@@ -410,15 +628,19 @@ void attention_head_backward(const AttentionBackwardArgs& a, long b, long h, flo
   const float* q = a.q + a.lq.at(b, h);
   const bool causal = a.causal;
   transpose_tile(a.v + a.lv.at(b, h), a.lv.row, tk, D, vt);
-  const __m256 scale = set1(a.scale);
+  const long dss = scratch_stride(tk);
+  BackwardBlock f = {go, gos, vt, p, ds, dss, a.k + a.lk.at(b, h), a.lk.row, a.grad_q + a.lgq.at(b, h), a.lgq.row,
+                     0, tq, tk, D, causal, a.scale};
   for (long i0 = 0; i0 < tq; i0 += kRows) {
     const long r = std::min(kRows, tq - i0);
     next.first.prefetch(i0, i0 + r);
-    const long n = key_end(causal, i0 + r - 1, tq, tk);
-    kRowBlock[r](whole_vectors(n, tk), D, go + i0 * gos, gos, 1, vt, tk, ds + i0 * tk, tk, 1.0f);
-    for (long i = i0; i < i0 + r; i++) softmax_grad_row(p + i * tk, ds + i * tk, key_end(causal, i, tq, tk), tk, scale);
-    kRowBlock[r](D, n, ds + i0 * tk, tk, 1, a.k + a.lk.at(b, h), a.lk.row, a.grad_q + a.lgq.at(b, h) + i0 * a.lgq.row,
-                 a.lgq.row, 1.0f);
+    BackwardBlock at = f;
+    at.i0 = i0;
+    at.go = go + i0 * gos;
+    at.p = p + i0 * tk;
+    at.ds = ds + i0 * dss;
+    at.gq = f.gq + i0 * a.lgq.row;
+    kBackwardBlock[r](at);
   }
   float* gk = a.grad_k + a.lgk.at(b, h);
   float* gv = a.grad_v + a.lgv.at(b, h);
@@ -428,7 +650,7 @@ void attention_head_backward(const AttentionBackwardArgs& a, long b, long h, flo
     const long i0 = first_query(causal, j0, tq, tk);  // the block's first key is seen by the most queries
     const long m = tq - i0;
     kRowBlock[r](D, m, p + i0 * tk + j0, 1, tk, go + i0 * gos, gos, gv + j0 * a.lgv.row, a.lgv.row, 1.0f);
-    kRowBlock[r](D, m, ds + i0 * tk + j0, 1, tk, q + i0 * qs, qs, gk + j0 * a.lgk.row, a.lgk.row, 1.0f);
+    kRowBlock[r](D, m, ds + i0 * dss + j0, 1, dss, q + i0 * qs, qs, gk + j0 * a.lgk.row, a.lgk.row, 1.0f);
   }
 }
 
@@ -437,7 +659,7 @@ void attention_head_backward(const AttentionBackwardArgs& a, long b, long h, flo
 void attention_f32(const AttentionArgs& a) {
   const long bh = a.batch * a.heads;
   auto heads = [&](long h0, long h1) {
-    float* scores = a.probs ? nullptr : tl_scores.floats(a.tq * a.tk);  // probs, when given, holds the scores
+    float* scores = tl_scores.floats(kRows * scratch_stride(a.tk));  // a block's scores (a query row's, when tq is 1)
     float* kt = tl_trans.floats(a.d * a.tk);
     for (long i = h0; i < h1; i++) {
       if (a.tq == 1) attention_row(a, i / a.heads, i % a.heads, scores);
@@ -451,7 +673,7 @@ void attention_f32(const AttentionArgs& a) {
 void attention_backward_f32(const AttentionBackwardArgs& a) {
   const long bh = a.batch * a.heads;
   auto heads = [&](long h0, long h1) {
-    float* ds = tl_scores.floats(a.tq * a.tk);
+    float* ds = tl_scores.floats(a.tq * scratch_stride(a.tk));
     float* vt = tl_trans.floats(a.d * a.tk);
     for (long i = h0; i < h1; i++)
       attention_head_backward(a, i / a.heads, i % a.heads, ds, vt, next_backward_head(a, i + 1, h1));
