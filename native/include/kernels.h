@@ -60,8 +60,9 @@ void softmax_f32(const float* x, float* out, long outer, long dim, long inner, b
 void softmax_backward_f32(const float* y, const float* gy, float* gx, long outer, long dim, long inner, bool log);
 void layer_norm_f32(const float* x, const float* w, const float* b, float* y, float* mean, float* rstd, long rows,
                     long cols, float eps);
+// gx = (accumulate ? gx : 0) + dL/dx; gw and gb are accumulated into.
 void layer_norm_backward_f32(const float* x, const float* w, const float* mean, const float* rstd, const float* gy,
-                             float* gx, float* gw, float* gb, long rows, long cols);
+                             float* gx, float* gw, float* gb, long rows, long cols, bool accumulate);
 void embedding_f32(const int32_t* ids, const float* weight, float* out, long n, long dim);
 void embedding_backward_f32(const int32_t* ids, const float* gy, float* gw, long n, long dim, int32_t padding_idx);
 void cross_entropy_f32(const float* logits, const int32_t* targets, long rows, long classes, int32_t ignore_index,

@@ -361,7 +361,7 @@ napi_value LayerNorm(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// layerNormBackward(x, w | null, mean, rstd, gy, gx, gw | null, gb | null, rows, cols)
+// layerNormBackward(x, w | null, mean, rstd, gy, gx, gw | null, gb | null, rows, cols, accumulate)
 napi_value LayerNormBackward(napi_env env, napi_callback_info info) {
   Args args(env, info);
   size_t lx, lw, lm, lr, lg, lo, lgw, lgb;
@@ -374,6 +374,7 @@ napi_value LayerNormBackward(napi_env env, napi_callback_info info) {
   float* gw = args.f32(6, &lgw, true);
   float* gb = args.f32(7, &lgb, true);
   const long rows = args.integer(8), cols = args.integer(9);
+  const bool accumulate = args.flag(10);
   if (args.failed() || rows < 0 || cols <= 0) return args.fail("layerNormBackward: bad arguments"), nullptr;
   const long n = rows * cols;
   if (!args.fits(n, lx, "layerNormBackward: x is too short") || !args.fits(n, lg, "layerNormBackward: gy is too short") ||
@@ -384,7 +385,7 @@ napi_value LayerNormBackward(napi_env env, napi_callback_info info) {
       !args.fits(rows, lm, "layerNormBackward: mean is too short") ||
       !args.fits(rows, lr, "layerNormBackward: rstd is too short"))
     return nullptr;
-  layer_norm_backward_f32(x, w, mean, rstd, gy, gx, gw, gb, rows, cols);
+  layer_norm_backward_f32(x, w, mean, rstd, gy, gx, gw, gb, rows, cols, accumulate);
   return nullptr;
 }
 

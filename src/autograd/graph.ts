@@ -6,8 +6,13 @@ import { beginAllocationScope, endAllocationScope, recycleFloat32, releaseScratc
 import type { GraphOwnedStorage } from '../tensor/graph-owned.js';
 import { type GradFn, Tensor } from '../tensor/tensor.js';
 
-/** Computes the gradients of an op's inputs from the gradient of its output (null: no gradient). */
-export type BackwardFn = (gradOutput: Tensor) => readonly (Tensor | null | undefined)[];
+/**
+ * Computes the gradients of an op's inputs from the gradient of its output (null: no gradient).
+ * `partial(i)` is the sum of input i's gradients so far when the op may add its own term into it in
+ * place (contiguous, nothing else refers to its storage), else null; an op that does so returns that
+ * very tensor as input i's gradient.
+ */
+export type BackwardFn = (gradOutput: Tensor, partial: (input: number) => Tensor | null) => readonly (Tensor | null | undefined)[];
 
 /** One recorded op in the define-by-run graph. */
 export class Node implements GradFn {
@@ -214,8 +219,13 @@ export function backward(root: Tensor, grad?: Tensor, opts?: BackwardOptions): v
       }
       freeingGraph = !opts?.retainGraph;
       let inputGrads: readonly (Tensor | null | undefined)[];
+      const partial = (i: number): Tensor | null => {
+        const input = fn.inputs[i];
+        const acc = input ? grads.get(input) : undefined;
+        return acc && ownedAlone(acc) ? acc : null;
+      };
       try {
-        inputGrads = fn.backwardFn(g);
+        inputGrads = fn.backwardFn(g, partial);
       } finally {
         freeingGraph = false;
       }
@@ -232,6 +242,7 @@ export function backward(root: Tensor, grad?: Tensor, opts?: BackwardOptions): v
           fail('ShapeMismatch', `backward of ${fn.name}: gradient shape [${gi.shape.join(', ')}] for input of shape [${input.shape.join(', ')}]`);
         }
         const acc = grads.get(input);
+        if (gi === acc) return; // the op added its term into the partial sum itself
         if (acc && ownedAlone(acc) && accumulateInto(acc, gi)) {
           hold(gi);
           consumed.push(gi);

@@ -170,9 +170,9 @@ export interface Backend {
   /** y = (x - mean) * rstd * w + b per row; mean and rstd [rows] saved for backward. w, b may be null. */
   layerNorm(x: FloatArray, w: FloatArray | null, b: FloatArray | null, y: FloatArray, mean: FloatArray,
     rstd: FloatArray, rows: number, cols: number, eps: number): void;
-  /** gx is written; gw and gb (if given) are accumulated into. */
+  /** gx is written (added to when `accumulate`); gw and gb (if given) are accumulated into. */
   layerNormBackward(x: FloatArray, w: FloatArray | null, mean: FloatArray, rstd: FloatArray, gy: FloatArray,
-    gx: FloatArray, gw: FloatArray | null, gb: FloatArray | null, rows: number, cols: number): void;
+    gx: FloatArray, gw: FloatArray | null, gb: FloatArray | null, rows: number, cols: number, accumulate?: boolean): void;
   /** out[i, :] = weight[ids[i], :]; ids are checked in range by the caller. */
   embedding(ids: Int32Array, weight: FloatArray, out: FloatArray, n: number, dim: number): void;
   /** gw[ids[i], :] += gy[i, :] (skipping ids equal to `paddingIdx`, -1 for none). */

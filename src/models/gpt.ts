@@ -115,9 +115,7 @@ export class Conv1D extends Module<[Tensor], Tensor> {
 
   /** residual + x·W + b, the residual added inside the product (a block's skip connection). */
   forwardAdd(x: Tensor, residual: Tensor): Tensor {
-    const rows = reshape(x, [-1, this.inFeatures]);
-    const y = addmmResidual(reshape(residual, [-1, this.outFeatures]), this.bias, rows, this.weight);
-    return reshape(y, [...x.shape.slice(0, -1), this.outFeatures]);
+    return addmmResidual(residual, this.bias, reshape(x, [-1, this.inFeatures]), this.weight);
   }
 
   override extraRepr(): string {

@@ -292,7 +292,7 @@ void layer_norm_f32(const float* x, const float* w, const float* b, float* y, fl
 }
 
 void layer_norm_backward_f32(const float* x, const float* w, const float* mean, const float* rstd, const float* gy,
-                             float* gx, float* gw, float* gb, long rows, long cols) {
+                             float* gx, float* gw, float* gb, long rows, long cols, bool accumulate) {
   const int tasks = rows * cols < kParallelElements ? 1 : std::min<long>(num_threads(), rows);
   // Each task sums its rows' gw/gb contributions privately; the sums are added once at the end.
   float* partial = nullptr;
@@ -337,12 +337,14 @@ void layer_norm_backward_f32(const float* x, const float* w, const float* mean, 
         const __m256 xh = _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(xr + j), vm_), vrs);
         const __m256 g0 = _mm256_loadu_ps(gr + j);
         const __m256 g = w ? _mm256_mul_ps(g0, _mm256_loadu_ps(w + j)) : g0;
-        _mm256_storeu_ps(out + j, _mm256_mul_ps(vrs, _mm256_fnmadd_ps(xh, vsgx, _mm256_sub_ps(g, vsg))));
+        const __m256 d = _mm256_mul_ps(vrs, _mm256_fnmadd_ps(xh, vsgx, _mm256_sub_ps(g, vsg)));
+        _mm256_storeu_ps(out + j, accumulate ? _mm256_add_ps(_mm256_loadu_ps(out + j), d) : d);
       }
       for (; j < cols; j++) {
         const float xh = (xr[j] - mean[r]) * rstd[r];
         const float g = gr[j] * (w ? w[j] : 1.0f);
-        out[j] = rstd[r] * (g - sumg - xh * sumgx);
+        const float d = rstd[r] * (g - sumg - xh * sumgx);
+        out[j] = accumulate ? out[j] + d : d;
       }
     }
   };

@@ -59,6 +59,13 @@ test('addmm gradients in float32 (bias gradient from the weight GEMM) equal thos
 test('addmmResidual: residual + bias + a·b, gradients of all four; float32 equals add + addmm', () => {
   gradcheck((r, bias, a, b) => ops.addmmResidual(r, bias, a, b), [leaf([3, 5]), leaf([5]), leaf([3, 4]), leaf([4, 5])]);
   gradcheck((r, a, b) => ops.addmmResidual(r, null, a, ops.t(b)), [leafT([3, 2]), leafT([3, 4]), leaf([2, 4])]);
+  // a residual [B, T, n] over the B·T rows of a: the result has the residual's shape
+  gradcheck((r, bias, a, b) => ops.addmmResidual(r, bias, a, b), [leaf([2, 3, 5]), leaf([5]), leaf([6, 4]), leaf([4, 5])]);
+  const r3 = randn([2, 3, 5]);
+  const [a3, b3] = [randn([6, 4]), randn([4, 5])];
+  const y3 = ops.addmmResidual(r3, null, a3, b3);
+  assert.deepEqual(y3.shape, [2, 3, 5]);
+  assertClose(y3, ops.add(r3, ops.reshape(ops.matmul(a3, b3), [2, 3, 5])), 1e-6, 1e-6);
   for (const [m, k, n] of [[70, 33, 50], [1, 40, 300], [5, 0, 3]]) {
     const grads = (fused: boolean) => {
       manualSeed(7);

@@ -200,21 +200,27 @@ export function residualOperand(residual: Tensor): { residual: FloatArray; resid
 /**
  * residual + bias + a·b in one GEMM: a transformer block's residual connection around a projection
  * (x + proj(h)), the residual added to each block of the output just as the bias is, so the sum costs no
- * separate pass. a [m, k], b [k, n] (views allowed, as `t(weight)`), bias [n] or null, residual [m, n].
- * Values and gradients are those of `add(residual, addmm(bias, a, b))`.
+ * separate pass. a [m, k], b [k, n] (views allowed, as `t(weight)`), bias [n] or null, residual [..., n]
+ * with m rows in all (e.g. [B, T, n] for a of [B·T, k]); the result has the residual's shape. Values and
+ * gradients are those of `add(residual, reshape(addmm(bias, a, b), residual.shape))`; the residual's
+ * gradient is the output's own (no view between them, so later terms can be added into it in place).
  */
 export function addmmResidual(residual: Tensor, bias: Tensor | null, a: Tensor, b: Tensor): Tensor {
   const dtype = a.dtype;
   const n = b.ndim === 2 ? b.shape[1] : -1;
+  const m = a.ndim === 2 ? a.shape[0] : -1;
   const fits = a.ndim === 2 && b.ndim === 2 && a.shape[1] === b.shape[0] && (dtype === 'float32' || dtype === 'float64') &&
-    b.dtype === dtype && residual.dtype === dtype && residual.ndim === 2 && residual.shape[0] === a.shape[0] &&
-    residual.shape[1] === n && (bias === null || (bias.ndim === 1 && bias.shape[0] === n && bias.dtype === dtype));
-  if (!fits) return add(residual, bias ? addmm(bias, a, b) : matmul(a, b));
-  const out = uninitTensor([a.shape[0], n], dtype);
+    b.dtype === dtype && residual.dtype === dtype && residual.ndim >= 1 && residual.shape[residual.ndim - 1] === n &&
+    residual.size === m * n && (bias === null || (bias.ndim === 1 && bias.shape[0] === n && bias.dtype === dtype));
+  if (!fits) {
+    const product = bias ? addmm(bias, a, b) : matmul(a, b);
+    return add(residual, residual.ndim === 2 ? product : reshape(product, residual.shape));
+  }
+  const out = uninitTensor(residual.shape, dtype);
   if (out.size === 0) return out;
-  gemm2dRaw(a, b, out, { ...(bias ? biasOperand(bias) : {}), ...residualOperand(residual) });
+  gemm2dRaw(a, b, reshape(out, [m, n]), { ...(bias ? biasOperand(bias) : {}), ...residualOperand(residual) });
   if (!needsGradAny([residual, bias, a, b])) return out;
   return record(out, 'AddmmResidualBackward', [residual, bias, a, b], (g) => [
-    residual.requiresGrad ? g : null, ...addmmGradsRaw(bias, a, b, g),
+    residual.requiresGrad ? g : null, ...addmmGradsRaw(bias, a, b, reshape(g, [m, n])),
   ]);
 }

@@ -4,7 +4,7 @@ import type { FloatArray } from '../../tensor/dtype.js';
 import { type Tensor, uninitTensor } from '../../tensor/tensor.js';
 import { needsGradAny, record, releaseSavedArray } from '../graph.js';
 import { add, gelu } from './elementwise.js';
-import { biasOperand, mm2dRaw, matmul, residualOperand, weightAndBiasGradsRaw } from './linalg.js';
+import { biasOperand, gemm2dRaw, mm2dRaw, matmul, residualOperand, weightAndBiasGradsRaw } from './linalg.js';
 import { reshape, transpose } from './shape.js';
 
 export interface GeluMlpOptions {
@@ -49,12 +49,12 @@ export function geluMlp(
       (residual ? `, residual [${residual.shape.join(', ')}]` : ''));
   }
   const rows = reshape(x, [-1, nIn]);
-  const residualRows = residual ? reshape(residual, [-1, nOut]) : null;
   const dtype = x.dtype;
   const fusable = (dtype === 'float32' || dtype === 'float64') &&
     [wFc, bFc, wProj, bProj, residual].every((t) => t === null || t.dtype === dtype);
-  const y = (fusable ? geluMlpRows : composedMlp)(rows, wFc, bFc, wProj, bProj, approximate, residualRows);
-  return reshape(y, [...lead, nOut]);
+  if (fusable) return geluMlpRows(rows, wFc, bFc, wProj, bProj, approximate, residual, [...lead, nOut]);
+  const residualRows = residual ? reshape(residual, [-1, nOut]) : null;
+  return reshape(composedMlp(rows, wFc, bFc, wProj, bProj, approximate, residualRows), [...lead, nOut]);
 }
 
 /** The same block from separate ops (mixed or non-float dtypes). */
@@ -65,9 +65,12 @@ function composedMlp(x: Tensor, wFc: Tensor, bFc: Tensor | null, wProj: Tensor, 
   return residual ? add(residual, y) : y;
 }
 
-/** geluMlp on rows x [m, in] (residual [m, out]) with all operands of one float dtype. */
+/**
+ * geluMlp on rows x [m, in] with all operands of one float dtype, the result (and residual) of shape
+ * `outShape` ([..., out], m rows): the residual's gradient is the output's own, with no view between them.
+ */
 function geluMlpRows(x: Tensor, wFc: Tensor, bFc: Tensor | null, wProj: Tensor, bProj: Tensor | null,
-  approximate: 'none' | 'tanh', residual: Tensor | null): Tensor {
+  approximate: 'none' | 'tanh', residual: Tensor | null, outShape: number[]): Tensor {
   const inputs = [x, wFc, bFc, wProj, bProj, residual];
   const grad = needsGradAny(inputs);
   const [m, hidden] = [x.shape[0], wFc.shape[1]];
@@ -76,12 +79,15 @@ function geluMlpRows(x: Tensor, wFc: Tensor, bFc: Tensor | null, wProj: Tensor, 
   const h = mm2dRaw(x, wFc, {
     ...(bFc ? biasOperand(bFc) : {}), epilogue: forward, preOut: pre ? (pre.data as FloatArray) : null, preOutOffset: 0,
   });
-  const y = mm2dRaw(h, wProj, { ...(bProj ? biasOperand(bProj) : {}), ...(residual ? residualOperand(residual) : {}) });
+  const nOut = wProj.shape[1];
+  const y = uninitTensor(outShape, x.dtype);
+  gemm2dRaw(h, wProj, reshape(y, [m, nOut]), { ...(bProj ? biasOperand(bProj) : {}), ...(residual ? residualOperand(residual) : {}) });
   if (!grad || !pre) return y;
-  return record(y, 'GeluMlpBackward', inputs, (g) => {
+  return record(y, 'GeluMlpBackward', inputs, (gOut) => {
+    const g = reshape(gOut, [m, nOut]);
     const needPre = x.requiresGrad || wFc.requiresGrad || (bFc?.requiresGrad ?? false);
     const [gradWProj, gradBProj] = weightAndBiasGradsRaw(h, g, wProj.requiresGrad, bProj?.requiresGrad ?? false);
-    const gradResidual = residual?.requiresGrad ? g : null;
+    const gradResidual = residual?.requiresGrad ? gOut : null;
     let grads: (Tensor | null)[] = [null, null, null, gradWProj, gradBProj, gradResidual];
     if (needPre) {
       // dPre = (g·wProjᵀ) ⊙ gelu'(pre), the derivative applied to each block of the product in cache.

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ones, tensor } from '../../tensor/create.js';
+import { backend } from '../../backend/index.js';
+import { ones, randn, tensor } from '../../tensor/create.js';
 import { Generator } from '../../tensor/random.js';
 import { assertClose } from '../../testing/assert.js';
 import { gradcheck } from '../gradcheck.js';
@@ -45,4 +46,46 @@ test('dropout: identity unless training, inverted scaling, gradient through the 
   assert.deepEqual(Array.from(ops.dropout(x, 1, true).dense()).every((v) => v === 0), true);
   gradcheck((t) => ops.dropout(t, 0.3, true, new Generator(7)), [leaf([20])]);
   assert.throws(() => ops.dropout(x, 1.5, true), /probability p in \[0, 1\]/);
+});
+
+test('layerNorm in a pre-norm residual block adds its input gradient into the residual gradient in place', () => {
+  // large enough (32 KB) for gradients to come from the recycling pool, which in-place sums need
+  const C = 64;
+  const shape = [4, 32, C];
+  const x = randn(shape).requiresGrad_();
+  const w = randn([C]).requiresGrad_();
+  const w1 = randn([C]).requiresGrad_();
+  const wFc = randn([C, 2 * C]);
+  const wProj = randn([2 * C, C]);
+  const wAttn = randn([C, C]);
+  // x1 = x + ln(x)·wAttn; y = x1 + mlp(ln(x1)): the residual stream's two gradient terms meet at x and x1
+  const block = (fused: boolean) => {
+    const h = ops.layerNorm(x, [C], w);
+    const x1 = fused ? ops.addmmResidual(x, null, ops.reshape(h, [-1, C]), wAttn)
+      : ops.add(x, ops.reshape(ops.matmul(ops.reshape(h, [-1, C]), wAttn), shape));
+    const h1 = ops.layerNorm(x1, [C], w1);
+    return fused ? ops.geluMlp(h1, wFc, null, wProj, null, { residual: x1 })
+      : ops.add(x1, ops.matmul(ops.gelu(ops.matmul(h1, wFc)), wProj));
+  };
+  const weights = randn(shape);
+  ops.sum(ops.mul(block(false), weights)).backward();
+  const [gx, gw, gw1] = [x.grad!, w.grad!, w1.grad!];
+  x.grad = null;
+  w.grad = null;
+  w1.grad = null;
+  const loss = ops.sum(ops.mul(block(true), weights));
+  const be = backend();
+  const binary = be.binary;
+  let sums = 0;
+  be.binary = (...args) => { sums++; return binary.apply(be, args); };
+  try {
+    loss.backward();
+  } finally {
+    be.binary = binary;
+  }
+  assertClose(x.grad!, gx, 1e-4, 1e-4);
+  assertClose(w.grad!, gw, 1e-4, 1e-4);
+  assertClose(w1.grad!, gw1, 1e-4, 1e-4);
+  // only the loss's own elementwise product is differentiated with a binary kernel (mul backward)
+  assert.ok(sums <= 1, `expected the residual sums inside the layer-norm kernel, got ${sums} binary kernel calls`);
 });

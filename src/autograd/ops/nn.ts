@@ -98,13 +98,14 @@ export function layerNorm(x: Tensor, normalizedShape: number[], weight?: Tensor 
   const wIn = weight ?? null;
   const bIn = bias ?? null;
   if (!needsGrad(x, wIn, bIn)) return out;
-  return record(out, 'LayerNormBackward', [x, wIn, bIn], (g) => {
-    const gx = uninitTensor(src.shape, dt);
+  return record(out, 'LayerNormBackward', [x, wIn, bIn], (g, partial) => {
+    const sum = partial(0); // a residual stream's gradient so far: the kernel adds into it
+    const gx = sum ?? uninitTensor(src.shape, dt);
     const gw = wIn?.requiresGrad ? emptyTensor(normalizedShape, dt) : null;
     const gb = bIn?.requiresGrad ? emptyTensor(normalizedShape, dt) : null;
     be.layerNormBackward(src.data as FloatArray, w ? (w.data as FloatArray) : null, meanT.data as FloatArray,
       rstdT.data as FloatArray, dataOf(castRaw(g, dt)), gx.data as FloatArray,
-      gw ? (gw.data as FloatArray) : null, gb ? (gb.data as FloatArray) : null, rows, cols);
+      gw ? (gw.data as FloatArray) : null, gb ? (gb.data as FloatArray) : null, rows, cols, sum !== null);
     return [gx, gw, gb];
   });
 }

@@ -23,7 +23,8 @@ export function layerNorm(x: FloatArray, w: FloatArray | null, b: FloatArray | n
 }
 
 export function layerNormBackward(x: FloatArray, w: FloatArray | null, mean: FloatArray, rstd: FloatArray,
-  gy: FloatArray, gx: FloatArray, gw: FloatArray | null, gb: FloatArray | null, rows: number, cols: number): void {
+  gy: FloatArray, gx: FloatArray, gw: FloatArray | null, gb: FloatArray | null, rows: number, cols: number,
+  accumulate = false): void {
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     const m = mean[r];
@@ -43,7 +44,8 @@ export function layerNormBackward(x: FloatArray, w: FloatArray | null, mean: Flo
     for (let j = 0; j < cols; j++) {
       const xh = (x[o + j] - m) * rs;
       const g = gy[o + j] * (w ? w[j] : 1);
-      gx[o + j] = rs * (g - sumG - xh * sumGX);
+      const d = rs * (g - sumG - xh * sumGX);
+      gx[o + j] = accumulate ? gx[o + j] + d : d;
     }
   }
 }

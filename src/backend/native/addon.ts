@@ -39,7 +39,7 @@ export interface NativeAddon {
   layerNorm(x: F32, w: F32 | null, b: F32 | null, y: F32, mean: F32, rstd: F32, rows: number, cols: number,
     eps: number): void;
   layerNormBackward(x: F32, w: F32 | null, mean: F32, rstd: F32, gy: F32, gx: F32, gw: F32 | null, gb: F32 | null,
-    rows: number, cols: number): void;
+    rows: number, cols: number, accumulate: boolean): void;
   embedding(ids: Int32Array, weight: F32, out: F32, n: number, dim: number): void;
   embeddingBackward(ids: Int32Array, gy: F32, gw: F32, n: number, dim: number, paddingIdx: number): void;
   crossEntropy(logits: F32, targets: Int32Array, rows: number, classes: number, ignoreIndex: number,

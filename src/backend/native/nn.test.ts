@@ -119,6 +119,14 @@ test('native layerNorm and its backward match js (with and without affine)', { s
           close(gwa!, gwe!, 1e-4, 1e-4, 'layerNormBackward gw (accumulated)');
           close(gba!, gbe!, 1e-4, 1e-4, 'layerNormBackward gb (accumulated)');
         }
+        // accumulate: gx gets the gradient added to what it holds
+        const prior = randomFloats(rows * cols, seed++);
+        const gxs = prior.slice();
+        native!.layerNormBackward(x, W, me, re, gy, gxs, null, null, rows, cols, true);
+        close(gxs, prior.map((v, i) => v + gxe[i]), 1e-5, 1e-4, `layerNormBackward accumulated gx [${rows}, ${cols}]`);
+        const gxj = prior.slice();
+        jsBackend.layerNormBackward(x, W, me, re, gy, gxj, null, null, rows, cols, true);
+        close(gxj, prior.map((v, i) => v + gxe[i]), 1e-6, 1e-5, 'js layerNormBackward accumulated gx');
       }
     }
   });

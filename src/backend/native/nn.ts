@@ -63,13 +63,13 @@ export function nativeNn(addon: NativeAddon): Pick<Backend, 'reduce' | 'softmax'
       }
       addon.layerNorm(x, w, b, y, mean, rstd, rows, cols, eps);
     },
-    layerNormBackward(x, w, mean, rstd, gy, gx, gw, gb, rows, cols): void {
+    layerNormBackward(x, w, mean, rstd, gy, gx, gw, gb, rows, cols, accumulate = false): void {
       if (!f32(x) || !f32OrNull(w) || !f32(mean) || !f32(rstd) || !f32(gy) || !f32(gx) || !f32OrNull(gw) ||
         !f32OrNull(gb) || cols < 1 || rows * cols < MIN_ELEMENTS) {
-        jsBackend.layerNormBackward(x, w, mean, rstd, gy, gx, gw, gb, rows, cols);
+        jsBackend.layerNormBackward(x, w, mean, rstd, gy, gx, gw, gb, rows, cols, accumulate);
         return;
       }
-      addon.layerNormBackward(x, w, mean, rstd, gy, gx, gw, gb, rows, cols);
+      addon.layerNormBackward(x, w, mean, rstd, gy, gx, gw, gb, rows, cols, accumulate);
     },
     embedding(ids, weight, out, n, dim): void {
       if (!f32(weight) || !f32(out) || dim < 1) jsBackend.embedding(ids, weight, out, n, dim);
