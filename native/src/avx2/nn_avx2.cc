@@ -249,43 +249,83 @@ void softmax_backward_f32(const float* y, const float* gy, float* gx, long rows,
   });
 }
 
+// Sum of a contiguous row in float, four vector chains (pairwise-like error, no widening).
+float row_sum_f32(const float* x, long n) {
+  __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps(), s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
+  long j = 0;
+  for (; j + 32 <= n; j += 32) {
+    s0 = _mm256_add_ps(s0, _mm256_loadu_ps(x + j));
+    s1 = _mm256_add_ps(s1, _mm256_loadu_ps(x + j + 8));
+    s2 = _mm256_add_ps(s2, _mm256_loadu_ps(x + j + 16));
+    s3 = _mm256_add_ps(s3, _mm256_loadu_ps(x + j + 24));
+  }
+  for (; j + 8 <= n; j += 8) s0 = _mm256_add_ps(s0, _mm256_loadu_ps(x + j));
+  if (j < n) s1 = _mm256_add_ps(s1, _mm256_maskload_ps(x + j, vm::tail_mask(n - j)));
+  return vm::hsum(_mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3)));
+}
+
+// Σ(x - m) and Σ(x - m)² of a contiguous row, four vector chains each.
+void centered_sums(const float* x, long n, float m, float* sum, float* sum_sq) {
+  const __m256 vm_ = set1(m);
+  __m256 d0 = _mm256_setzero_ps(), d1 = _mm256_setzero_ps(), q0 = _mm256_setzero_ps(), q1 = _mm256_setzero_ps();
+  long j = 0;
+  for (; j + 16 <= n; j += 16) {
+    const __m256 a = _mm256_sub_ps(_mm256_loadu_ps(x + j), vm_);
+    const __m256 b = _mm256_sub_ps(_mm256_loadu_ps(x + j + 8), vm_);
+    d0 = _mm256_add_ps(d0, a);
+    d1 = _mm256_add_ps(d1, b);
+    q0 = _mm256_fmadd_ps(a, a, q0);
+    q1 = _mm256_fmadd_ps(b, b, q1);
+  }
+  for (; j < n; j += 8) {
+    const __m256i mask = vm::tail_mask(n - j);
+    const __m256 a = _mm256_and_ps(_mm256_sub_ps(_mm256_maskload_ps(x + j, mask), vm_), _mm256_castsi256_ps(mask));
+    d0 = _mm256_add_ps(d0, a);
+    q0 = _mm256_fmadd_ps(a, a, q0);
+  }
+  *sum = vm::hsum(_mm256_add_ps(d0, d1));
+  *sum_sq = vm::hsum(_mm256_add_ps(q0, q1));
+}
+
+// In float, as PyTorch's CPU kernel: the mean, then the variance by the corrected two-pass formula
+// (Σd² - (Σd)²/n)/n with d = x - mean, whose Σd also corrects the mean for the rounding of the first pass.
 void layer_norm_f32(const float* x, const float* w, const float* b, float* y, float* mean, float* rstd, long rows,
                     long cols, float eps) {
+  const float inv_n = 1.0f / static_cast<float>(cols);
   for_rows(rows, cols, [&](long r0, long r1) {
-    for (long r = r0; r < r1; r++) {
-      const float* xr = x + r * cols;
-      float* yr = y + r * cols;
-      const double m = row_sum(xr, cols) / static_cast<double>(cols);
-      const __m256 vmean = set1(static_cast<float>(m));
-      __m256d v0 = _mm256_setzero_pd(), v1 = _mm256_setzero_pd();
-      long j = 0;
-      for (; j + 8 <= cols; j += 8) {
-        const __m256 d = _mm256_sub_ps(_mm256_loadu_ps(xr + j), vmean);
-        const __m256d dl = widen_lo(d), dh = widen_hi(d);
-        v0 = _mm256_fmadd_pd(dl, dl, v0);
-        v1 = _mm256_fmadd_pd(dh, dh, v1);
+    // Statistics of a few rows first, then their normalization: the rows' reductions are independent, so
+    // their latency chains overlap instead of stalling each row's normalization.
+    constexpr long kGroup = 8;
+    for (long g0 = r0; g0 < r1; g0 += kGroup) {
+      const long g1 = std::min(r1, g0 + kGroup);
+      for (long r = g0; r < g1; r++) {
+        const float* xr = x + r * cols;
+        const float m0 = row_sum_f32(xr, cols) * inv_n;
+        float sd, sq;
+        centered_sums(xr, cols, m0, &sd, &sq);
+        float var = (sq - sd * sd * inv_n) * inv_n;
+        if (var < 0.0f) var = 0.0f;  // rounding; NaN stays NaN
+        mean[r] = m0 + sd * inv_n;
+        rstd[r] = 1.0f / std::sqrt(var + eps);
       }
-      double var = hsum_pd(_mm256_add_pd(v0, v1));
-      for (; j < cols; j++) {
-        const double d = xr[j] - m;
-        var += d * d;
-      }
-      const double rs = 1.0 / std::sqrt(var / static_cast<double>(cols) + eps);
-      mean[r] = static_cast<float>(m);
-      rstd[r] = static_cast<float>(rs);
-      const __m256 vrs = set1(static_cast<float>(rs));
-      const float fm = static_cast<float>(m), frs = static_cast<float>(rs);
-      for (j = 0; j + 8 <= cols; j += 8) {
-        __m256 v = _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(xr + j), vmean), vrs);
-        if (w) v = _mm256_mul_ps(v, _mm256_loadu_ps(w + j));
-        if (b) v = _mm256_add_ps(v, _mm256_loadu_ps(b + j));
-        _mm256_storeu_ps(yr + j, v);
-      }
-      for (; j < cols; j++) {
-        float v = (xr[j] - fm) * frs;
-        if (w) v *= w[j];
-        if (b) v += b[j];
-        yr[j] = v;
+      for (long r = g0; r < g1; r++) {
+        const float* xr = x + r * cols;
+        float* yr = y + r * cols;
+        const float fm = mean[r], frs = rstd[r];
+        const __m256 vmean = set1(fm), vrs = set1(frs);
+        long j = 0;
+        for (; j + 8 <= cols; j += 8) {
+          __m256 v = _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(xr + j), vmean), vrs);
+          if (w) v = _mm256_mul_ps(v, _mm256_loadu_ps(w + j));
+          if (b) v = _mm256_add_ps(v, _mm256_loadu_ps(b + j));
+          _mm256_storeu_ps(yr + j, v);
+        }
+        for (; j < cols; j++) {
+          float v = (xr[j] - fm) * frs;
+          if (w) v *= w[j];
+          if (b) v += b[j];
+          yr[j] = v;
+        }
       }
     }
   });
