@@ -185,12 +185,46 @@ void pack_b(const float* b, long ldb, bool tb, long p0, long kc, long j0, long n
   }
 }
 
-// C[0:6, 0:16] = alpha * A·B + beta * C, A a packed 6 x kc panel, B a packed kc x 16 panel (beta 0: C not read).
+// What a micro-kernel adds to its tile as it stores it (the first k block of a product with a bias or a
+// residual): bias[0:16] to every row, residual rows ldr apart; either may be null.
+struct TileAdd {
+  const float* bias;
+  const float* residual;
+  long ldr;
+};
+
+// Stores row = alpha·x + beta·row (+ the row's TileAdd terms), for the 16 floats of one tile row.
+inline void store_row(float* row, __m256 x0, __m256 x1, __m256 va, float beta, const TileAdd& add, long r) {
+  __m256 y0 = _mm256_mul_ps(va, x0), y1 = _mm256_mul_ps(va, x1);
+  if (beta != 0.0f) {
+    const __m256 vb = _mm256_set1_ps(beta);
+    y0 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(row), y0);
+    y1 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(row + 8), y1);
+  }
+  if (add.bias) {
+    y0 = _mm256_add_ps(y0, _mm256_loadu_ps(add.bias));
+    y1 = _mm256_add_ps(y1, _mm256_loadu_ps(add.bias + 8));
+  }
+  if (add.residual) {
+    const float* res = add.residual + r * add.ldr;
+    y0 = _mm256_add_ps(y0, _mm256_loadu_ps(res));
+    y1 = _mm256_add_ps(y1, _mm256_loadu_ps(res + 8));
+  }
+  _mm256_storeu_ps(row, y0);
+  _mm256_storeu_ps(row + 8, y1);
+}
+
+// C[0:6, 0:16] = alpha * A·B + beta * C (+ add), A a packed 6 x kc panel, B a packed kc x 16 panel (beta 0: C
+// not read).
 __attribute__((noinline)) void micro_6x16(long kc, const float* __restrict A, const float* __restrict B, float* C, long ldc, float alpha,
-                       float beta) {
+                       float beta, const TileAdd& add) {
   for (int r = 0; r < 6; r++) {
     _mm_prefetch(reinterpret_cast<const char*>(C + r * ldc), _MM_HINT_T0);
     _mm_prefetch(reinterpret_cast<const char*>(C + r * ldc + 15), _MM_HINT_T0);
+    if (add.residual) {
+      _mm_prefetch(reinterpret_cast<const char*>(add.residual + r * add.ldr), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(add.residual + r * add.ldr + 15), _MM_HINT_T0);
+    }
   }
   __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
   __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
@@ -235,34 +269,18 @@ __attribute__((noinline)) void micro_6x16(long kc, const float* __restrict A, co
   }
 #undef LMKIT_STEP
   const __m256 va = _mm256_set1_ps(alpha);
-  float* r0 = C;
-  float* r1 = C + ldc;
-  float* r2 = C + 2 * ldc;
-  float* r3 = C + 3 * ldc;
-  float* r4 = C + 4 * ldc;
-  float* r5 = C + 5 * ldc;
-  if (beta == 0.0f) {
-    _mm256_storeu_ps(r0, _mm256_mul_ps(va, c00)); _mm256_storeu_ps(r0 + 8, _mm256_mul_ps(va, c01));
-    _mm256_storeu_ps(r1, _mm256_mul_ps(va, c10)); _mm256_storeu_ps(r1 + 8, _mm256_mul_ps(va, c11));
-    _mm256_storeu_ps(r2, _mm256_mul_ps(va, c20)); _mm256_storeu_ps(r2 + 8, _mm256_mul_ps(va, c21));
-    _mm256_storeu_ps(r3, _mm256_mul_ps(va, c30)); _mm256_storeu_ps(r3 + 8, _mm256_mul_ps(va, c31));
-    _mm256_storeu_ps(r4, _mm256_mul_ps(va, c40)); _mm256_storeu_ps(r4 + 8, _mm256_mul_ps(va, c41));
-    _mm256_storeu_ps(r5, _mm256_mul_ps(va, c50)); _mm256_storeu_ps(r5 + 8, _mm256_mul_ps(va, c51));
-  } else {
-    const __m256 vb = _mm256_set1_ps(beta);
-#define LMKIT_UPD(R, X0, X1)                                                                     \
-  _mm256_storeu_ps(R, _mm256_fmadd_ps(va, X0, _mm256_mul_ps(vb, _mm256_loadu_ps(R))));            \
-  _mm256_storeu_ps(R + 8, _mm256_fmadd_ps(va, X1, _mm256_mul_ps(vb, _mm256_loadu_ps(R + 8))));
-    LMKIT_UPD(r0, c00, c01) LMKIT_UPD(r1, c10, c11) LMKIT_UPD(r2, c20, c21)
-    LMKIT_UPD(r3, c30, c31) LMKIT_UPD(r4, c40, c41) LMKIT_UPD(r5, c50, c51)
-#undef LMKIT_UPD
-  }
+  store_row(C, c00, c01, va, beta, add, 0);
+  store_row(C + ldc, c10, c11, va, beta, add, 1);
+  store_row(C + 2 * ldc, c20, c21, va, beta, add, 2);
+  store_row(C + 3 * ldc, c30, c31, va, beta, add, 3);
+  store_row(C + 4 * ldc, c40, c41, va, beta, add, 4);
+  store_row(C + 5 * ldc, c50, c51, va, beta, add, 5);
 }
 
 // The first R (< MR) rows of micro_6x16, for the last, partial row panel of a block.
 template <int R>
 __attribute__((noinline)) void micro_rx16(long kc, const float* __restrict A, const float* __restrict B, float* C,
-                                          long ldc, float alpha, float beta) {
+                                          long ldc, float alpha, float beta, const TileAdd& add) {
   __m256 c0[R], c1[R];
 #pragma GCC unroll 6
   for (int r = 0; r < R; r++) c0[r] = c1[r] = _mm256_setzero_ps();
@@ -278,20 +296,10 @@ __attribute__((noinline)) void micro_rx16(long kc, const float* __restrict A, co
   }
   const __m256 va = _mm256_set1_ps(alpha);
 #pragma GCC unroll 6
-  for (int r = 0; r < R; r++) {
-    float* row = C + r * ldc;
-    if (beta == 0.0f) {
-      _mm256_storeu_ps(row, _mm256_mul_ps(va, c0[r]));
-      _mm256_storeu_ps(row + 8, _mm256_mul_ps(va, c1[r]));
-    } else {
-      const __m256 vb = _mm256_set1_ps(beta);
-      _mm256_storeu_ps(row, _mm256_fmadd_ps(va, c0[r], _mm256_mul_ps(vb, _mm256_loadu_ps(row))));
-      _mm256_storeu_ps(row + 8, _mm256_fmadd_ps(va, c1[r], _mm256_mul_ps(vb, _mm256_loadu_ps(row + 8))));
-    }
-  }
+  for (int r = 0; r < R; r++) store_row(C + r * ldc, c0[r], c1[r], va, beta, add, r);
 }
 
-using MicroKernel = void (*)(long, const float*, const float*, float*, long, float, float);
+using MicroKernel = void (*)(long, const float*, const float*, float*, long, float, float, const TileAdd&);
 // Kernels by row count 1..6.
 const MicroKernel kMicro[MR + 1] = {nullptr, micro_rx16<1>, micro_rx16<2>, micro_rx16<3>, micro_rx16<4>, micro_rx16<5>,
                                     micro_6x16};
@@ -415,30 +423,34 @@ void gemm_block(const GemmArgs& g, const float* a, const float* b, float* c, con
     const long nc = std::min(nc_max, j_end - jc);
     for (long pc = 0; pc < g.k; pc += kc_max) {
       const long kc = std::min(kc_max, g.k - pc);
-      // Bias and residual go into each block of C just before the first products accumulate onto it (in cache).
+      // Bias and residual are added as the first k block's products are stored (partial tiles: just before).
       const bool init = pc == 0 && (g.bias || ep.residual);
       const bool last_k = pc + kc >= g.k;
-      const float beta = pc == 0 && !init ? g.beta : 1.0f;
+      const float beta = pc == 0 ? g.beta : 1.0f;
+      constexpr TileAdd kNoAdd = {nullptr, nullptr, 0};
       pack_b(b, g.ldb, g.trans_b, pc, kc, jc, nc, bp, col_sum ? col_sum + jc : nullptr);
       for (long ic = i_begin; ic < i_end; ic += mc_max) {
         const long mc = std::min(mc_max, i_end - ic);
         pack_a(a, g.lda, g.trans_a, ic, mc, pc, kc, ap);
-        if (init) init_or_scale_block(g, ep, c, ic * g.ldc + jc, jc, mc, nc);
         for (long jr = 0; jr < nc; jr += NR) {
           const long nr = std::min(NR, nc - jr);
           const float* bpanel = bp + jr * kc;
           for (long ir = 0; ir < mc; ir += MR) {
             const long mr = std::min(MR, mc - ir);
-            float* ct = c + (ic + ir) * g.ldc + jc + jr;
+            const long at = (ic + ir) * g.ldc + jc + jr;
+            float* ct = c + at;
             if (nr == NR) {
-              kMicro[mr](kc, ap + ir * kc, bpanel, ct, g.ldc, g.alpha, beta);
+              const TileAdd add = init ? TileAdd{g.bias ? g.bias + jc + jr : nullptr, ep.residual ? ep.residual + at : nullptr, g.ldc} : kNoAdd;
+              kMicro[mr](kc, ap + ir * kc, bpanel, ct, g.ldc, g.alpha, beta, add);
             } else {
-              kMicro[mr](kc, ap + ir * kc, bpanel, tile, NR, g.alpha, 0.0f);
+              if (init) init_or_scale_block(g, ep, c, at, jc + jr, mr, nr);
+              const float tile_beta = init ? 1.0f : beta;
+              kMicro[mr](kc, ap + ir * kc, bpanel, tile, NR, g.alpha, 0.0f, kNoAdd);
               for (long r = 0; r < mr; r++) {
                 float* crow = ct + r * g.ldc;
                 const float* trow = tile + r * NR;
-                if (beta == 0.0f) for (long j = 0; j < nr; j++) crow[j] = trow[j];
-                else for (long j = 0; j < nr; j++) crow[j] = trow[j] + beta * crow[j];
+                if (tile_beta == 0.0f) for (long j = 0; j < nr; j++) crow[j] = trow[j];
+                else for (long j = 0; j < nr; j++) crow[j] = trow[j] + tile_beta * crow[j];
               }
             }
           }
