@@ -176,11 +176,19 @@ inline __m256 gelu(__m256 x) {
   return _mm256_mul_ps(_mm256_mul_ps(set1(0.5f), x), onePlusErf);
 }
 
-// 0.5 x (1 + tanh(k (x + 0.044715 x^3))) = x * sigmoid(2 k (x + 0.044715 x^3))
+// 0.5 x (1 + tanh(k (x + 0.044715 x^3))) = x / (1 + e^t) with t = -2k (x + 0.044715 x^3). t is clamped to
+// [-87.3, 89] (x / (1 + e^t) has long reached x or -0 there; from about 88.4 up e^t is +inf, as it should be),
+// and n = round(t / ln 2) comes from adding a magic number whose low mantissa bits then hold n + 127, ready to
+// shift into an exponent.
 inline __m256 gelu_tanh(__m256 x) {
-  const __m256 x3 = _mm256_mul_ps(_mm256_mul_ps(x, x), x);
-  const __m256 inner = _mm256_mul_ps(set1(0.7978845608028654f), _mm256_fmadd_ps(set1(0.044715f), x3, x));
-  return _mm256_mul_ps(x, sigmoid(_mm256_add_ps(inner, inner)));
+  const __m256 x2 = _mm256_mul_ps(x, x);
+  const __m256 t = _mm256_mul_ps(x, _mm256_fmadd_ps(set1(-2 * 0.7978845608028654f * 0.044715f), x2, set1(-2 * 0.7978845608028654f)));
+  const __m256 tc = _mm256_min_ps(set1(89.0f), _mm256_max_ps(set1(-87.3f), t));
+  const __m256 magic = set1(12582912.0f + 127.0f);  // 1.5 * 2^23 + the exponent bias
+  const __m256 shifted = _mm256_fmadd_ps(tc, set1(1.44269504088896341f), magic);
+  const __m256 e = _mm256_mul_ps(exp_reduced(tc, _mm256_sub_ps(shifted, magic)),
+                                 _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_castps_si256(shifted), 23)));
+  return _mm256_div_ps(x, _mm256_add_ps(set1(1.0f), e));
 }
 
 // d gelu / dx = Φ(x) + x·φ(x)
@@ -193,10 +201,9 @@ inline __m256 gelu_grad(__m256 x) {
 // d gelu_tanh / dx from x and s = sigmoid(2·inner) = (1 + tanh(inner)) / 2, inner = k (x + 0.044715 x³):
 // with 1 - tanh² = 4·s·(1 - s) it is s + 2x·s·(1 - s)·k·(1 + 3·0.044715 x²).
 inline __m256 gelu_tanh_grad_from_s(__m256 x, __m256 s) {
-  const __m256 one = set1(1.0f);
-  const __m256 dinner = _mm256_mul_ps(set1(0.7978845608028654f), _mm256_fmadd_ps(set1(3 * 0.044715f), _mm256_mul_ps(x, x), one));
-  const __m256 right = _mm256_mul_ps(_mm256_mul_ps(set1(2.0f), x), _mm256_mul_ps(_mm256_mul_ps(s, _mm256_sub_ps(one, s)), dinner));
-  return _mm256_add_ps(s, right);
+  // 2k·(1 + 3·0.044715 x²), times x, times s - s², plus s
+  const __m256 q = _mm256_fmadd_ps(set1(6 * 0.7978845608028654f * 0.044715f), _mm256_mul_ps(x, x), set1(2 * 0.7978845608028654f));
+  return _mm256_fmadd_ps(_mm256_mul_ps(x, q), _mm256_fnmadd_ps(s, s, s), s);
 }
 
 // d gelu_tanh / dx from x and y = gelu_tanh(x) = x·s: s = y / x (1/2 at x = 0, where s → 1/2).
