@@ -598,14 +598,15 @@ void backward_block(const BackwardBlock& f) {
   const __m256 scale = set1(f.scale);
 #pragma GCC unroll 8
   for (int r = 0; r < R; r++) dot[r] = set1(vm::hsum(dot[r]));
-  for (int r = 0; r < R; r++) {
-    const float* pr = f.p + r * f.tk;
-    float* dr = f.ds + r * f.dss;
-    for (j = 0; j < cols; j += 8) {
-      const long w = std::min(8L, cols - j);
-      __m256 x = _mm256_mul_ps(_mm256_mul_ps(load_first(pr + j, w), _mm256_sub_ps(load_first(dr + j, w), dot[r])), scale);
+  for (j = 0; j < cols; j += 8) {
+    const long w = std::min(8L, cols - j);
+#pragma GCC unroll 8
+    for (int r = 0; r < R; r++) {
+      const float* pr = f.p + r * f.tk + j;
+      float* dr = f.ds + r * f.dss + j;
+      __m256 x = _mm256_mul_ps(_mm256_mul_ps(load_first(pr, w), _mm256_sub_ps(load_first(dr, w), dot[r])), scale);
       if (j + 8 > jend[r]) x = _mm256_and_ps(x, lanes_before(jend[r], j));
-      store_first(dr + j, w, x);
+      store_first(dr, w, x);
     }
   }
   for (int r = 0; r < R; r++) zero_fill(f.ds + r * f.dss + cols, std::min(f.tk, jend[r] + kRows - 1) - cols);
