@@ -50,8 +50,8 @@ double sum_squares_f32(const float* x, long n);
 // Multi-tensor ("foreach") forms over `count` arrays of ns[i] elements. Arrays shorter than `min_vector` take
 // the js reference's path (one double at a time: x*s rounded to float; Σ x² in order), the others the
 // kernels above, so each array ends up exactly as one single-array call would leave it. The sums of the
-// arrays are added in array order, as a caller adding sum_squares results one by one would.
-double sum_squares_list_f32(const float* const* xs, const long* ns, long count, long min_vector);
+// arrays are added to `total` in array order, as a caller adding sum_squares results one by one would.
+double sum_squares_list_f32(const float* const* xs, const long* ns, long count, long min_vector, double total);
 void scale_list_f32(float* const* xs, const long* ns, long count, double s, long min_vector);
 
 // op: 0 sum, 1 max, 2 min, 3 prod

@@ -261,30 +261,38 @@ napi_value SumSquares(napi_env env, napi_callback_info info) {
   return result;
 }
 
-// sumSquaresList(xs, minVector) -> Σ of each array's sum of squares, in order
+// Float32Arrays passed as the arguments from `first` on.
+struct ArrayRun {
+  std::vector<float*> data;
+  std::vector<long> lens;
+  bool read(Args& args, size_t first, size_t n) {
+    data.resize(n);
+    lens.resize(n);
+    return args.f32_run(first, n, data.data(), lens.data());
+  }
+  long size() const { return static_cast<long>(data.size()); }
+};
+
+// sumSquaresList(minVector, total, ...xs) -> total + each array's sum of squares, added in order
 napi_value SumSquaresList(napi_env env, napi_callback_info info) {
   Args args(env, info);
-  std::vector<float*> xs;
-  std::vector<long> ns;
-  args.f32_list(0, &xs, &ns);
-  const long min_vector = args.integer(1);
-  if (args.failed()) return nullptr;
+  const long min_vector = args.integer(0);
+  const double total = args.num(1);
+  ArrayRun xs;
+  if (args.failed() || !xs.read(args, 2, args.count() - 2)) return nullptr;
   napi_value result;
-  napi_create_double(env, sum_squares_list_f32(xs.data(), ns.data(), static_cast<long>(xs.size()), min_vector),
-                     &result);
+  napi_create_double(env, sum_squares_list_f32(xs.data.data(), xs.lens.data(), xs.size(), min_vector, total), &result);
   return result;
 }
 
-// scaleInPlaceList(xs, s, minVector)
+// scaleInPlaceList(s, minVector, ...xs)
 napi_value ScaleInPlaceList(napi_env env, napi_callback_info info) {
   Args args(env, info);
-  std::vector<float*> xs;
-  std::vector<long> ns;
-  args.f32_list(0, &xs, &ns);
-  const double s = args.num(1);
-  const long min_vector = args.integer(2);
-  if (args.failed()) return nullptr;
-  scale_list_f32(xs.data(), ns.data(), static_cast<long>(xs.size()), s, min_vector);
+  const double s = args.num(0);
+  const long min_vector = args.integer(1);
+  ArrayRun xs;
+  if (args.failed() || !xs.read(args, 2, args.count() - 2)) return nullptr;
+  scale_list_f32(xs.data.data(), xs.lens.data(), xs.size(), s, min_vector);
   return nullptr;
 }
 
@@ -471,25 +479,28 @@ napi_value Adam(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// adamList(ps, gs, ms, vs, lr, beta1, beta2, eps, weightDecay, step, decoupled); tensor i has ps[i].length elements
+// adamList(lr, beta1, beta2, eps, weightDecay, step, decoupled, ...ps, ...gs, ...ms, ...vs): n tensors given as
+// 4n arrays, tensor i of ps[i].length elements
 napi_value AdamList(napi_env env, napi_callback_info info) {
   Args args(env, info);
-  std::vector<float*> ptr[4];
-  std::vector<long> len[4];
-  for (int k = 0; k < 4; k++) args.f32_list(k, &ptr[k], &len[k]);
-  const double lr = args.num(4), b1 = args.num(5), b2 = args.num(6), eps = args.num(7), wd = args.num(8);
-  const double step = args.num(9);
-  const bool decoupled = args.flag(10);
+  const double lr = args.num(0), b1 = args.num(1), b2 = args.num(2), eps = args.num(3), wd = args.num(4);
+  const double step = args.num(5);
+  const bool decoupled = args.flag(6);
   if (args.failed()) return nullptr;
-  const size_t count = ptr[0].size();
-  if (ptr[1].size() != count || ptr[2].size() != count || ptr[3].size() != count)
-    return args.fail("adamList: expected as many grads, ms and vs as params"), nullptr;
-  for (size_t t = 0; t < count; t++) {
-    if (len[1][t] < len[0][t] || len[2][t] < len[0][t] || len[3][t] < len[0][t])
+  const size_t arrays = args.count() - 7;
+  if (arrays % 4 != 0) return args.fail("adamList: expected as many grads, ms and vs as params"), nullptr;
+  const size_t n = arrays / 4;
+  ArrayRun run[4];
+  for (size_t k = 0; k < 4; k++) {
+    if (!run[k].read(args, 7 + k * n, n)) return nullptr;
+  }
+  for (size_t t = 0; t < n; t++) {
+    const long need = run[0].lens[t];
+    if (run[1].lens[t] < need || run[2].lens[t] < need || run[3].lens[t] < need)
       return args.fail("adamList: a grad, m or v is shorter than its param"), nullptr;
   }
-  adam_list_f32(ptr[0].data(), const_cast<const float* const*>(ptr[1].data()), ptr[2].data(), ptr[3].data(),
-                len[0].data(), static_cast<long>(count), lr, b1, b2, eps, wd, step, decoupled);
+  adam_list_f32(run[0].data.data(), const_cast<const float* const*>(run[1].data.data()), run[2].data.data(),
+                run[3].data.data(), run[0].lens.data(), static_cast<long>(n), lr, b1, b2, eps, wd, step, decoupled);
   return nullptr;
 }
 

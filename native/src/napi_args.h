@@ -15,20 +15,30 @@ class Args {
   Args(napi_env env, napi_callback_info info) : env_(env) {
     count_ = kMax;
     napi_get_cb_info(env, info, &count_, values_, nullptr, nullptr);
+    if (count_ > kMax) {  // a variadic call (lists of arrays passed as arguments)
+      more_.resize(count_);
+      napi_get_cb_info(env, info, &count_, more_.data(), nullptr, nullptr);
+      argv_ = more_.data();
+    }
   }
+
+  Args(const Args&) = delete;  // argv_ may point into this object
+  Args& operator=(const Args&) = delete;
+
+  size_t count() const { return count_; }
 
   napi_env env() const { return env_; }
   bool failed() const { return failed_; }
 
   double num(size_t i) {
     double v = 0;
-    if (i >= count_ || napi_get_value_double(env_, values_[i], &v) != napi_ok) fail("expected a number argument");
+    if (i >= count_ || napi_get_value_double(env_, argv_[i], &v) != napi_ok) fail("expected a number argument");
     return v;
   }
   long integer(size_t i) { return static_cast<long>(num(i)); }
   bool flag(size_t i) {
     bool v = false;
-    if (i >= count_ || napi_get_value_bool(env_, values_[i], &v) != napi_ok) fail("expected a boolean argument");
+    if (i >= count_ || napi_get_value_bool(env_, argv_[i], &v) != napi_ok) fail("expected a boolean argument");
     return v;
   }
 
@@ -38,14 +48,14 @@ class Args {
     *len = 0;
     if (i >= count_) return fail_null<T>("missing typed-array argument");
     napi_valuetype vt;
-    napi_typeof(env_, values_[i], &vt);
+    napi_typeof(env_, argv_[i], &vt);
     if (vt == napi_null || vt == napi_undefined) {
       if (nullable) return nullptr;
       return fail_null<T>("expected a typed array, got null");
     }
     napi_typedarray_type type;
     void* data = nullptr;
-    if (napi_get_typedarray_info(env_, values_[i], &type, len, &data, nullptr, nullptr) != napi_ok || type != want)
+    if (napi_get_typedarray_info(env_, argv_[i], &type, len, &data, nullptr, nullptr) != napi_ok || type != want)
       return fail_null<T>("expected a typed array of another element type");
     return static_cast<T*>(data);
   }
@@ -57,25 +67,19 @@ class Args {
     return array<uint8_t>(i, napi_uint8_array, len, nullable);
   }
 
-  // The Float32Arrays of the JavaScript array at i: their data in `data`, their element counts in `lens`.
-  bool f32_list(size_t i, std::vector<float*>* data, std::vector<long>* lens) {
-    bool is_array = false;
-    if (i >= count_ || napi_is_array(env_, values_[i], &is_array) != napi_ok || !is_array)
-      return fail("expected an array of Float32Arrays");
-    uint32_t n = 0;
-    napi_get_array_length(env_, values_[i], &n);
-    data->resize(n);
-    lens->resize(n);
-    for (uint32_t k = 0; k < n; k++) {
-      napi_value e;
+  // The `n` Float32Arrays from argument `first` on: their data in data[k], their element counts in lens[k].
+  // (Arrays passed as arguments cost about half of reading them out of a JavaScript array.)
+  bool f32_run(size_t first, size_t n, float** data, long* lens) {
+    if (first + n > count_) return fail("missing typed-array argument");
+    for (size_t k = 0; k < n; k++) {
       napi_typedarray_type type;
       size_t len = 0;
       void* p = nullptr;
-      if (napi_get_element(env_, values_[i], k, &e) != napi_ok ||
-          napi_get_typedarray_info(env_, e, &type, &len, &p, nullptr, nullptr) != napi_ok || type != napi_float32_array)
-        return fail("expected an array of Float32Arrays");
-      (*data)[k] = static_cast<float*>(p);
-      (*lens)[k] = static_cast<long>(len);
+      if (napi_get_typedarray_info(env_, argv_[first + k], &type, &len, &p, nullptr, nullptr) != napi_ok ||
+          type != napi_float32_array)
+        return fail("expected a Float32Array");
+      data[k] = static_cast<float*>(p);
+      lens[k] = static_cast<long>(len);
     }
     return true;
   }
@@ -101,6 +105,8 @@ class Args {
 
   napi_env env_;
   napi_value values_[kMax];
+  std::vector<napi_value> more_;
+  napi_value* argv_ = values_;
   size_t count_;
   bool failed_ = false;
 };

@@ -28,10 +28,10 @@ export interface NativeAddon {
   affine(x: F32, out: F32, n: number, scale: number, shift: number): void;
   scaleInPlace(x: F32, n: number, s: number): void;
   sumSquares(x: F32, n: number): number;
-  /** Σ of each array's sum of squares; arrays shorter than minVector are summed as the js kernel does. */
-  sumSquaresList(xs: readonly F32[], minVector: number): number;
+  /** total + each array's sum of squares, added in order; arrays shorter than minVector are summed as js does. */
+  sumSquaresList(minVector: number, total: number, ...xs: F32[]): number;
   /** Scales every array; arrays shorter than minVector are scaled as the js kernel does (in double). */
-  scaleInPlaceList(xs: readonly F32[], s: number, minVector: number): void;
+  scaleInPlaceList(s: number, minVector: number, ...xs: F32[]): void;
   /** op: 0 sum, 1 max, 2 min */
   reduce(op: number, x: F32, out: F32, outer: number, dim: number, inner: number, indices: Int32Array | null): void;
   softmax(x: F32, out: F32, rows: number, dim: number, log: boolean): void;
@@ -46,8 +46,9 @@ export interface NativeAddon {
     labelSmoothing: number, losses: F32, grad: F32 | null): void;
   adam(p: F32, g: F32, m: F32, v: F32, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number,
     step: number, decoupled: boolean): void;
-  adamList(ps: readonly F32[], gs: readonly F32[], ms: readonly F32[], vs: readonly F32[], lr: number, beta1: number,
-    beta2: number, eps: number, weightDecay: number, step: number, decoupled: boolean): void;
+  /** Adam on n tensors, passed as 4n arrays: the n params, then the n grads, ms and vs. */
+  adamList(lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number,
+    decoupled: boolean, ...arrays: F32[]): void;
   attention(q: F32, k: F32, v: F32, out: F32, batch: number, heads: number, tq: number, tk: number, d: number,
     scale: number, causal: boolean, mask: Uint8Array | null, maskStrideB: number, maskStrideH: number,
     probs: F32 | null, layouts: Float64Array): void;

@@ -17,6 +17,12 @@ export const NATIVE_MIN = {
   sumSquares: 128,
 };
 
+/**
+ * Arrays per call of the list kernels, which take their arrays as arguments (half the cost of reading them
+ * out of a JavaScript array); longer lists take several calls, short of any limit on argument counts.
+ */
+export const MAX_ARRAYS_PER_CALL = 4096;
+
 /** Codes of BinaryCode in native/include/kernels.h; other ops (atan2, comparisons) run in js. */
 const BINARY_CODE: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, max: 4, min: 5, pow: 6 };
 
@@ -131,15 +137,26 @@ export function nativeElementwise(addon: NativeAddon): Pick<Backend, 'binary' | 
     scaleInPlace,
     sumSquares,
     sumSquaresList(xs: readonly FloatArray[]): number {
-      // The addon sums arrays below the threshold as js does, so the total is the one per-array calls give.
-      if (allFloat32(xs)) return addon.sumSquaresList(xs, NATIVE_MIN.sumSquares);
       let total = 0;
-      for (const x of xs) total += sumSquares(x, x.length);
+      if (!allFloat32(xs)) {
+        for (const x of xs) total += sumSquares(x, x.length);
+        return total;
+      }
+      // The addon sums arrays below the threshold as js does and adds each array's sum to the running total,
+      // so the total is the one per-array calls give.
+      for (let i = 0; i < xs.length; i += MAX_ARRAYS_PER_CALL) {
+        total = addon.sumSquaresList(NATIVE_MIN.sumSquares, total, ...xs.slice(i, i + MAX_ARRAYS_PER_CALL));
+      }
       return total;
     },
     scaleInPlaceList(xs: readonly FloatArray[], s: number): void {
-      if (allFloat32(xs)) addon.scaleInPlaceList(xs, s, NATIVE_MIN.clamp);
-      else for (const x of xs) scaleInPlace(x, x.length, s);
+      if (!allFloat32(xs)) {
+        for (const x of xs) scaleInPlace(x, x.length, s);
+        return;
+      }
+      for (let i = 0; i < xs.length; i += MAX_ARRAYS_PER_CALL) {
+        addon.scaleInPlaceList(s, NATIVE_MIN.clamp, ...xs.slice(i, i + MAX_ARRAYS_PER_CALL));
+      }
     },
   };
 }

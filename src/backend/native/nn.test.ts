@@ -3,6 +3,7 @@ import test from 'node:test';
 import { compareArrays } from '../../testing/assert.js';
 import { jsBackend } from '../js/index.js';
 import type { AttentionArgs, HeadLayout } from '../types.js';
+import { MAX_ARRAYS_PER_CALL } from './elementwise.js';
 import { nativeForTests, randomFloats, withThreads } from './testing.js';
 
 const { native, skip } = nativeForTests();
@@ -231,6 +232,15 @@ test('native adamUpdateList leaves every tensor bit for bit as adamUpdate per te
       }
     }
   });
+  // More tensors than one call of the addon takes.
+  const many = (seed: number) => Array.from({ length: MAX_ARRAYS_PER_CALL / 4 + 300 }, (_, i) => randomFloats(64 + (i % 9), seed + i));
+  const one = { p: many(1), g: many(20_000), m: many(40_000), v: many(60_000).map((v) => v.map(Math.abs)) };
+  const list = { p: one.p.map((x) => x.slice()), m: one.m.map((x) => x.slice()), v: one.v.map((x) => x.slice()) };
+  const common = { lr: 1e-3, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.1, step: 2, decoupled: true };
+  one.p.forEach((param, t) => native!.adamUpdate({ param, grad: one.g[t], m: one.m[t], v: one.v[t], ...common }));
+  native!.adamUpdateList({ params: list.p, grads: one.g, ms: list.m, vs: list.v, ...common });
+  assert.deepEqual([list.p, list.m, list.v], [one.p, one.m, one.v], 'adamUpdateList over several addon calls');
+
   const x = new Float32Array(100);
   assert.throws(() => native!.adamUpdateList({ params: [x], grads: [x.subarray(1)], ms: [x], vs: [x], lr: 1e-3,
     beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0, step: 1, decoupled: true }), /shorter than its param/);
@@ -255,6 +265,15 @@ test('native sumSquaresList and scaleInPlaceList equal per-array calls bit for b
     native!.scaleInPlaceList(list, s);
     assert.deepEqual(list, one, `scaleInPlaceList threads=${threads}`);
   });
+  const many = Array.from({ length: MAX_ARRAYS_PER_CALL + 500 }, (_, i) => randomFloats(100 + (i % 60), i, -2, 2));
+  let perArray = 0;
+  for (const x of many) perArray += native!.sumSquares(x, x.length);
+  assert.equal(native!.sumSquaresList(many), perArray, 'sumSquaresList over several addon calls');
+  const scaled = many.map((x) => x.slice());
+  native!.scaleInPlaceList(scaled, 0.7);
+  for (const x of many) native!.scaleInPlace(x, x.length, 0.7);
+  assert.deepEqual(scaled, many, 'scaleInPlaceList over several addon calls');
+
   const special = [new Float32Array([1, NaN, 2]), randomFloats(300, 7)];
   assert.ok(Number.isNaN(native!.sumSquaresList(special)));
   special[0][1] = Infinity;

@@ -5,6 +5,7 @@ import type {
   AdamArgs, AdamListArgs, AttentionArgs, AttentionBackwardArgs, Backend, CrossEntropyArgs, HeadLayout, ReduceOp,
 } from '../types.js';
 import type { NativeAddon } from './addon.js';
+import { MAX_ARRAYS_PER_CALL } from './elementwise.js';
 
 /** Below this many elements a row-wise kernel runs in js (the call into the addon would dominate). */
 const MIN_ELEMENTS = 64;
@@ -30,6 +31,15 @@ function flatLayouts(ls: HeadLayout[]): Float64Array {
 export function nativeNn(addon: NativeAddon): Pick<Backend, 'reduce' | 'softmax' | 'softmaxBackward' | 'layerNorm' |
   'layerNormBackward' | 'embedding' | 'embeddingBackward' | 'crossEntropy' | 'adamUpdate' | 'adamUpdateList' | 'attention' |
   'attentionBackward'> {
+  /** All tensors of `a` in one addon call; each must pass adamRunsNative. */
+  function adamListNative(a: AdamListArgs): void {
+    const per = MAX_ARRAYS_PER_CALL / 4;
+    for (let i = 0; i < a.params.length; i += per) {
+      const part = (l: readonly FloatArray[]) => (i === 0 && l.length <= per ? l : l.slice(i, i + per)) as Float32Array[];
+      addon.adamList(a.lr, a.beta1, a.beta2, a.eps, a.weightDecay, a.step, a.decoupled, ...part(a.params),
+        ...part(a.grads), ...part(a.ms), ...part(a.vs));
+    }
+  }
   return {
     reduce(op: ReduceOp, x: FloatArray, out: FloatArray, outer: number, dim: number, inner: number,
       indices: Int32Array | null): void {
@@ -102,23 +112,22 @@ export function nativeNn(addon: NativeAddon): Pick<Backend, 'reduce' | 'softmax'
       const { params, grads, ms, vs } = a;
       let all = true;
       for (let t = 0; t < params.length && all; t++) all = adamRunsNative(params[t], grads[t], ms[t], vs[t]);
-      // Tensors adamUpdate would run in js do so here too, one by one; the rest go to the addon in one call.
-      const native: Pick<AdamListArgs, 'params' | 'grads' | 'ms' | 'vs'> = all ? a : { params: [], grads: [], ms: [], vs: [] };
-      if (!all) {
-        for (let t = 0; t < params.length; t++) {
-          if (adamRunsNative(params[t], grads[t], ms[t], vs[t])) {
-            (native.params as FloatArray[]).push(params[t]);
-            (native.grads as FloatArray[]).push(grads[t]);
-            (native.ms as FloatArray[]).push(ms[t]);
-            (native.vs as FloatArray[]).push(vs[t]);
-          } else {
-            jsBackend.adamUpdate({ ...a, param: params[t], grad: grads[t], m: ms[t], v: vs[t] });
-          }
-        }
+      if (all) {
+        adamListNative(a);
+        return;
       }
-      if (native.params.length === 0) return;
-      addon.adamList(native.params as Float32Array[], native.grads as Float32Array[], native.ms as Float32Array[],
-        native.vs as Float32Array[], a.lr, a.beta1, a.beta2, a.eps, a.weightDecay, a.step, a.decoupled);
+      // Tensors adamUpdate would run in js go to the js kernel, the others to the addon, one list each.
+      const native = { ...a, params: [] as FloatArray[], grads: [] as FloatArray[], ms: [] as FloatArray[], vs: [] as FloatArray[] };
+      const js = { ...a, params: [] as FloatArray[], grads: [] as FloatArray[], ms: [] as FloatArray[], vs: [] as FloatArray[] };
+      for (let t = 0; t < params.length; t++) {
+        const to = adamRunsNative(params[t], grads[t], ms[t], vs[t]) ? native : js;
+        to.params.push(params[t]);
+        to.grads.push(grads[t]);
+        to.ms.push(ms[t]);
+        to.vs.push(vs[t]);
+      }
+      jsBackend.adamUpdateList(js);
+      if (native.params.length > 0) adamListNative(native);
     },
     attention(a: AttentionArgs): void {
       if (!f32(a.q) || !f32(a.k) || !f32(a.v) || !f32(a.out) || !f32OrNull(a.probs)) {
