@@ -281,7 +281,7 @@ inline __m256 scores_at(const ForwardBlock& f, int r, long j, long cols) {
 // rows' exponentials overlap: -inf scores (masked, or past a row's keys) become 0, a row with nothing to attend
 // to becomes NaN (as the js kernel and PyTorch) and is flagged in empty.
 template <int R>
-void block_softmax(const ForwardBlock& f, long cols, __m256 (&mx)[R], bool (&empty)[R]) {
+void block_softmax(const ForwardBlock& f, long cols, const long (&jend)[R], __m256 (&mx)[R], bool (&empty)[R]) {
   const long full = cols / 8 * 8;
   __m256 shift[R], acc[R];
 #pragma GCC unroll 8
@@ -293,6 +293,10 @@ void block_softmax(const ForwardBlock& f, long cols, __m256 (&mx)[R], bool (&emp
   for (long j = 0; j < full; j += 8)
 #pragma GCC unroll 8
     for (int r = 0; r < R; r++) {
+      if (j >= jend[r]) {  // all past the row's keys
+        _mm256_storeu_ps(f.p + r * f.ps + j, _mm256_setzero_ps());
+        continue;
+      }
       const __m256 e = vm::exp_nonpositive(_mm256_sub_ps(_mm256_loadu_ps(f.p + r * f.ps + j), shift[r]));
       _mm256_storeu_ps(f.p + r * f.ps + j, e);
       acc[r] = _mm256_add_ps(acc[r], e);
@@ -356,7 +360,7 @@ void forward_block(const ForwardBlock& f) {
     }
   }
   bool empty[R];
-  block_softmax<R>(f, cols, mx, empty);
+  block_softmax<R>(f, cols, jend, mx, empty);
   kRowBlock[R](f.d, n, f.p, f.ps, 1, f.v, f.vs, f.out, f.os, 1.0f);
   for (int r = 0; r < R; r++)
     if (empty[r]) std::fill(f.out + r * f.os, f.out + r * f.os + f.d, __builtin_nanf(""));
