@@ -2,9 +2,8 @@
 // one (batch, head) pair per task. The heads are small (T x D tiles), so the products run as register tiles of
 // up to six rows times 16 columns straight from the operands' strided rows (only keys or values get a
 // transposed copy), and a causal mask limits each row block to the keys (or queries) that its rows can see.
-// The softmax (and its gradient) runs on a row block's tile as the tile is computed: the score tiles keep each
-// row's maximum (the backward's dP tiles each row's P·dP sum), and the exponentials run over the block's rows
-// together so that their dependency chains overlap.
+// The forward's softmax runs on a row block's tile as the tile is computed: the score tiles keep each row's
+// maximum, and the exponentials run over the block's rows together so that their dependency chains overlap.
 // While one head computes, the next head's rows are prefetched (NextHead). A single query row (a decoding
 // step) takes its own path.
 #include <immintrin.h>
@@ -537,90 +536,22 @@ NextBackwardHead next_backward_head(const AttentionBackwardArgs& a, long i, long
   return next;
 }
 
-// One block of R query rows of a head's backward, the first being row i0: dP = dO·Vᵀ, dS = P∘(dP -
-// rowsum(P∘dP))·scale (into the ds scratch), dQ = dS·K.
-struct BackwardBlock {
-  const float* go;  // row i0 of dO, rows gos apart
-  long gos;
-  const float* vt;  // D x tk transposed values
-  const float* p;  // row i0 of P
-  float* ds;  // row i0 of the dS scratch, rows dss apart
-  long dss;
-  const float* k;
-  long ks;
-  float* gq;  // row i0 of dQ, rows gqs apart
-  long gqs;
-  long i0, tq, tk, d;
-  bool causal;
-  float scale;
-};
-
-// Lanes of columns [j, j + 8) before jend.
-inline __m256 lanes_before(long jend, long j) {
-  return _mm256_castsi256_ps(vm::tail_mask(std::clamp(jend - j, 0L, 8L)));
-}
-
-// dP of columns [j, j + 8V) (the first w of them when Masked) for rows r < R into ds, 0 from each row's jend
-// on, and each row's P∘dP lane sums added into dot (the keys it does not see add nothing).
-template <int R, int V, bool Masked = false>
-inline void grad_tile(const BackwardBlock& f, long j, const long (&jend)[R], __m256 (&dot)[R], long w = 8) {
-  __m256 c[R][V];
-  tile_sums<R, V, Masked>(f.d, f.go, f.gos, 1, f.vt + j, f.tk, c, w);
-#pragma GCC unroll 8
-  for (int r = 0; r < R; r++)
-#pragma GCC unroll 2
-    for (int v = 0; v < V; v++) {
-      const long at = r * f.tk + j + 8 * v, dat = r * f.dss + j + 8 * v;
-      __m256 x = c[r][v], pr;
-      if (j + 8 * (v + 1) > jend[r]) {
-        const __m256 seen = lanes_before(jend[r], j + 8 * v);
-        x = _mm256_and_ps(x, seen);
-        pr = _mm256_maskload_ps(f.p + at, _mm256_castps_si256(seen));
-      } else {
-        pr = _mm256_loadu_ps(f.p + at);
-      }
-      dot[r] = _mm256_fmadd_ps(pr, x, dot[r]);
-      if (Masked) _mm256_maskstore_ps(f.ds + dat, vm::tail_mask(w), x);
-      else _mm256_storeu_ps(f.ds + dat, x);
-    }
-}
-
-// The block: dP over the columns its rows need, dS in place over them (0 past each row's keys, and up to the
-// key blocks that the dK pass reads from this row), then dQ.
-template <int R>
-void backward_block(const BackwardBlock& f) {
-  long jend[R];
-  for (int r = 0; r < R; r++) jend[r] = key_end(f.causal, f.i0 + r, f.tq, f.tk);
-  const long n = jend[R - 1];
-  const long cols = whole_vectors(n, f.tk);
-  __m256 dot[R];
-  for (int r = 0; r < R; r++) dot[r] = _mm256_setzero_ps();
-  long j = 0;
-  for (; j + 16 <= cols; j += 16) grad_tile<R, 2>(f, j, jend, dot);
-  if (j + 8 <= cols) grad_tile<R, 1>(f, j, jend, dot), j += 8;
-  if (j < cols) grad_tile<R, 1, true>(f, j, jend, dot, cols - j);
-  const __m256 scale = set1(f.scale);
-#pragma GCC unroll 8
-  for (int r = 0; r < R; r++) dot[r] = set1(vm::hsum(dot[r]));
-  for (j = 0; j < cols; j += 8) {
-    const long w = std::min(8L, cols - j);
-#pragma GCC unroll 8
-    for (int r = 0; r < R; r++) {
-      const float* pr = f.p + r * f.tk + j;
-      float* dr = f.ds + r * f.dss + j;
-      __m256 x = _mm256_mul_ps(_mm256_mul_ps(load_first(pr, w), _mm256_sub_ps(load_first(dr, w), dot[r])), scale);
-      if (j + 8 > jend[r]) x = _mm256_and_ps(x, lanes_before(jend[r], j));
-      store_first(dr, w, x);
-    }
+// dP row → dS row over keys [0, jend): dS = P∘(dP - rowsum(P∘dP))·scale, then 0 up to fill (the columns that
+// the dQ and dK products read from this row).
+void softmax_grad_row(const float* pr, float* dr, long jend, long fill, __m256 scale) {
+  __m256 acc = _mm256_setzero_ps();
+  for (long j = 0; j < jend; j += 8) {
+    const long w = std::min(8L, jend - j);
+    acc = _mm256_fmadd_ps(load_first(pr + j, w), load_first(dr + j, w), acc);
   }
-  for (int r = 0; r < R; r++) zero_fill(f.ds + r * f.dss + cols, std::min(f.tk, jend[r] + kRows - 1) - cols);
-  kRowBlock[R](f.d, n, f.ds, f.dss, 1, f.k, f.ks, f.gq, f.gqs, 1.0f);
+  const __m256 dot = set1(vm::hsum(acc));
+  for (long j = 0; j < jend; j += 8) {
+    const long w = std::min(8L, jend - j);
+    const __m256 d = _mm256_sub_ps(load_first(dr + j, w), dot);
+    store_first(dr + j, w, _mm256_mul_ps(_mm256_mul_ps(load_first(pr + j, w), d), scale));
+  }
+  zero_fill(dr + jend, fill - jend);
 }
-
-using BackwardBlockFn = void (*)(const BackwardBlock&);
-const BackwardBlockFn kBackwardBlock[kRows + 1] = {nullptr,            backward_block<1>, backward_block<2>,
-                                                   backward_block<3>, backward_block<4>, backward_block<5>,
-                                                   backward_block<6>};
 
 // One (batch, head) of the backward: dP = dO·Vᵀ, dS = P∘(dP - rowsum(P∘dP))·scale, dQ = dS·K, dV = Pᵀ·dO,
 // dK = dSᵀ·Q.
@@ -634,18 +565,19 @@ void attention_head_backward(const AttentionBackwardArgs& a, long b, long h, flo
   const bool causal = a.causal;
   transpose_tile(a.v + a.lv.at(b, h), a.lv.row, tk, D, vt);
   const long dss = scratch_stride(tk);
-  BackwardBlock f = {go, gos, vt, p, ds, dss, a.k + a.lk.at(b, h), a.lk.row, a.grad_q + a.lgq.at(b, h), a.lgq.row,
-                     0, tq, tk, D, causal, a.scale};
+  const __m256 scale = set1(a.scale);
   for (long i0 = 0; i0 < tq; i0 += kRows) {
     const long r = std::min(kRows, tq - i0);
     next.first.prefetch(i0, i0 + r);
-    BackwardBlock at = f;
-    at.i0 = i0;
-    at.go = go + i0 * gos;
-    at.p = p + i0 * tk;
-    at.ds = ds + i0 * dss;
-    at.gq = f.gq + i0 * a.lgq.row;
-    kBackwardBlock[r](at);
+    const long n = key_end(causal, i0 + r - 1, tq, tk);
+    kRowBlock[r](whole_vectors(n, tk), D, go + i0 * gos, gos, 1, vt, tk, ds + i0 * dss, dss, 1.0f);
+    for (long i = i0; i < i0 + r; i++) {
+      const long jend = key_end(causal, i, tq, tk);
+      // The dK pass reads this row up to the key block that starts at its last key.
+      softmax_grad_row(p + i * tk, ds + i * dss, jend, std::min(tk, jend + kRows - 1), scale);
+    }
+    kRowBlock[r](D, n, ds + i0 * dss, dss, 1, a.k + a.lk.at(b, h), a.lk.row, a.grad_q + a.lgq.at(b, h) + i0 * a.lgq.row,
+                 a.lgq.row, 1.0f);
   }
   float* gk = a.grad_k + a.lgk.at(b, h);
   float* gv = a.grad_v + a.lgv.at(b, h);
