@@ -502,7 +502,7 @@ void weighted_sum(const float* p, long n, const float* v, long vs, long d, float
 
 // A single query row (a decoding step over a KV cache): the scores are dot products with the key rows,
 // read in place instead of through a transposed copy of all the keys.
-void attention_row(const AttentionArgs& a, long b, long h, float* scores) {
+__attribute__((noinline)) void attention_row(const AttentionArgs& a, long b, long h, float* scores) {
   const long D = a.d, tk = a.tk;
   float* out = a.out + a.lo.at(b, h);
   const uint8_t* mask = a.mask ? a.mask + b * a.mask_stride_b + h * a.mask_stride_h : nullptr;
@@ -596,7 +596,8 @@ void attention_head_backward(const AttentionBackwardArgs& a, long b, long h, flo
 void attention_f32(const AttentionArgs& a) {
   const long bh = a.batch * a.heads;
   auto heads = [&](long h0, long h1) {
-    float* scores = tl_scores.floats(kRows * scratch_stride(a.tk));  // a block's scores (a query row's, when tq is 1)
+    // A block's scores, or a query row's (when tq is 1 and no probabilities are kept).
+    float* scores = tl_scores.floats(a.tq == 1 ? a.tk : kRows * scratch_stride(a.tk));
     float* kt = tl_trans.floats(a.d * a.tk);
     for (long i = h0; i < h1; i++) {
       if (a.tq == 1) attention_row(a, i / a.heads, i % a.heads, scores);
