@@ -75,9 +75,13 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   const float* residual = args.f32(29, &lres, true);
   const long residual_offset = args.integer(30);
   if (args.failed()) return nullptr;
-  if (residual && residual_offset < 0) return args.fail("gemm: residual offset must be >= 0"), nullptr;
-  if (residual && !args.fits(matrix_extent(residual_offset, g.batch, g.stride_c, g.m, g.n, g.ldc), lres,
-                             "gemm: residual is too short"))
+  // An optional array laid out as C from `offset`: a non-negative offset and room for every batch item's C.
+  auto fits_like_c = [&](const float* x, long offset, size_t len, const char* negative, const char* too_short) {
+    if (!x) return true;
+    if (offset < 0) return args.fail(negative);
+    return args.fits(matrix_extent(offset, g.batch, g.stride_c, g.m, g.n, g.ldc), len, too_short);
+  };
+  if (!fits_like_c(residual, residual_offset, lres, "gemm: residual offset must be >= 0", "gemm: residual is too short"))
     return nullptr;
   g.residual = residual ? residual + residual_offset : nullptr;
   if (col_sum && (col_sum_offset < 0 || g.batch != 1)) return args.fail("gemm: colSumB needs batch 1 and an offset >= 0"), nullptr;
@@ -85,11 +89,8 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   if (g.epilogue < kEpilogueNone || g.epilogue > kEpilogueGeluErfGrad) return args.fail("gemm: unknown epilogue"), nullptr;
   const bool reads_pre = g.epilogue == kEpilogueGeluTanhGrad || g.epilogue == kEpilogueGeluErfGrad;
   if (reads_pre && !pre) return args.fail("gemm: a GELU-derivative epilogue needs pre"), nullptr;
-  if (pre && pre_offset < 0) return args.fail("gemm: pre offset must be >= 0"), nullptr;
-  if (pre && !args.fits(matrix_extent(pre_offset, g.batch, g.stride_c, g.m, g.n, g.ldc), lpre, "gemm: pre is too short"))
-    return nullptr;
-  if (post && post_offset < 0) return args.fail("gemm: post offset must be >= 0"), nullptr;
-  if (post && !args.fits(matrix_extent(post_offset, g.batch, g.stride_c, g.m, g.n, g.ldc), lpost, "gemm: post is too short"))
+  if (!fits_like_c(pre, pre_offset, lpre, "gemm: pre offset must be >= 0", "gemm: pre is too short") ||
+      !fits_like_c(post, post_offset, lpost, "gemm: post offset must be >= 0", "gemm: post is too short"))
     return nullptr;
   if (reads_pre && post) g.post = post + post_offset;
   g.col_sum_b = col_sum ? col_sum + col_sum_offset : nullptr;

@@ -59,6 +59,19 @@ inline void transpose8(__m256& r0, __m256& r1, __m256& r2, __m256& r3, __m256& r
   r7 = _mm256_permute2f128_ps(s3, s7, 0x31);
 }
 
+// Stores r0..r7 to q, q + stride, ..., q + 7·stride (packing a transposed 8 x 8 block into its panel).
+inline void store8(float* q, long stride, __m256 r0, __m256 r1, __m256 r2, __m256 r3, __m256 r4, __m256 r5, __m256 r6,
+                   __m256 r7) {
+  _mm256_storeu_ps(q + 0 * stride, r0);
+  _mm256_storeu_ps(q + 1 * stride, r1);
+  _mm256_storeu_ps(q + 2 * stride, r2);
+  _mm256_storeu_ps(q + 3 * stride, r3);
+  _mm256_storeu_ps(q + 4 * stride, r4);
+  _mm256_storeu_ps(q + 5 * stride, r5);
+  _mm256_storeu_ps(q + 6 * stride, r6);
+  _mm256_storeu_ps(q + 7 * stride, r7);
+}
+
 // pack_a for a transposed A: op(A)(i, p) = a[p*lda + i], so row p of a holds column p of op(A). The rows are
 // read once each, in order (contiguous), each handing every panel its MR floats: reading panel by panel
 // instead walks down the rows once per panel and loads each cache line of a from L2 about three times.
@@ -94,15 +107,7 @@ void pack_a(const float* a, long lda, bool ta, long i0, long mc, long p0, long k
         __m256 r6 = zero, r7 = zero;
         transpose8(r0, r1, r2, r3, r4, r5, r6, r7);
         // Each store writes 8 floats of which the last 2 are overwritten by the next (slack after the end).
-        float* q = d + p * MR;
-        _mm256_storeu_ps(q + 0 * MR, r0);
-        _mm256_storeu_ps(q + 1 * MR, r1);
-        _mm256_storeu_ps(q + 2 * MR, r2);
-        _mm256_storeu_ps(q + 3 * MR, r3);
-        _mm256_storeu_ps(q + 4 * MR, r4);
-        _mm256_storeu_ps(q + 5 * MR, r5);
-        _mm256_storeu_ps(q + 6 * MR, r6);
-        _mm256_storeu_ps(q + 7 * MR, r7);
+        store8(d + p * MR, MR, r0, r1, r2, r3, r4, r5, r6, r7);
       }
     }
     for (; p < kc; p++)
@@ -151,15 +156,7 @@ void pack_b(const float* b, long ldb, bool tb, long p0, long kc, long j0, long n
           __m256 r4 = _mm256_loadu_ps(s + 4 * ldb), r5 = _mm256_loadu_ps(s + 5 * ldb);
           __m256 r6 = _mm256_loadu_ps(s + 6 * ldb), r7 = _mm256_loadu_ps(s + 7 * ldb);
           transpose8(r0, r1, r2, r3, r4, r5, r6, r7);
-          float* q = d + p * NR + half * 8;
-          _mm256_store_ps(q + 0 * NR, r0);
-          _mm256_store_ps(q + 1 * NR, r1);
-          _mm256_store_ps(q + 2 * NR, r2);
-          _mm256_store_ps(q + 3 * NR, r3);
-          _mm256_store_ps(q + 4 * NR, r4);
-          _mm256_store_ps(q + 5 * NR, r5);
-          _mm256_store_ps(q + 6 * NR, r6);
-          _mm256_store_ps(q + 7 * NR, r7);
+          store8(d + p * NR + half * 8, NR, r0, r1, r2, r3, r4, r5, r6, r7);
           if (col_sum) {
             const __m256 s01 = _mm256_add_ps(r0, r1), s23 = _mm256_add_ps(r2, r3);
             const __m256 s45 = _mm256_add_ps(r4, r5), s67 = _mm256_add_ps(r6, r7);

@@ -143,6 +143,25 @@ test('native gemm rejects operands too short for the shape', { skip }, () => {
   }), /too short/);
 });
 
+test('native gemm rejects a residual, pre or post array that does not cover C, or a negative offset', { skip }, () => {
+  const base = {
+    a: new Float32Array(256), aOffset: 0, lda: 16, transA: false, strideA: 0,
+    b: new Float32Array(256), bOffset: 0, ldb: 16, transB: false, strideB: 0,
+    c: new Float32Array(256), cOffset: 0, ldc: 16, strideC: 0, m: 16, n: 16, k: 16, batch: 1, alpha: 1, beta: 0,
+  };
+  const short = new Float32Array(255);
+  const full = new Float32Array(256);
+  assert.throws(() => native!.gemm({ ...base, residual: short, residualOffset: 0 }), /residual is too short/);
+  assert.throws(() => native!.gemm({ ...base, residual: full, residualOffset: -1 }), /residual offset must be >= 0/);
+  assert.throws(() => native!.gemm({ ...base, epilogue: 'gelu_tanh', preOut: short, preOutOffset: 0 }), /pre is too short/);
+  assert.throws(() => native!.gemm({ ...base, epilogue: 'gelu_tanh_grad', pre: full, preOffset: -1 }), /pre offset must be >= 0/);
+  assert.throws(() => native!.gemm({ ...base, epilogue: 'gelu_tanh_grad', pre: full, preOffset: 0, post: short, postOffset: 0 }),
+    /post is too short/);
+  assert.throws(() => native!.gemm({ ...base, epilogue: 'gelu_tanh_grad', pre: full, preOffset: 0, post: full, postOffset: -2 }),
+    /post offset must be >= 0/);
+  native!.gemm({ ...base, residual: full, residualOffset: 0, epilogue: 'gelu_tanh_grad', pre: full, preOffset: 0, post: full, postOffset: 0 });
+});
+
 test('native gemm sums the columns of op(B) while packing: transposes, odd sizes, k blocks, vector shapes', { skip }, () => {
   withThreads(native!, () => {
     let seed = 300;
