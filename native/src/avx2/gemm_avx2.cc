@@ -395,7 +395,8 @@ void epilogue_block(const ItemArrays& e, float* c, long ldc, long at, long m, lo
 }
 
 // One product (a single batch item), C rows [i_begin, i_end) and columns [j_begin, j_end), on this thread. The
-// epilogue runs on each mc x nc block of C right after its last k block (still in L2); the thread whose rows
+// epilogue runs on each mc x nc block of C right after its last k block (just written, mostly still in cache;
+// per micro-tile it measured slower: rows of C a power-of-two stride apart conflict in L1); the thread whose rows
 // start at 0 also sums the columns of B (g.col_sum_b, batch 1) as it packs them.
 void gemm_block(const GemmArgs& g, const float* a, const float* b, float* c, const ItemArrays& ep, long i_begin,
                 long i_end, long j_begin, long j_end) {
