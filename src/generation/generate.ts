@@ -48,6 +48,13 @@ export class DecodingRun {
   private logprobTop: number | null = null;
   /** Per row, each generated token's log-probability under the raw logits (after `recordLogprobs`). */
   readonly logprobs: TokenLogprob[][];
+  /**
+   * Per row, each prompt token's log-probability (null for the first real token, which has no context,
+   * for padding, and for tokens before the model's context when the prompt is longer than it): filled by the first step after `recordLogprobs(top, { prompt: true })`, from the
+   * same forward pass that reads the prompt; null until then.
+   */
+  promptLogprobs: (TokenLogprob | null)[][] | null = null;
+  private promptWanted = false;
 
   constructor(model: CausalLM, input: TokenInput, readonly options: GenerationOptions) {
     const o = options;
@@ -68,10 +75,30 @@ export class DecodingRun {
     this.logprobs = this.rows.map(() => []);
   }
 
-  /** From the next step on, records each new token's log-probability and the `top` most likely tokens. */
-  recordLogprobs(top: number): void {
+  /**
+   * From the next step on, records each new token's log-probability and the `top` most likely tokens;
+   * with `prompt` (before the first step), the prompt tokens' too (`promptLogprobs`).
+   */
+  recordLogprobs(top: number, opts: { prompt?: boolean } = {}): void {
     if (!Number.isInteger(top) || top < 0) fail('InvalidArgument', `recordLogprobs: top must be an integer >= 0, got ${top}`);
+    if (opts.prompt && this.produced > 0) fail('InvalidArgument', 'recordLogprobs: the prompt was already read (ask before the first step)');
     this.logprobTop = top;
+    this.promptWanted = opts.prompt ?? false;
+  }
+
+  /** The first step's scores, with the prompt's log-probabilities from the logits of the same pass. */
+  private readPrompt(top: number): Float64Array[] {
+    const { scores, logits, past } = this.stepper.nextWithAllLogits(this.rows, this.mask);
+    const [, T, V] = logits.shape;
+    const data = logits.dense();
+    this.promptLogprobs = this.rows.map((row, b) => {
+      const real = (t: number) => !this.mask || this.mask[b][t] === 1;
+      const first = row.findIndex((_, t) => real(t));
+      return row.map((token, t) => (t <= first || t - 1 < past || !real(t)
+        ? null
+        : logprobOf(data, (b * T + t - 1 - past) * V, V, token, top)));
+    });
+    return scores;
   }
 
   get finished(): boolean {
@@ -81,8 +108,10 @@ export class DecodingRun {
   /** Decodes one more token per row and returns them (the pad id for finished rows). */
   step(): number[] {
     if (this.finished) fail('InvalidArgument', 'generate: the run is already finished');
-    const scores = this.stepper.next(this.rows, this.mask);
     const top = this.logprobTop;
+    const scores = this.promptWanted && top !== null && this.produced === 0
+      ? this.readPrompt(top)
+      : this.stepper.next(this.rows, this.mask);
     const raw = top === null ? null : scores.map((s, b) => (this.done[b] ? null : s.slice()));
     const picked = scores.map((s, b) => {
       if (this.done[b]) return this.pad;

@@ -32,6 +32,19 @@ export class Stepper {
    * the next call, which overwrites them.
    */
   next(rows: readonly (readonly number[])[], mask: readonly (readonly number[])[] | null): Float64Array[] {
+    return this.run(rows, mask, false).scores;
+  }
+
+  /**
+   * As `next`, and also the logits at every position this call reads ([B, T, V]: with a cache, on the
+   * first call, every prompt position), from the same forward pass; `past` is the row position of the
+   * first of them.
+   */
+  nextWithAllLogits(rows: readonly (readonly number[])[], mask: readonly (readonly number[])[] | null): { scores: Float64Array[]; logits: Tensor; past: number } {
+    return this.run(rows, mask, true);
+  }
+
+  private run(rows: readonly (readonly number[])[], mask: readonly (readonly number[])[] | null, allPositions: boolean): { scores: Float64Array[]; logits: Tensor; past: number } {
     const B = rows.length;
     const total = rows[0].length;
     if (total > this.limit) {
@@ -65,7 +78,7 @@ export class Stepper {
     }
     const idsT = tensor(ids, { shape: [B, T] });
     const logits = noGrad(() => this.model.forward(idsT, {
-      cache: this.cache ?? undefined, attentionMask, positionIds, lastOnly: true,
+      cache: this.cache ?? undefined, attentionMask, positionIds, lastOnly: !allPositions,
     }));
     const [, Tl, V] = logits.shape;
     const [s0, s1, s2] = logits.strides;
@@ -78,7 +91,7 @@ export class Stepper {
       const at = logits.offset + b * s0 + (Tl - 1) * s1;
       for (let v = 0; v < V; v++) row[v] = data[at + v * s2];
     }
-    return this.scores;
+    return { scores: this.scores, logits, past };
   }
 
   /** Beam search moved beams: row i now continues what row order[i] was. */

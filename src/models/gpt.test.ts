@@ -98,6 +98,35 @@ test('a left-padded batch generates what each prompt generates alone', () => {
   assert.deepEqual(batch[1].slice(2), b[0]);
 });
 
+test('a decoding run scores its left-padded prompts with the pass that reads them, as promptLogprobs does', () => {
+  const model = new GPT({ vocabSize: 11, blockSize: 16, nLayer: 2, nHead: 2, nEmbd: 8 }, { generator: new Generator(5) });
+  model.eval();
+  const prompts = [[3, 1, 4, 1, 5], [9, 2, 6]];
+  const rows = [prompts[0], [0, 0, ...prompts[1]]];
+  const attentionMask = [[1, 1, 1, 1, 1], [0, 0, 1, 1, 1]];
+  const run = new DecodingRun(model, rows, resolveGenerationOptions(model, { maxNewTokens: 3, padTokenId: 0, attentionMask }));
+  run.recordLogprobs(2, { prompt: true });
+  let passes = 0;
+  const forward = model.forward.bind(model);
+  model.forward = (ids, opts) => { passes++; return forward(ids, opts); };
+  while (!run.finished) run.step();
+  assert.equal(passes, 3, 'one pass per new token');
+  const scored = run.promptLogprobs!;
+  assert.deepEqual(scored[1].slice(0, 3), [null, null, null], 'padding, then the first real token (no context)');
+  prompts.forEach((ids, b) => {
+    const alone = promptLogprobs(model, ids, 2);
+    const mine = scored[b].slice(5 - ids.length);
+    assert.equal(mine.length, alone.length);
+    alone.forEach((lp, t) => {
+      if (lp === null) return assert.equal(mine[t], null);
+      assert.equal(mine[t]!.token, lp.token);
+      assert.ok(Math.abs(mine[t]!.logprob - lp.logprob) < 1e-5, `row ${b} position ${t}: ${mine[t]!.logprob} vs ${lp.logprob}`);
+      assert.deepEqual(mine[t]!.top.map((x) => x.token), lp.top.map((x) => x.token));
+    });
+  });
+  assert.throws(() => run.recordLogprobs(1, { prompt: true }), /already read/);
+});
+
 test('bad configs and too-long inputs are clear errors', () => {
   assert.throws(() => new GPT({ nEmbd: 10, nHead: 3, vocabSize: 5, blockSize: 4, nLayer: 1 }), /multiple of nHead/);
   assert.throws(() => new GPT({ nLayers: 2 } as never), /unknown config field "nLayers"/);

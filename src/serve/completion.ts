@@ -173,10 +173,11 @@ export async function runCompletion(served: ServedModel, plan: CompletionPlan, s
     const rows = Array.from({ length: plan.n }, () => prompt.ids);
     const run = new DecodingRun(served.model, rows, plan.options);
     const top = plan.logprobs;
-    if (top !== null) run.recordLogprobs(top);
-    const echoed: ScoredToken[] = top !== null && plan.echo
-      ? promptLogprobs(served.model, prompt.ids, top).map((scored, i) => ({ token: prompt.ids[i], scored }))
-      : [];
+    // An echoed prompt's log-probabilities come from the first step's pass over the prompt; with nothing
+    // to generate, from a pass of their own.
+    const scorePrompt = top !== null && plan.echo;
+    if (top !== null) run.recordLogprobs(top, { prompt: scorePrompt && !run.finished });
+    let echoed: ScoredToken[] = [];
     const base = p * plan.n;
     const tokens = rows.map(() => 0);
     const shown = rows.map(() => 0);
@@ -184,11 +185,21 @@ export async function runCompletion(served: ServedModel, plan: CompletionPlan, s
     const send = async (b: number, text: string, scored: readonly ScoredToken[], isGenerated = true) => {
       if (onText) await onText(base + b, text, reported[b].next(scored, isGenerated));
     };
-    if (plan.echo) for (let b = 0; b < plan.n; b++) await send(b, prompt.text, echoed, false);
+    let echoSent = false;
+    const sendEcho = async () => {
+      echoSent = true;
+      if (scorePrompt) {
+        const scored = run.promptLogprobs?.[0] ?? promptLogprobs(served.model, prompt.ids, top);
+        echoed = scored.map((s, i) => ({ token: prompt.ids[i], scored: s }));
+      }
+      if (plan.echo) for (let b = 0; b < plan.n; b++) await send(b, prompt.text, echoed, false);
+    };
+    if (!scorePrompt || run.finished) await sendEcho();
     while (!run.finished) {
       if (signal.aborted) throw new GenerationAborted();
       run.done.forEach((d, b) => { if (!d) tokens[b]++; });
       run.step();
+      if (!echoSent) await sendEcho();
       if (onText) {
         for (let b = 0; b < plan.n; b++) {
           const text = run.releasableText(b);

@@ -55,7 +55,8 @@ async function stream(url: string, body: Record<string, unknown>) {
 describe('lmkit serve (cycle model a → b → c over characters)', () => {
   let url = '';
   let server: LmServer;
-  before(async () => ({ server, url } = await start(served('abc', abcModel(), charTok()), { maxBodyBytes: 4096, limits: { maxTokens: 64, maxN: 4 } })));
+  const model = abcModel();
+  before(async () => ({ server, url } = await start(served('abc', model, charTok()), { maxBodyBytes: 4096, limits: { maxTokens: 64, maxN: 4 } })));
   after(() => server.close());
 
   test('GET /v1/models and /health', async () => {
@@ -110,7 +111,9 @@ describe('lmkit serve (cycle model a → b → c over characters)', () => {
 
   test('streamed logprobs: each chunk carries its new tokens, together the same as without streaming', async () => {
     const body = { prompt: 'ca', max_tokens: 4, temperature: 0, logprobs: 1, echo: true, stop: 'ab' };
+    const before = model.calls.length;
     const whole = (await post(`${url}/v1/completions`, body)).json.choices[0].logprobs;
+    assert.deepEqual(model.calls.slice(before).map((c) => c.T), [2, 1, 1, 1], 'one pass per token: the echoed prompt is scored by the pass that reads it');
     const { chunks } = await stream(url, body);
     const parts = chunks.flatMap((c: any) => c.choices).filter((c: any) => c.logprobs);
     const joined = (key: string) => parts.flatMap((c: any) => c.logprobs[key]);
