@@ -34,6 +34,7 @@
           "sources": [
             "native/src/avx2/gemm_avx2.cc",
             "native/src/avx2/elementwise_avx2.cc",
+            "native/src/avx2/dropout_avx2.cc",
             "native/src/avx2/nn_avx2.cc",
             "native/src/avx2/attention_avx2.cc",
             "native/src/avx2/rnn_avx2.cc"

@@ -45,6 +45,8 @@ bool unary_backward_f32(int op, const float* x, const float* y, const float* gy,
 
 void clamp_f32(const float* x, float* out, long n, float lo, float hi);
 void affine_f32(const float* x, float* out, long n, float scale, float shift);
+// mask[i] = 0 when element i's draw (src/backend/js/dropout.ts dropoutDraw) is below threshold, else scale.
+void dropout_mask_f32(float* mask, long n, uint32_t threshold, float scale, uint32_t seed0, uint32_t seed1);
 void scale_f32(float* x, long n, float s);
 double sum_squares_f32(const float* x, long n);
 // Multi-tensor ("foreach") forms over `count` arrays of ns[i] elements. Arrays shorter than `min_vector` take

@@ -3,6 +3,7 @@
 #include "bindings.h"
 
 #include <atomic>
+#include <cmath>
 
 #include "napi_args.h"
 
@@ -235,6 +236,25 @@ napi_value MapTwo(napi_env env, napi_callback_info info) {
   const float p = static_cast<float>(args.num(3)), q = static_cast<float>(args.num(4));
   if (args.failed() || !args.fits(n, lx, "x is too short") || !args.fits(n, lo, "out is too short")) return nullptr;
   Kernel(x, out, n, p, q);
+  return nullptr;
+}
+
+// dropoutMask(mask, n, p, seed0, seed1), 0 < p < 1
+napi_value DropoutMask(napi_env env, napi_callback_info info) {
+  Args args(env, info);
+  size_t lm;
+  float* mask = args.f32(0, &lm);
+  const long n = args.integer(1);
+  const double p = args.num(2);
+  const double s0 = args.num(3), s1 = args.num(4);
+  if (args.failed() || !args.fits(n, lm, "dropoutMask: mask is too short")) return nullptr;
+  if (!(p > 0.0 && p < 1.0)) {
+    args.fail("dropoutMask: p must be in (0, 1)");
+    return nullptr;
+  }
+  const auto u32 = [](double v) { return static_cast<uint32_t>(static_cast<uint64_t>(v) & 0xffffffffu); };
+  dropout_mask_f32(mask, n, static_cast<uint32_t>(std::floor(p * 4294967296.0)), static_cast<float>(1.0 / (1.0 - p)),
+                   u32(s0), u32(s1));
   return nullptr;
 }
 
@@ -686,6 +706,7 @@ void register_kernels(Napi::Env env, Napi::Object exports) {
   add(env, exports, "unaryBackward", UnaryBackward);
   add(env, exports, "clamp", MapTwo<clamp_f32>);
   add(env, exports, "affine", MapTwo<affine_f32>);
+  add(env, exports, "dropoutMask", DropoutMask);
   add(env, exports, "scaleInPlace", ScaleInPlace);
   add(env, exports, "sumSquares", SumSquares);
   add(env, exports, "scaleInPlaceList", ScaleInPlaceList);

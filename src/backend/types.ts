@@ -221,6 +221,12 @@ export interface Backend {
   /** scaleInPlace(xs[i], xs[i].length, s) on every array of the list. */
   scaleInPlaceList(xs: readonly FloatArray[], s: number): void;
   /** Sets the number of kernel threads (no-op on js). */
+  /**
+   * A dropout mask of n elements: 0 with probability p (0 < p < 1), else 1 / (1 - p). Element i is
+   * dropped when a counter-based hash of (i, seed0, seed1) (uint32 seeds) falls below p · 2^32, so
+   * every backend draws the same mask from the same seeds.
+   */
+  dropoutMask(mask: FloatArray, n: number, p: number, seed0: number, seed1: number): void;
   setNumThreads(n: number): void;
   getNumThreads(): number;
 }

@@ -48,6 +48,19 @@ test('dropout: identity unless training, inverted scaling, gradient through the 
   assert.throws(() => ops.dropout(x, 1.5, true), /probability p in \[0, 1\]/);
 });
 
+test('dropout: a seeded generator gives the same mask again, the next call a new one; float64 too', () => {
+  const x = ones([4096]);
+  const g = new Generator(11);
+  const first = Array.from(ops.dropout(x, 0.5, true, g).dense());
+  const second = Array.from(ops.dropout(x, 0.5, true, g).dense());
+  assert.deepEqual(Array.from(ops.dropout(x, 0.5, true, new Generator(11)).dense()), first);
+  assert.notDeepEqual(second, first);
+  const x64 = ones([4096], { dtype: 'float64' });
+  const y64 = ops.dropout(x64, 0.5, true, new Generator(11));
+  assert.equal(y64.dtype, 'float64');
+  assert.deepEqual(Array.from(y64.dense()), first, 'the same draws for either dtype');
+});
+
 test('layerNorm in a pre-norm residual block adds its input gradient into the residual gradient in place', () => {
   // large enough (32 KB) for gradients to come from the recycling pool, which in-place sums need
   const C = 64;

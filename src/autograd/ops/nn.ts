@@ -112,18 +112,17 @@ export function layerNorm(x: Tensor, normalizedShape: number[], weight?: Tensor 
 
 /**
  * Inverted dropout: while training, zeroes each element with probability p and scales the rest by
- * 1/(1-p), so the expectation is unchanged; the identity when not training or p = 0.
+ * 1/(1-p), so the expectation is unchanged; the identity when not training or p = 0. Each call takes
+ * two 32-bit draws from `generator` (default: the global one) to seed its mask (the backend's
+ * `dropoutMask`), so a seeded run drops the same elements every time.
  */
 export function dropout(x: Tensor, p: number, training: boolean, generator?: Generator): Tensor {
   if (!(p >= 0 && p <= 1)) fail('InvalidArgument', `dropout: expected probability p in [0, 1], got ${p}`);
   if (!training || p === 0) return x;
   requireFloat(x, 'dropout');
+  if (p === 1) return mul(x, emptyTensor(x.shape, x.dtype));
   const g = generator ?? defaultGenerator;
-  const mask = emptyTensor(x.shape, x.dtype);
-  const md = mask.data;
-  if (p < 1) {
-    const scale = 1 / (1 - p);
-    for (let i = 0; i < md.length; i++) md[i] = g.random() < p ? 0 : scale;
-  }
+  const mask = uninitTensor(x.shape, x.dtype);
+  backendFor(x.dtype).dropoutMask(mask.data as FloatArray, mask.size, p, g.nextUint32(), g.nextUint32());
   return mul(x, mask);
 }

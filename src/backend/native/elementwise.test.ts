@@ -183,3 +183,19 @@ test('native clamp, affine, scaleInPlace and sumSquares match js', { skip }, () 
     }
   });
 });
+
+test('native dropoutMask draws the js backend\'s mask bit for bit (tails, threads, full-range seeds)', { skip }, () => {
+  withThreads(native!, () => {
+    for (const n of [31, 32, 45, 1000, 200_003]) {
+      for (const [p, s0, s1] of [[0.1, 0, 0], [0.5, 12345, 0xffffffff], [0.9, 0xdeadbeef, 7], [1e-7, 1, 2]]) {
+        const e = new Float32Array(n).fill(-1);
+        const a = new Float32Array(n).fill(-1);
+        jsBackend.dropoutMask(e, n, p, s0, s1);
+        native!.dropoutMask(a, n, p, s0, s1);
+        assert.deepEqual(a, e, `n ${n} p ${p} seeds ${s0} ${s1}`);
+      }
+    }
+  });
+  assert.throws(() => native!.dropoutMask(new Float32Array(40), 40, 1, 0, 0), /p must be in \(0, 1\)/);
+  assert.throws(() => native!.dropoutMask(new Float32Array(40), 41, 0.5, 0, 0), /mask is too short/);
+});
