@@ -45,8 +45,16 @@ bool unary_backward_f32(int op, const float* x, const float* y, const float* gy,
 
 void clamp_f32(const float* x, float* out, long n, float lo, float hi);
 void affine_f32(const float* x, float* out, long n, float scale, float shift);
-// mask[i] = 0 when element i's draw (src/backend/js/dropout.ts dropoutDraw) is below threshold, else scale.
-void dropout_mask_f32(float* mask, long n, uint32_t threshold, float scale, uint32_t seed0, uint32_t seed1);
+// Dropout with probability p = threshold / 2^32 from two 32-bit seeds (src/backend/js/dropout.ts): element i
+// is dropped when its draw is below threshold, else scaled by keep = 1 / (1 - p). `on` false: no dropout.
+struct DropoutSpec {
+  bool on = false;
+  uint32_t threshold = 0;
+  float keep = 1.0f;
+  uint32_t seed0 = 0, seed1 = 0;
+};
+// mask[i] = element i's dropout factor (0 or keep).
+void dropout_mask_f32(float* mask, long n, const DropoutSpec& d);
 void scale_f32(float* x, long n, float s);
 double sum_squares_f32(const float* x, long n);
 // Multi-tensor ("foreach") forms over `count` arrays of ns[i] elements. Arrays shorter than `min_vector` take
@@ -88,6 +96,7 @@ struct AttentionArgs {
   const uint8_t* mask; long mask_stride_b, mask_stride_h;
   float* probs;  // contiguous [B, H, Tq, Tk]
   HeadLayout lq, lk, lv, lo;
+  DropoutSpec dropout;  // out = dropout(P)·V, element ((b·H + h)·Tq + i)·Tk + j of P; probs stay undropped
 };
 void attention_f32(const AttentionArgs& a);
 struct AttentionBackwardArgs {
@@ -97,6 +106,7 @@ struct AttentionBackwardArgs {
   float scale;
   bool causal;  // probs are zero past the causal diagonal (lets the kernel skip those blocks)
   HeadLayout lq, lk, lv, lgo, lgq, lgk, lgv;  // gradients are overwritten
+  DropoutSpec dropout;  // the forward's
 };
 void attention_backward_f32(const AttentionBackwardArgs& a);
 

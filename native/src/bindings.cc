@@ -239,6 +239,19 @@ napi_value MapTwo(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// Dropout with probability p in (0, 1) (else none) and two 32-bit seeds given as numbers.
+DropoutSpec dropout_spec(double p, double seed0, double seed1) {
+  DropoutSpec d;
+  if (!(p > 0.0 && p < 1.0)) return d;
+  const auto u32 = [](double v) { return static_cast<uint32_t>(static_cast<uint64_t>(v) & 0xffffffffu); };
+  d.on = true;
+  d.threshold = static_cast<uint32_t>(std::floor(p * 4294967296.0));
+  d.keep = static_cast<float>(1.0 / (1.0 - p));
+  d.seed0 = u32(seed0);
+  d.seed1 = u32(seed1);
+  return d;
+}
+
 // dropoutMask(mask, n, p, seed0, seed1), 0 < p < 1
 napi_value DropoutMask(napi_env env, napi_callback_info info) {
   Args args(env, info);
@@ -252,9 +265,7 @@ napi_value DropoutMask(napi_env env, napi_callback_info info) {
     args.fail("dropoutMask: p must be in (0, 1)");
     return nullptr;
   }
-  const auto u32 = [](double v) { return static_cast<uint32_t>(static_cast<uint64_t>(v) & 0xffffffffu); };
-  dropout_mask_f32(mask, n, static_cast<uint32_t>(std::floor(p * 4294967296.0)), static_cast<float>(1.0 / (1.0 - p)),
-                   u32(s0), u32(s1));
+  dropout_mask_f32(mask, n, dropout_spec(p, s0, s1));
   return nullptr;
 }
 
@@ -569,6 +580,8 @@ napi_value Attention(napi_env env, napi_callback_info info) {
   HeadLayout l[4];
   if (args.failed() || !head_layouts(args, 15, 4, l)) return nullptr;
   a.lq = l[0], a.lk = l[1], a.lv = l[2], a.lo = l[3];
+  a.dropout = dropout_spec(args.num(16), args.num(17), args.num(18));
+  if (args.failed()) return nullptr;
   if (a.batch < 0 || a.heads < 0 || a.tq < 0 || a.tk < 0 || a.d < 0 || a.mask_stride_b < 0 || a.mask_stride_h < 0)
     return args.fail("attention: bad arguments"), nullptr;
   const long bh = a.batch * a.heads;
@@ -610,6 +623,8 @@ napi_value AttentionBackward(napi_env env, napi_callback_info info) {
   HeadLayout l[7];
   if (args.failed() || !head_layouts(args, 15, 7, l)) return nullptr;
   a.lq = l[0], a.lk = l[1], a.lv = l[2], a.lgo = l[3], a.lgq = l[4], a.lgk = l[5], a.lgv = l[6];
+  a.dropout = dropout_spec(args.num(16), args.num(17), args.num(18));
+  if (args.failed()) return nullptr;
   if (a.batch < 0 || a.heads < 0 || a.tq < 0 || a.tk < 0 || a.d < 0)
     return args.fail("attentionBackward: bad arguments"), nullptr;
   const long B = a.batch, H = a.heads, tq = a.tq, tk = a.tk, d = a.d;

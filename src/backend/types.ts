@@ -73,6 +73,15 @@ export type GemmEpilogue = 'gelu_tanh' | 'gelu_erf' | 'gelu_tanh_grad' | 'gelu_e
  */
 export interface HeadLayout { offset: number; batch: number; head: number; row: number }
 
+/**
+ * Dropout on the attention probabilities P [B, H, Tq, Tk]: element ((b·H + h)·Tq + i)·Tk + j is dropped or
+ * kept (times 1 / (1 - p)) as `dropoutMask(…, p, seed0, seed1)` decides for that index, so a kernel equals
+ * `dropout` applied to P. The probabilities a kernel saves stay undropped.
+ */
+export interface AttentionDropout {
+  p: number; seed0: number; seed1: number;
+}
+
 export interface AttentionArgs {
   /**
    * q: [B, H, Tq, D], k and v: [B, H, Tk, D], out: [B, H, Tq, D], contiguous unless `layouts` says
@@ -88,6 +97,8 @@ export interface AttentionArgs {
   /** Softmax probabilities [B, H, Tq, Tk] written here when given (needed by backward). */
   probs: FloatArray | null;
   layouts?: { q: HeadLayout; k: HeadLayout; v: HeadLayout; out: HeadLayout };
+  /** out = dropout(P)·V (0 < p < 1). */
+  dropout?: AttentionDropout | null;
 }
 
 export interface AttentionBackwardArgs {
@@ -100,6 +111,8 @@ export interface AttentionBackwardArgs {
   layouts?: {
     q: HeadLayout; k: HeadLayout; v: HeadLayout; gradOut: HeadLayout; gradQ: HeadLayout; gradK: HeadLayout; gradV: HeadLayout;
   };
+  /** The forward's dropout (probs are the undropped probabilities). */
+  dropout?: AttentionDropout | null;
 }
 
 /** Adam's hyper-parameters and step count, shared by every tensor of one update. */

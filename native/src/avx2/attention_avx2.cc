@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "dropout_hash.h"
 #include "kernels.h"
 #include "scratch.h"
 #include "thread_pool.h"
@@ -23,6 +24,7 @@ using vm::set1;
 
 thread_local Scratch tl_scores;  // tq x tk scores (without probs) or dS
 thread_local Scratch tl_trans;   // D x tk transposed keys or values
+thread_local Scratch tl_dropped; // backward with dropout: a head's dropped probabilities, tq x tk
 
 // Enough (batch, head) work to be worth waking the pool.
 inline bool parallel_worth(long bh, long tq, long tk, long d) { return bh > 1 && bh * tq * tk * d >= (1L << 16); }
@@ -154,6 +156,15 @@ inline void store_first(float* row, long w, __m256 x) {
   else _mm256_maskstore_ps(row, vm::tail_mask(w), x);
 }
 
+// row[0, n) *= the dropout factors of elements first .. first + n - 1 (whole vectors: row has room up to a
+// multiple of 8).
+inline void drop_row(float* row, long n, const DropoutSpec& d, uint32_t first) {
+  for (long j = 0; j < n; j += 8) {
+    const long w = std::min(8L, n - j);
+    store_first(row + j, w, _mm256_mul_ps(load_first(row + j, w), dropout::factors(d, first + static_cast<uint32_t>(j))));
+  }
+}
+
 // Row i of a block of softmax rows: its scores are row[0, cols), it sees keys [0, jend) where its mask row
 // (if any) allows.
 struct SoftmaxRow {
@@ -241,6 +252,8 @@ struct ForwardBlock {
   long i0, tq, tk, d;
   bool causal;
   float scale;
+  long bh;  // the (batch, head) pair: its probabilities start at element bh·tq·tk (for dropout)
+  const DropoutSpec* dropout;
 };
 
 // Scores of columns [j, j + 8V) (the first w of them when Masked) for rows r < R: scale·q·k, -inf from each
@@ -360,6 +373,9 @@ void forward_block(const ForwardBlock& f) {
   }
   bool empty[R];
   block_softmax<R>(f, cols, jend, mx, empty);
+  if (f.dropout->on)
+    for (int r = 0; r < R; r++)
+      drop_row(f.p + r * f.ps, n, *f.dropout, static_cast<uint32_t>((f.bh * f.tq + f.i0 + r) * f.tk));
   kRowBlock[R](f.d, n, f.p, f.ps, 1, f.v, f.vs, f.out, f.os, 1.0f);
   for (int r = 0; r < R; r++)
     if (empty[r]) std::fill(f.out + r * f.os, f.out + r * f.os + f.d, __builtin_nanf(""));
@@ -427,7 +443,8 @@ void attention_head(const AttentionArgs& a, long b, long h, float* scores, float
   const uint8_t* mask = a.mask ? a.mask + b * a.mask_stride_b + h * a.mask_stride_h : nullptr;
   float* p = a.probs ? a.probs + bh * tq * tk : nullptr;
   transpose_tile(a.k + a.lk.at(b, h), a.lk.row, tk, D, kt);
-  ForwardBlock f = {q, qs, kt, v, a.lv.row, scores, scratch_stride(tk), nullptr, out, os, mask, 0, tq, tk, D, a.causal, a.scale};
+  ForwardBlock f = {q, qs, kt, v, a.lv.row, scores, scratch_stride(tk), nullptr, out, os, mask, 0, tq, tk, D, a.causal, a.scale,
+                    bh, &a.dropout};
   for (long i0 = 0; i0 < tq; i0 += kRows) {
     const long r = std::min(kRows, tq - i0);
     next.prefetch(i0, i0 + r);
@@ -512,8 +529,17 @@ __attribute__((noinline)) void attention_row(const AttentionArgs& a, long b, lon
   const SoftmaxRow row = {p, n, mask};
   bool empty;
   softmax_rows(&row, 1, n, tk, &empty);
-  if (empty) std::fill(out, out + D, __builtin_nanf(""));
-  else weighted_sum(p, n, a.v + a.lv.at(b, h), a.lv.row, D, out);
+  if (empty) {
+    std::fill(out, out + D, __builtin_nanf(""));
+    return;
+  }
+  const float* weights = p;
+  if (a.dropout.on) {  // the kept probabilities stay undropped
+    if (p != scores) std::copy(p, p + n, scores);
+    drop_row(scores, n, a.dropout, static_cast<uint32_t>((b * a.heads + h) * tk));
+    weights = scores;
+  }
+  weighted_sum(weights, n, a.v + a.lv.at(b, h), a.lv.row, D, out);
 }
 
 // The operands that the backward of (batch, head) pair i reads first (its query blocks: dP, dS, dQ) and
@@ -555,7 +581,7 @@ void softmax_grad_row(const float* pr, float* dr, long jend, long fill, __m256 s
 
 // One (batch, head) of the backward: dP = dO·Vᵀ, dS = P∘(dP - rowsum(P∘dP))·scale, dQ = dS·K, dV = Pᵀ·dO,
 // dK = dSᵀ·Q.
-void attention_head_backward(const AttentionBackwardArgs& a, long b, long h, float* ds, float* vt,
+void attention_head_backward(const AttentionBackwardArgs& a, long b, long h, float* ds, float* vt, float* dropped,
                              const NextBackwardHead& next) {
   const long D = a.d, tq = a.tq, tk = a.tk, bh = b * a.heads + h;
   const long gos = a.lgo.row, qs = a.lq.row;
@@ -573,6 +599,14 @@ void attention_head_backward(const AttentionBackwardArgs& a, long b, long h, flo
     kRowBlock[r](whole_vectors(n, tk), D, go + i0 * gos, gos, 1, vt, tk, ds + i0 * dss, dss, 1.0f);
     for (long i = i0; i < i0 + r; i++) {
       const long jend = key_end(causal, i, tq, tk);
+      if (a.dropout.on) {
+        // With dropout, out = (P∘M)·V: the gradient reaching P is dP∘M, and dV takes P∘M (kept in `dropped`).
+        const uint32_t first = static_cast<uint32_t>((bh * tq + i) * tk);
+        drop_row(ds + i * dss, jend, a.dropout, first);
+        float* pd = dropped + i * tk;
+        std::copy(p + i * tk, p + (i + 1) * tk, pd);
+        drop_row(pd, tk, a.dropout, first);
+      }
       // The dK pass reads this row up to the key block that starts at its last key.
       softmax_grad_row(p + i * tk, ds + i * dss, jend, std::min(tk, jend + kRows - 1), scale);
     }
@@ -586,7 +620,8 @@ void attention_head_backward(const AttentionBackwardArgs& a, long b, long h, flo
     next.last.prefetch(j0, j0 + r);
     const long i0 = first_query(causal, j0, tq, tk);  // the block's first key is seen by the most queries
     const long m = tq - i0;
-    kRowBlock[r](D, m, p + i0 * tk + j0, 1, tk, go + i0 * gos, gos, gv + j0 * a.lgv.row, a.lgv.row, 1.0f);
+    const float* pv = a.dropout.on ? dropped : p;
+    kRowBlock[r](D, m, pv + i0 * tk + j0, 1, tk, go + i0 * gos, gos, gv + j0 * a.lgv.row, a.lgv.row, 1.0f);
     kRowBlock[r](D, m, ds + i0 * dss + j0, 1, dss, q + i0 * qs, qs, gk + j0 * a.lgk.row, a.lgk.row, 1.0f);
   }
 }
@@ -613,8 +648,9 @@ void attention_backward_f32(const AttentionBackwardArgs& a) {
   auto heads = [&](long h0, long h1) {
     float* ds = tl_scores.floats(a.tq * scratch_stride(a.tk));
     float* vt = tl_trans.floats(a.d * a.tk);
+    float* dropped = a.dropout.on ? tl_dropped.floats(a.tq * a.tk) : nullptr;
     for (long i = h0; i < h1; i++)
-      attention_head_backward(a, i / a.heads, i % a.heads, ds, vt, next_backward_head(a, i + 1, h1));
+      attention_head_backward(a, i / a.heads, i % a.heads, ds, vt, dropped, next_backward_head(a, i + 1, h1));
   };
   if (parallel_worth(bh, a.tq, a.tk, a.d)) parallel_range(bh, 1, heads);
   else heads(0, bh);

@@ -78,6 +78,34 @@ test('attention gradients: fused kernel, masks, 3-D inputs, composed fallbacks',
     [leaf([1, 1, 3, 2]), leaf([1, 1, 3, 2]), leaf([1, 1, 3, 2])]);
 });
 
+test('attention dropout in the kernels equals dropout applied to the probabilities (same draws), values and gradients', () => {
+  for (const dtype of ['float64', 'float32'] as const) {
+    const tol = dtype === 'float32' ? 2e-5 : 1e-12;
+    const [B, H, Tq, Tk, D] = [2, 3, 7, 9, 8];
+    const mask = bools([B, 1, Tq, Tk], 0.7);
+    for (let i = 0; i < B * Tq; i++) mask.data[i * Tk] = 1;
+    for (const opts of [{}, { isCausal: true }, { attnMask: mask }]) {
+      const base = [[B, H, Tq, D], [B, H, Tk, D], [B, H, Tk, D]].map((s) => ops.toDtype(constant(s), dtype));
+      const make = () => base.map((t) => ops.clone(t).requiresGrad_());
+      const [q1, k1, v1] = make();
+      const [q2, k2, v2] = make();
+      const fused = ops.scaledDotProductAttention(q1, k1, v1, { ...opts, dropoutP: 0.3, generator: new Generator(9) });
+      const causal = 'isCausal' in opts;
+      const m = 'attnMask' in opts ? opts.attnMask : null;
+      let sc = ops.mul(ops.matmul(q2, ops.transpose(k2, -2, -1)), 1 / Math.sqrt(D));
+      if (causal) sc = ops.where(new Tensor(new Uint8Array(Tq * Tk).map((_, i) => (i % Tk <= Math.floor(i / Tk) + Tk - Tq ? 1 : 0)), [Tq, Tk], 'bool'), sc, -Infinity);
+      if (m) sc = ops.where(m, sc, -Infinity);
+      const composed = ops.matmul(ops.dropout(ops.softmax(sc, -1), 0.3, true, new Generator(9)), v2);
+      const what = `${dtype} ${Object.keys(opts)[0] ?? 'plain'}`;
+      assertClose(fused, composed, tol, tol, what);
+      const w = ops.toDtype(constant([B, H, Tq, D]), dtype);
+      ops.sum(ops.mul(fused, w)).backward();
+      ops.sum(ops.mul(composed, w)).backward();
+      for (const [a, b, n] of [[q1, q2, 'q'], [k1, k2, 'k'], [v1, v2, 'v']] as const) assertClose(a.grad!, b.grad!, tol, tol, `${what} grad ${n}`);
+    }
+  }
+});
+
 test('attention checks shapes', () => {
   assert.throws(() => ops.scaledDotProductAttention(constant([1, 2, 3, 4]), constant([1, 2, 3, 5]), constant([1, 2, 3, 4])),
     /do not fit/);

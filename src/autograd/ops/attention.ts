@@ -1,8 +1,8 @@
 import { backendFor } from '../../backend/index.js';
 import { fail } from '../../errors.js';
-import type { HeadLayout } from '../../backend/types.js';
+import type { AttentionDropout, HeadLayout } from '../../backend/types.js';
 import type { FloatArray } from '../../tensor/dtype.js';
-import type { Generator } from '../../tensor/random.js';
+import { defaultGenerator, type Generator } from '../../tensor/random.js';
 import { broadcastShapes } from '../../tensor/shape.js';
 import { allocArray, allocFloat32Uninit } from '../../tensor/alloc.js';
 import { emptyTensor, type Tensor, uninitTensor } from '../../tensor/tensor.js';
@@ -62,10 +62,14 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
     }
   }
   const dropoutP = opts.dropoutP ?? 0;
-  if ((mask && mask.dtype !== 'bool') || dropoutP > 0 || v.shape[3] !== D) {
+  if (!(dropoutP >= 0 && dropoutP <= 1)) fail('InvalidArgument', `scaledDotProductAttention: expected dropoutP in [0, 1], got ${dropoutP}`);
+  if ((mask && mask.dtype !== 'bool') || dropoutP === 1 || v.shape[3] !== D) {
     return composedAttention(q, k, v, scale, mask, opts.isCausal ?? false, dropoutP, opts.generator);
   }
-  return fusedAttention(q, k, v, scale, mask, opts.isCausal ?? false);
+  // The kernels drop the probabilities as `dropout` would, from the same two draws of the generator.
+  const g = opts.generator ?? defaultGenerator;
+  const drop = dropoutP > 0 ? { p: dropoutP, seed0: g.nextUint32(), seed1: g.nextUint32() } : null;
+  return fusedAttention(q, k, v, scale, mask, opts.isCausal ?? false, drop);
 }
 
 /** How the attention kernel reads a [B, H, T, D] operand in place, or null when its head dim is strided. */
@@ -74,7 +78,8 @@ function headLayoutOf(t: Tensor): HeadLayout | null {
   return s3 === 1 || t.shape[3] === 1 ? { offset: t.offset, batch: s0, head: s1, row: s2 } : null;
 }
 
-function fusedAttention(q: Tensor, k: Tensor, v: Tensor, scale: number, mask: Tensor | null, causal: boolean): Tensor {
+function fusedAttention(q: Tensor, k: Tensor, v: Tensor, scale: number, mask: Tensor | null, causal: boolean,
+  dropout: AttentionDropout | null): Tensor {
   const [B, H, Tq, D] = q.shape;
   const Tk = k.shape[2];
   const dtype = q.dtype === 'float64' || k.dtype === 'float64' || v.dtype === 'float64' ? 'float64' : 'float32';
@@ -87,7 +92,7 @@ function fusedAttention(q: Tensor, k: Tensor, v: Tensor, scale: number, mask: Te
     const y = emptyTensor([B, Tq, H, D], dtype);
     backendFor(dtype).attention({
       q: q.data as FloatArray, k: k.data as FloatArray, v: v.data as FloatArray, out: y.data as FloatArray,
-      batch: B, heads: H, tq: Tq, tk: Tk, headDim: D, scale, causal, ...maskArgs, probs: null,
+      batch: B, heads: H, tq: Tq, tk: Tk, headDim: D, scale, causal, ...maskArgs, probs: null, dropout,
       layouts: { q: layouts[0]!, k: layouts[1]!, v: layouts[2]!, out: { offset: 0, batch: Tq * H * D, head: D, row: H * D } },
     });
     return y.rawView([B, H, Tq, D], [Tq * H * D, D, H * D, 1], 0);
@@ -101,7 +106,7 @@ function fusedAttention(q: Tensor, k: Tensor, v: Tensor, scale: number, mask: Te
   be.attention({
     q: qc.data as FloatArray, k: kc.data as FloatArray, v: vc.data as FloatArray, out: out.data as FloatArray,
     batch: B, heads: H, tq: Tq, tk: Tk, headDim: D, scale, causal, ...maskArgs,
-    probs: probs ? (probs.data as FloatArray) : null,
+    probs: probs ? (probs.data as FloatArray) : null, dropout,
   });
   if (!grad || !probs) return out;
   return record(out, 'ScaledDotProductAttentionBackward', [q, k, v], (g) => {
@@ -112,7 +117,7 @@ function fusedAttention(q: Tensor, k: Tensor, v: Tensor, scale: number, mask: Te
       q: qc.data as FloatArray, k: kc.data as FloatArray, v: vc.data as FloatArray,
       probs: probs.data as FloatArray, gradOut: contiguousRaw(castRaw(g, dtype)).data as FloatArray,
       gradQ: gq.data as FloatArray, gradK: gk.data as FloatArray, gradV: gv.data as FloatArray,
-      batch: B, heads: H, tq: Tq, tk: Tk, headDim: D, scale, causal,
+      batch: B, heads: H, tq: Tq, tk: Tk, headDim: D, scale, causal, dropout,
     });
     return [castRaw(gq, q.dtype), castRaw(gk, k.dtype), castRaw(gv, v.dtype)];
   });

@@ -1,4 +1,5 @@
-import type { AttentionArgs, AttentionBackwardArgs, HeadLayout } from '../types.js';
+import type { AttentionArgs, AttentionBackwardArgs, AttentionDropout, HeadLayout } from '../types.js';
+import { dropoutDraw, dropoutThreshold } from './dropout.js';
 
 /** The layout of a contiguous [B, H, T, D] operand. */
 export function contiguousHeads(heads: number, t: number, d: number): HeadLayout {
@@ -8,6 +9,14 @@ export function contiguousHeads(heads: number, t: number, d: number): HeadLayout
 /** Index of element (b, h, 0, 0) of an operand laid out as `l`. */
 const headStart = (l: HeadLayout, b: number, h: number): number => l.offset + b * l.batch + h * l.head;
 
+/** The factor dropout applies to element `index` of P: 0 or 1 / (1 - p); 1 without dropout. */
+function dropoutFactor(d: AttentionDropout | null | undefined): (index: number) => number {
+  if (!d) return () => 1;
+  const threshold = dropoutThreshold(d.p);
+  const keep = 1 / (1 - d.p);
+  return (index) => (dropoutDraw(index, d.seed0, d.seed1) < threshold ? 0 : keep);
+}
+
 /** softmax(q·kᵀ·scale + mask)·v per (batch, head); masked positions get probability 0. */
 export function attention(a: AttentionArgs): void {
   const { q, k, v, out, batch, heads, tq, tk, headDim: D, scale, causal, mask, probs } = a;
@@ -16,6 +25,7 @@ export function attention(a: AttentionArgs): void {
   const lv = a.layouts?.v ?? contiguousHeads(heads, tk, D);
   const lo = a.layouts?.out ?? contiguousHeads(heads, tq, D);
   const row = new Float64Array(tk);
+  const factor = dropoutFactor(a.dropout);
   for (let b = 0; b < batch; b++) {
     for (let h = 0; h < heads; h++) {
       const bh = b * heads + h;
@@ -50,7 +60,8 @@ export function attention(a: AttentionArgs): void {
           const p = row[j] * inv;
           if (probs) probs[(bh * tq + i) * tk + j] = p;
           if (p === 0) continue;
-          for (let d = 0; d < D; d++) out[oo + d] += p * v[vo + j * lv.row + d];
+          const pd = p * factor((bh * tq + i) * tk + j);
+          for (let d = 0; d < D; d++) out[oo + d] += pd * v[vo + j * lv.row + d];
         }
       }
     }
@@ -68,6 +79,7 @@ export function attentionBackward(a: AttentionBackwardArgs): void {
   const lgk = l?.gradK ?? contiguousHeads(heads, tk, D);
   const lgv = l?.gradV ?? contiguousHeads(heads, tk, D);
   const dp = new Float64Array(tk);
+  const factor = dropoutFactor(a.dropout);
   for (let b = 0; b < batch; b++) {
     for (let h = 0; h < heads; h++) {
       const bh = b * heads + h;
@@ -86,13 +98,14 @@ export function attentionBackward(a: AttentionBackwardArgs): void {
         let dot = 0;
         for (let j = 0; j < tk; j++) {
           const p = probs[po + j];
+          const f = factor(po + j);
           let s = 0;
           for (let d = 0; d < D; d++) {
             s += gradOut[go + d] * v[vo + j * lv.row + d];
-            gradV[gvo + j * lgv.row + d] += p * gradOut[go + d];
+            gradV[gvo + j * lgv.row + d] += p * f * gradOut[go + d];
           }
-          dp[j] = s;
-          dot += p * s;
+          dp[j] = s * f;
+          dot += p * dp[j];
         }
         for (let j = 0; j < tk; j++) {
           const ds = probs[po + j] * (dp[j] - dot) * scale;

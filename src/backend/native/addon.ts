@@ -52,10 +52,10 @@ export interface NativeAddon {
     decoupled: boolean, ...arrays: F32[]): void;
   attention(q: F32, k: F32, v: F32, out: F32, batch: number, heads: number, tq: number, tk: number, d: number,
     scale: number, causal: boolean, mask: Uint8Array | null, maskStrideB: number, maskStrideH: number,
-    probs: F32 | null, layouts: Float64Array): void;
+    probs: F32 | null, layouts: Float64Array, dropoutP: number, seed0: number, seed1: number): void;
   attentionBackward(q: F32, k: F32, v: F32, probs: F32, gradOut: F32, gradQ: F32, gradK: F32, gradV: F32,
     batch: number, heads: number, tq: number, tk: number, d: number, scale: number, causal: boolean,
-    layouts: Float64Array): void;
+    layouts: Float64Array, dropoutP: number, seed0: number, seed1: number): void;
   lstmCellForward(gates: F32, cPrev: F32, c: F32, h: F32, batch: number, hidden: number): void;
   lstmCellBackward(gates: F32, cPrev: F32, c: F32, gh: F32, gc: F32, gGates: F32, gcPrev: F32, batch: number,
     hidden: number): void;

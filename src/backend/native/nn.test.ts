@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 import { compareArrays } from '../../testing/assert.js';
 import { jsBackend } from '../js/index.js';
-import type { AttentionArgs, HeadLayout } from '../types.js';
+import type { AttentionArgs, AttentionDropout, HeadLayout } from '../types.js';
 import { MAX_ARRAYS_PER_CALL } from './elementwise.js';
 import { nativeForTests, randomFloats, withThreads } from './testing.js';
 
@@ -283,7 +283,7 @@ test('native sumSquaresList and scaleInPlaceList equal per-array calls bit for b
 });
 
 function attentionCase(b: number, h: number, tq: number, tk: number, d: number, causal: boolean, masked: boolean,
-  seed: number, scale = 1 / Math.sqrt(d)): void {
+  seed: number, scale = 1 / Math.sqrt(d), dropout: AttentionDropout | null = null): void {
   const q = randomFloats(b * h * tq * d, seed, -1, 1);
   const k = randomFloats(b * h * tk * d, seed + 1, -1, 1);
   const v = randomFloats(b * h * tk * d, seed + 2, -1, 1);
@@ -291,9 +291,9 @@ function attentionCase(b: number, h: number, tq: number, tk: number, d: number, 
   const mask = masked ? Uint8Array.from(randomFloats(b * tq * tk, seed + 3, 0, 1), (x, i) => (x > 0.3 || i % tk === 0 ? 1 : 0)) : null;
   const args = (out: Float32Array, probs: Float32Array | null): AttentionArgs => ({
     q, k, v, out, batch: b, heads: h, tq, tk, headDim: d, scale, causal,
-    mask, maskStrideB: masked ? tq * tk : 0, maskStrideH: 0, probs,
+    mask, maskStrideB: masked ? tq * tk : 0, maskStrideH: 0, probs, dropout,
   });
-  const what = `attention B${b} H${h} Tq${tq} Tk${tk} D${d} causal=${causal} mask=${masked}`;
+  const what = `attention B${b} H${h} Tq${tq} Tk${tk} D${d} causal=${causal} mask=${masked} dropout=${dropout?.p ?? 0}`;
   const oe = new Float32Array(q.length);
   const oa = new Float32Array(q.length);
   const pe = new Float32Array(b * h * tq * tk);
@@ -310,7 +310,7 @@ function attentionCase(b: number, h: number, tq: number, tk: number, d: number, 
   const grads = () => ({ gradQ: new Float32Array(q.length), gradK: new Float32Array(k.length), gradV: new Float32Array(v.length) });
   const ge = grads();
   const ga = grads();
-  const common = { q, k, v, probs: pe, gradOut, batch: b, heads: h, tq, tk, headDim: d, scale };
+  const common = { q, k, v, probs: pe, gradOut, batch: b, heads: h, tq, tk, headDim: d, scale, dropout };
   jsBackend.attentionBackward({ ...common, ...ge });
   native!.attentionBackward({ ...common, ...ga, causal });
   const gradAtol = 1e-5 * Math.max(1, scale);  // dQ and dK carry the score scale
@@ -431,6 +431,20 @@ test('native fused attention and its backward match js (causal, masks, Tq != Tk)
     attentionCase(2, 2, 5, 9, 16, true, true, seed++);
     attentionCase(1, 4, 1, 33, 64, true, false, seed++);
     attentionCase(12, 4, 64, 64, 32, true, false, seed++);
+  });
+});
+
+test('native fused attention with dropout on the probabilities matches js (the same elements dropped)', { skip }, () => {
+  withThreads(native!, () => {
+    let seed = 390;
+    const drop = (p: number): AttentionDropout => ({ p, seed0: seed * 7919, seed1: 0xfffffff0 - seed });
+    for (const p of [0.1, 0.5]) {
+      attentionCase(2, 3, 7, 7, 33, true, false, seed++, undefined, drop(p));
+      attentionCase(2, 2, 5, 9, 16, true, true, seed++, undefined, drop(p));
+      attentionCase(1, 4, 1, 33, 64, true, false, seed++, undefined, drop(p));
+      attentionCase(2, 1, 13, 13, 8, false, true, seed++, undefined, drop(p));
+      attentionCase(12, 4, 64, 64, 32, true, false, seed++, undefined, drop(p));
+    }
   });
 });
 

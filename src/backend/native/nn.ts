@@ -139,7 +139,7 @@ export function nativeNn(addon: NativeAddon): Pick<Backend, 'reduce' | 'softmax'
       const layouts = flatLayouts(l ? [l.q, l.k, l.v, l.out]
         : [contiguousHeads(H, tq, D), contiguousHeads(H, tk, D), contiguousHeads(H, tk, D), contiguousHeads(H, tq, D)]);
       addon.attention(a.q, a.k, a.v, a.out, a.batch, H, tq, tk, D, a.scale, a.causal, a.mask,
-        a.maskStrideB, a.maskStrideH, a.probs, layouts);
+        a.maskStrideB, a.maskStrideH, a.probs, layouts, a.dropout?.p ?? 0, a.dropout?.seed0 ?? 0, a.dropout?.seed1 ?? 0);
     },
     attentionBackward(a: AttentionBackwardArgs): void {
       if (!f32(a.q) || !f32(a.k) || !f32(a.v) || !f32(a.probs) || !f32(a.gradOut) || !f32(a.gradQ) || !f32(a.gradK) ||
@@ -152,7 +152,7 @@ export function nativeNn(addon: NativeAddon): Pick<Backend, 'reduce' | 'softmax'
       const [lq, lk] = [contiguousHeads(H, tq, D), contiguousHeads(H, tk, D)];
       const layouts = flatLayouts(l ? [l.q, l.k, l.v, l.gradOut, l.gradQ, l.gradK, l.gradV] : [lq, lk, lk, lq, lq, lk, lk]);
       addon.attentionBackward(a.q, a.k, a.v, a.probs, a.gradOut, a.gradQ, a.gradK, a.gradV, a.batch, H, tq,
-        tk, D, a.scale, a.causal ?? false, layouts);
+        tk, D, a.scale, a.causal ?? false, layouts, a.dropout?.p ?? 0, a.dropout?.seed0 ?? 0, a.dropout?.seed1 ?? 0);
     },
   };
 }
