@@ -98,3 +98,30 @@ test('TransformerEncoder stacks deep copies; Transformer has PyTorch names and a
   assert.deepEqual(out.shape, [3, 2, 4]);
   assert.deepEqual(Transformer.generateSquareSubsequentMask(2).tolist(), [[0, -Infinity], [0, 0]]);
 });
+
+test('MultiheadAttention self-attention through the packed kernels (masks, dropout) equals the split path', () => {
+  for (const dtype of ['float64', 'float32'] as const) {
+    const tol = dtype === 'float32' ? 2e-5 : 1e-12;
+    const make = () => {
+      const m = new MultiheadAttention(8, 2, { dtype, batchFirst: true, dropout: 0.25, generator: new Generator(3), dropoutGenerator: new Generator(17) });
+      m.train();
+      return m;
+    };
+    const x0 = randn([3, 5, 8], { dtype });
+    const keyPaddingMask = tensor([[false, false, false, true, true], [false, false, false, false, false], [false, true, false, false, false]]);
+    for (const opts of [{ keyPaddingMask }, { isCausal: true, attnMask: tensor(Array.from({ length: 5 }, (_, i) => Array.from({ length: 5 }, (__, j) => j > i))) }, {}]) {
+      const [packed, split] = [make(), make()];
+      const xa = x0.clone().requiresGrad_();
+      const xb = x0.clone().requiresGrad_();
+      const [ya] = packed.forward(xa, xa, xa, { ...opts, needWeights: false });   // one projection, packed kernels
+      const [yb] = split.forward(xb, xb.clone(), xb.clone(), { ...opts, needWeights: false }); // q, k, v apart
+      const what = `${dtype} ${Object.keys(opts).join('+') || 'plain'}`;
+      assertClose(ya, yb, tol, tol, what);
+      const w = randn([3, 5, 8], { dtype });
+      ya.mul(w).sum().backward();
+      yb.mul(w).sum().backward();
+      assertClose(xa.grad!, xb.grad!, tol, tol, `${what} grad x`);
+      assertClose(packed.inProjWeight.grad!, split.inProjWeight.grad!, tol, tol, `${what} grad in_proj_weight`);
+    }
+  }
+});

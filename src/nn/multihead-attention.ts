@@ -1,6 +1,6 @@
 import {
-  add, chunk, dropout, eq, matmul, maskedFill, maximum, mean, mul, reshape, scaledDotProductAttention, slice, softmax,
-  squeeze, transpose, unsqueeze, where,
+  add, chunk, dropout, eq, matmul, maskedFill, maximum, mean, mul, packedSelfAttention, reshape, scaledDotProductAttention,
+  slice, softmax, squeeze, transpose, unsqueeze, where,
 } from '../autograd/ops/index.js';
 import { fail } from '../errors.js';
 import { tensor } from '../tensor/create.js';
@@ -98,10 +98,20 @@ export class MultiheadAttention extends Module {
     if (k0.shape[0] !== N || v0.shape[0] !== N || v0.shape[1] !== S) {
       fail('ShapeMismatch', `MultiheadAttention: key [${key.shape.join(', ')}] and value [${value.shape.join(', ')}] do not match query [${query.shape.join(', ')}]`);
     }
+    const mask = this.mergeMasks(opts, N, L, S, unbatched); // bool: True = masked out; or float, added
+    const p = this.training ? this.dropout : 0;
+    const b = this.inProjBias;
+    if (q0 === k0 && k0 === v0 && !needWeights && (!mask || mask.dtype === 'bool')) {
+      // Self-attention: the kernels read q, k and v in place from the one projection and write the heads merged.
+      const qkv = linear(q0, this.inProjWeight, b); // (N, L, 3E)
+      const out = packedSelfAttention(qkv, this.numHeads, {
+        attnMask: mask ? eq(mask, 0) : null, isCausal: !mask && (opts.isCausal ?? false), dropoutP: p, generator: this.dropoutGenerator,
+      });
+      return [this.finish(out, unbatched), null];
+    }
     let q: Tensor;
     let k: Tensor;
     let v: Tensor;
-    const b = this.inProjBias;
     if (q0 === k0 && k0 === v0) {
       [q, k, v] = chunk(linear(q0, this.inProjWeight, b), 3, -1);
     } else {
@@ -117,8 +127,6 @@ export class MultiheadAttention extends Module {
     k = heads(k, S);
     v = heads(v, S);
 
-    const mask = this.mergeMasks(opts, N, L, S, unbatched); // bool: True = masked out; or float, added
-    const p = this.training ? this.dropout : 0;
     let out: Tensor;
     let weights: Tensor | null = null;
     if (!needWeights) {
@@ -134,11 +142,14 @@ export class MultiheadAttention extends Module {
       weights = (opts.averageAttnWeights ?? true) ? mean(probs, 1) : probs;
       if (unbatched) weights = squeeze(weights, 0);
     }
-    out = reshape(transpose(out, 1, 2), [N, L, E]); // (N, L, E)
-    out = this.outProj.forward(out);
-    if (unbatched) out = squeeze(out, 0);
-    else if (!this.batchFirst) out = transpose(out, 0, 1);
-    return [out, weights];
+    return [this.finish(reshape(transpose(out, 1, 2), [N, L, E]), unbatched), weights];
+  }
+
+  /** The output projection of the merged heads (N, L, E), back in the caller's layout. */
+  private finish(merged: Tensor, unbatched: boolean): Tensor {
+    const out = this.outProj.forward(merged);
+    if (unbatched) return squeeze(out, 0);
+    return this.batchFirst ? out : transpose(out, 0, 1);
   }
 
   /** attn_mask and key_padding_mask as one mask broadcastable to (N, H, L, S). */

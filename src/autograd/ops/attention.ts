@@ -148,6 +148,14 @@ function composedAttention(q: Tensor, k: Tensor, v: Tensor, scale: number, mask:
   return matmul(probs, v);
 }
 
+export interface PackedAttentionOptions {
+  isCausal?: boolean;
+  scale?: number;
+  attnMask?: Tensor | null;
+  dropoutP?: number;
+  generator?: Generator;
+}
+
 /**
  * Multi-head self-attention straight from a fused query/key/value projection, as GPT-2's c_attn makes it:
  * qkv (B, T, 3C) holds [q | k | v] column blocks, each the nHead heads side by side (head size D = C / nHead);
@@ -155,9 +163,11 @@ function composedAttention(q: Tensor, k: Tensor, v: Tensor, scale: number, mask:
  * splitting qkv, moving heads next to the batch, `scaledDotProductAttention` and merging back, but each
  * direction re-arranges the data once (backward gives the (B, T, 3C) gradient directly).
  *
- * Options: `isCausal` (default false), `scale` (default 1/√D).
+ * Options: `isCausal` (default false), `scale` (default 1/√D), `attnMask` (bool, true = takes part,
+ * broadcastable to [B, H, T, T]), `dropoutP` on the probabilities (with `generator`), as in
+ * `scaledDotProductAttention`.
  */
-export function packedSelfAttention(qkv: Tensor, nHead: number, opts: { isCausal?: boolean; scale?: number } = {}): Tensor {
+export function packedSelfAttention(qkv: Tensor, nHead: number, opts: PackedAttentionOptions = {}): Tensor {
   requireFloat(qkv, 'packedSelfAttention');
   const [B, T, C3] = qkv.shape;
   if (qkv.ndim !== 3 || !Number.isInteger(nHead) || nHead < 1 || C3 % (3 * nHead) !== 0) {
@@ -168,6 +178,19 @@ export function packedSelfAttention(qkv: Tensor, nHead: number, opts: { isCausal
   const D = C / H;
   const scale = opts.scale ?? 1 / Math.sqrt(D);
   const causal = opts.isCausal ?? false;
+  const mask = opts.attnMask ?? null;
+  if (mask) {
+    if (mask.dtype !== 'bool') fail('InvalidArgument', `packedSelfAttention: attnMask must be bool (true = takes part), got ${mask.dtype}`);
+    const full = broadcastShapes(mask.shape, [B, H, T, T], 'packedSelfAttention');
+    if (full.length !== 4 || full[0] !== B || full[1] !== H || full[2] !== T || full[3] !== T) {
+      fail('ShapeMismatch', `packedSelfAttention: attnMask [${mask.shape.join(', ')}] does not broadcast to [${B}, ${H}, ${T}, ${T}]`);
+    }
+  }
+  const maskArgs = mask ? denseMask(mask, T, T) : { mask: null, maskStrideB: 0, maskStrideH: 0 };
+  const dropoutP = opts.dropoutP ?? 0;
+  if (!(dropoutP >= 0 && dropoutP < 1)) fail('InvalidArgument', `packedSelfAttention: expected dropoutP in [0, 1), got ${dropoutP}`);
+  const g = opts.generator ?? defaultGenerator;
+  const dropout = dropoutP > 0 ? { p: dropoutP, seed0: g.nextUint32(), seed1: g.nextUint32() } : null;
   const dtype = qkv.dtype as 'float32' | 'float64';
   const be = backendFor(dtype);
   // The kernels read q, k and v in place (the head dim must be contiguous) and write (B, T, C) directly.
@@ -181,7 +204,7 @@ export function packedSelfAttention(qkv: Tensor, nHead: number, opts: { isCausal
   const data = src.data as FloatArray;
   be.attention({
     q: data, k: data, v: data, out: y.data as FloatArray, batch: B, heads: H, tq: T, tk: T, headDim: D, scale, causal,
-    mask: null, maskStrideB: 0, maskStrideH: 0, probs, layouts: { q: at(0), k: at(1), v: at(2), out: merged },
+    ...maskArgs, probs, layouts: { q: at(0), k: at(1), v: at(2), out: merged }, dropout,
   });
   if (!grad || !probs) return y;
   return record(y, 'PackedSelfAttentionBackward', [qkv], (g) => {
@@ -191,7 +214,7 @@ export function packedSelfAttention(qkv: Tensor, nHead: number, opts: { isCausal
     const into = (which: number): HeadLayout => ({ offset: which * C, batch: T * C3, head: D, row: C3 });
     be.attentionBackward({
       q: data, k: data, v: data, probs, gradOut: go.data as FloatArray, gradQ: gdata, gradK: gdata, gradV: gdata,
-      batch: B, heads: H, tq: T, tk: T, headDim: D, scale, causal,
+      batch: B, heads: H, tq: T, tk: T, headDim: D, scale, causal, dropout,
       layouts: {
         q: at(0), k: at(1), v: at(2), gradOut: { offset: go.offset, batch: go.strides[0], head: D, row: go.strides[1] },
         gradQ: into(0), gradK: into(1), gradV: into(2),
