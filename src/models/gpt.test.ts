@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { noGrad } from '../autograd/graph.js';
 import '../autograd/index.js';
 import { randint, tensor } from '../tensor/create.js';
-import { Generator } from '../tensor/random.js';
+import { Generator, manualSeed } from '../tensor/random.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { assertClose } from '../testing/assert.js';
 import { GPT } from './gpt.js';
 import { DecodingRun, promptLogprobs, resolveGenerationOptions } from '../generation/index.js';
@@ -146,4 +147,22 @@ test('log-probabilities recorded while decoding with the cache equal a single pa
     assert.deepEqual(lp.top.map((t) => t.token), whole[i]!.top.map((t) => t.token));
     assert.equal(lp.top[0].token, lp.token, 'greedy picks the likeliest');
   });
+});
+
+test('training with dropout: the packed attention path drops what the split path drops (same draws), values and gradients', () => {
+  const run = (attentionMask?: Tensor) => {
+    const model = new GPT({ vocabSize: 23, blockSize: 16, nLayer: 2, nHead: 2, nEmbd: 16, dropout: 0.3 }, { generator: new Generator(4) });
+    model.train();
+    manualSeed(99);
+    const ids = tensor(Int32Array.from({ length: 2 * 9 }, (_, i) => (i * 7) % 23), { shape: [2, 9], dtype: 'int32' });
+    const logits = model.forward(ids, attentionMask ? { attentionMask } : {}); // a mask of ones takes the split path
+    logits.mul(logits).mean().backward();
+    return { logits, grad: model.transformer.h.at(0).attn.cAttn.weight.grad! };
+  };
+  const packed = run();
+  const split = run(tensor(new Int32Array(18).fill(1), { shape: [2, 9], dtype: 'int32' }));
+  assertClose(packed.logits, split.logits, 1e-5, 1e-5);
+  assertClose(packed.grad, split.grad, 1e-5, 1e-5);
+  const again = run();
+  assertClose(again.logits, packed.logits, 0, 0);
 });

@@ -159,9 +159,10 @@ export class CausalSelfAttention extends Module {
     const [B, T, C] = x.shape;
     const nh = this.config.nHead;
     const hs = C / nh;
-    if (!pass.cache && !pass.mask && !(this.training && this.config.dropout > 0)) {
+    const attnDropout = this.training ? this.config.dropout : 0;
+    if (!pass.cache && !pass.mask) {
       // The whole sequence at once: one c_attn product, heads split and merged inside the attention op.
-      const y = packedSelfAttention(this.cAttn.forward(x), nh, { isCausal: true }); // (B, T, C)
+      const y = packedSelfAttention(this.cAttn.forward(x), nh, { isCausal: true, dropoutP: attnDropout }); // (B, T, C)
       return this.project(y, residual);
     }
     // query, key and value of every head (c_attn's output columns are [q | k | v]), each head moved next
@@ -174,7 +175,7 @@ export class CausalSelfAttention extends Module {
     const [keys, values] = pass.cache ? pass.cache.update(this.layer, k, v) : [k, v]; // (B, nh, past + T, hs)
     // Without gradients the kernel reads the cache's views in place and writes y as (B, T, nh, hs) memory.
     const y = scaledDotProductAttention(q, keys, values, {
-      attnMask: pass.mask, isCausal: pass.mask === null, dropoutP: this.training ? this.config.dropout : 0,
+      attnMask: pass.mask, isCausal: pass.mask === null, dropoutP: attnDropout,
     }); // (B, nh, T, hs)
     const merged = reshape(transpose(y, 1, 2), [B, T, C]); // (B, T, C): head outputs side by side
     return this.project(merged, residual);
