@@ -261,11 +261,9 @@ napi_value DropoutMask(napi_env env, napi_callback_info info) {
   const double p = args.num(2);
   const double s0 = args.num(3), s1 = args.num(4);
   if (args.failed() || !args.fits(n, lm, "dropoutMask: mask is too short")) return nullptr;
-  if (!(p > 0.0 && p < 1.0)) {
-    args.fail("dropoutMask: p must be in (0, 1)");
-    return nullptr;
-  }
-  dropout_mask_f32(mask, n, dropout_spec(p, s0, s1));
+  const DropoutSpec d = dropout_spec(p, s0, s1);
+  if (!d.on) return args.fail("dropoutMask: p must be in (0, 1)"), nullptr;
+  dropout_mask_f32(mask, n, d);
   return nullptr;
 }
 

@@ -50,8 +50,9 @@ export class DecodingRun {
   readonly logprobs: TokenLogprob[][];
   /**
    * Per row, each prompt token's log-probability (null for the first real token, which has no context,
-   * for padding, and for tokens before the model's context when the prompt is longer than it): filled by the first step after `recordLogprobs(top, { prompt: true })`, from the
-   * same forward pass that reads the prompt; null until then.
+   * for padding, and for tokens before the model's context when the prompt is longer than it): filled by
+   * the first step after `recordLogprobs(top, { prompt: true })`, from the same forward pass that reads the
+   * prompt; null until then.
    */
   promptLogprobs: (TokenLogprob | null)[][] | null = null;
   private promptWanted = false;

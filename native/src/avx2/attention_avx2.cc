@@ -165,6 +165,20 @@ inline void drop_row(float* row, long n, const DropoutSpec& d, uint32_t first) {
   }
 }
 
+// One row of the backward with dropout, each factor drawn once: dr[0, jend) *= factors (dP → dP∘M) and
+// pd[0, n) = pr[0, n) · factors (P∘M), the factors of elements first .. first + n - 1 (jend <= n).
+inline void drop_grad_and_probs(float* dr, long jend, const float* pr, float* pd, long n, const DropoutSpec& d,
+                                uint32_t first) {
+  for (long j = 0; j < n; j += 8) {
+    const __m256 f = dropout::factors(d, first + static_cast<uint32_t>(j));
+    store_first(pd + j, std::min(8L, n - j), _mm256_mul_ps(load_first(pr + j, std::min(8L, n - j)), f));
+    if (j < jend) {
+      const long w = std::min(8L, jend - j);
+      store_first(dr + j, w, _mm256_mul_ps(load_first(dr + j, w), f));
+    }
+  }
+}
+
 // Row i of a block of softmax rows: its scores are row[0, cols), it sees keys [0, jend) where its mask row
 // (if any) allows.
 struct SoftmaxRow {
@@ -599,14 +613,10 @@ void attention_head_backward(const AttentionBackwardArgs& a, long b, long h, flo
     kRowBlock[r](whole_vectors(n, tk), D, go + i0 * gos, gos, 1, vt, tk, ds + i0 * dss, dss, 1.0f);
     for (long i = i0; i < i0 + r; i++) {
       const long jend = key_end(causal, i, tq, tk);
-      if (a.dropout.on) {
-        // With dropout, out = (P∘M)·V: the gradient reaching P is dP∘M, and dV takes P∘M (kept in `dropped`).
-        const uint32_t first = static_cast<uint32_t>((bh * tq + i) * tk);
-        drop_row(ds + i * dss, jend, a.dropout, first);
-        float* pd = dropped + i * tk;
-        std::copy(p + i * tk, p + (i + 1) * tk, pd);
-        drop_row(pd, tk, a.dropout, first);
-      }
+      // With dropout, out = (P∘M)·V: the gradient reaching P is dP∘M, and dV takes P∘M (kept in `dropped`).
+      if (a.dropout.on)
+        drop_grad_and_probs(ds + i * dss, jend, p + i * tk, dropped + i * tk, tk, a.dropout,
+                            static_cast<uint32_t>((bh * tq + i) * tk));
       // The dK pass reads this row up to the key block that starts at its last key.
       softmax_grad_row(p + i * tk, ds + i * dss, jend, std::min(tk, jend + kRows - 1), scale);
     }

@@ -2,7 +2,7 @@ import { backendFor } from '../../backend/index.js';
 import { fail } from '../../errors.js';
 import type { AttentionDropout, HeadLayout } from '../../backend/types.js';
 import type { FloatArray } from '../../tensor/dtype.js';
-import { defaultGenerator, type Generator } from '../../tensor/random.js';
+import type { Generator } from '../../tensor/random.js';
 import { broadcastShapes } from '../../tensor/shape.js';
 import { allocArray, allocFloat32Uninit } from '../../tensor/alloc.js';
 import { emptyTensor, type Tensor, uninitTensor } from '../../tensor/tensor.js';
@@ -13,7 +13,7 @@ import { logicalNot } from './logical.js';
 import { matmul } from './linalg.js';
 import { dropout, softmax } from './nn.js';
 import { expand, reshape, transpose, unsqueeze } from './shape.js';
-import { castRaw, contiguousRaw, requireFloat } from './util.js';
+import { castRaw, contiguousRaw, drawDropout, requireFloat } from './util.js';
 
 export interface AttentionOptions {
   /**
@@ -67,8 +67,7 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
     return composedAttention(q, k, v, scale, mask, opts.isCausal ?? false, dropoutP, opts.generator);
   }
   // The kernels drop the probabilities as `dropout` would, from the same two draws of the generator.
-  const g = opts.generator ?? defaultGenerator;
-  const drop = dropoutP > 0 ? { p: dropoutP, seed0: g.nextUint32(), seed1: g.nextUint32() } : null;
+  const drop = dropoutP > 0 ? drawDropout(dropoutP, opts.generator) : null;
   return fusedAttention(q, k, v, scale, mask, opts.isCausal ?? false, drop);
 }
 
@@ -189,8 +188,7 @@ export function packedSelfAttention(qkv: Tensor, nHead: number, opts: PackedAtte
   const maskArgs = mask ? denseMask(mask, T, T) : { mask: null, maskStrideB: 0, maskStrideH: 0 };
   const dropoutP = opts.dropoutP ?? 0;
   if (!(dropoutP >= 0 && dropoutP < 1)) fail('InvalidArgument', `packedSelfAttention: expected dropoutP in [0, 1), got ${dropoutP}`);
-  const g = opts.generator ?? defaultGenerator;
-  const dropout = dropoutP > 0 ? { p: dropoutP, seed0: g.nextUint32(), seed1: g.nextUint32() } : null;
+  const dropout = dropoutP > 0 ? drawDropout(dropoutP, opts.generator) : null;
   const dtype = qkv.dtype as 'float32' | 'float64';
   const be = backendFor(dtype);
   // The kernels read q, k and v in place (the head dim must be contiguous) and write (B, T, C) directly.

@@ -1,14 +1,14 @@
 import { backendFor } from '../../backend/index.js';
 import { fail } from '../../errors.js';
 import type { FloatArray } from '../../tensor/dtype.js';
-import { defaultGenerator, type Generator } from '../../tensor/random.js';
+import type { Generator } from '../../tensor/random.js';
 import { normalizeDim, numel, shapesEqual } from '../../tensor/shape.js';
 import { emptyTensor, type Tensor, uninitTensor } from '../../tensor/tensor.js';
 import { needsGrad, record } from '../graph.js';
 import { add, exp, log, mul, sub } from './elementwise.js';
 import { sum, type Dims } from './reduce.js';
 import { permute, reshape } from './shape.js';
-import { castRaw, contiguousRaw, dataOf, floatRaw, requireFloat, splitAround } from './util.js';
+import { castRaw, contiguousRaw, dataOf, drawDropout, floatRaw, requireFloat, splitAround } from './util.js';
 
 function softmaxImpl(x: Tensor, dim: number, log: boolean, name: string): Tensor {
   const src = contiguousRaw(floatRaw(x));
@@ -121,8 +121,8 @@ export function dropout(x: Tensor, p: number, training: boolean, generator?: Gen
   if (!training || p === 0) return x;
   requireFloat(x, 'dropout');
   if (p === 1) return mul(x, emptyTensor(x.shape, x.dtype));
-  const g = generator ?? defaultGenerator;
+  const { seed0, seed1 } = drawDropout(p, generator);
   const mask = uninitTensor(x.shape, x.dtype);
-  backendFor(x.dtype).dropoutMask(mask.data as FloatArray, mask.size, p, g.nextUint32(), g.nextUint32());
+  backendFor(x.dtype).dropoutMask(mask.data as FloatArray, mask.size, p, seed0, seed1);
   return mul(x, mask);
 }

@@ -232,24 +232,15 @@ export function copyInto(src: Tensor, dst: Tensor): void {
   const nd = shape.length;
   const idx = new Array<number>(nd).fill(0);
   let off = dst.offset;
-  const row = nd > 0 ? shape[nd - 1] : 0;
-  if (row >= 8 && dst.strides[nd - 1] === 1 && src.dtype === dst.dtype) {
-    // Rows without gaps (a slice of the last dimension's middle, e.g. q of a packed q|k|v): one set() each.
-    for (let i = 0; i < n; i += row) {
-      dst.data.set(s.subarray(i, i + row) as ArrayLike<number>, off);
-      for (let d = nd - 2; d >= 0; d--) {
-        idx[d]++;
-        off += dst.strides[d];
-        if (idx[d] < shape[d]) break;
-        off -= dst.strides[d] * shape[d];
-        idx[d] = 0;
-      }
-    }
-    return;
-  }
-  for (let i = 0; i < n; i++) {
-    dst.data[off] = s[i];
-    for (let d = nd - 1; d >= 0; d--) {
+  // Rows without gaps (a slice of the last dimension's middle, e.g. q of a packed q|k|v) go with one set()
+  // each, and the walk over the other dimensions steps a row at a time; otherwise element by element.
+  const rows = nd > 0 && shape[nd - 1] >= 8 && dst.strides[nd - 1] === 1 && src.dtype === dst.dtype;
+  const run = rows ? shape[nd - 1] : 1;
+  const walked = rows ? nd - 1 : nd;
+  for (let i = 0; i < n; i += run) {
+    if (rows) dst.data.set(s.subarray(i, i + run) as ArrayLike<number>, off);
+    else dst.data[off] = s[i];
+    for (let d = walked - 1; d >= 0; d--) {
       idx[d]++;
       off += dst.strides[d];
       if (idx[d] < shape[d]) break;

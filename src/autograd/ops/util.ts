@@ -1,9 +1,10 @@
 import { backendFor, jsBackend } from '../../backend/index.js';
-import type { StridedView } from '../../backend/types.js';
+import type { AttentionDropout, StridedView } from '../../backend/types.js';
 import { fail } from '../../errors.js';
 import { allocArray } from '../../tensor/alloc.js';
 import { type DType, type FloatArray, isFloat } from '../../tensor/dtype.js';
 import { broadcastStrides, normalizeDim, numel, shapesEqual } from '../../tensor/shape.js';
+import { defaultGenerator, type Generator } from '../../tensor/random.js';
 import { emptyTensor, Tensor } from '../../tensor/tensor.js';
 
 export type TensorLike = Tensor | number;
@@ -112,4 +113,14 @@ export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
     if (shape[i] === 1 && t.shape[i] !== 1) t = sumAxisRaw(t, i, true);
   }
   return t;
+}
+
+/**
+ * Dropout with probability p seeded by two 32-bit draws from `generator` (default: the global one): what
+ * the backend's `dropoutMask` and the attention kernels take, so that a kernel's dropout and `dropout`
+ * drop the same elements after the same draws.
+ */
+export function drawDropout(p: number, generator?: Generator): AttentionDropout {
+  const g = generator ?? defaultGenerator;
+  return { p, seed0: g.nextUint32(), seed1: g.nextUint32() };
 }
