@@ -53,8 +53,8 @@ struct DropoutSpec {
   float keep = 1.0f;
   uint32_t seed0 = 0, seed1 = 0;
 };
-// mask[i] = element i's dropout factor (0 or keep).
-void dropout_mask_f32(float* mask, long n, const DropoutSpec& d);
+// out[i] = x[i] · element i's dropout factor (0 or keep); x may be out.
+void dropout_f32(const float* x, float* out, long n, const DropoutSpec& d);
 void scale_f32(float* x, long n, float s);
 double sum_squares_f32(const float* x, long n);
 // Multi-tensor ("foreach") forms over `count` arrays of ns[i] elements. Arrays shorter than `min_vector` take

@@ -252,18 +252,19 @@ DropoutSpec dropout_spec(double p, double seed0, double seed1) {
   return d;
 }
 
-// dropoutMask(mask, n, p, seed0, seed1), 0 < p < 1
-napi_value DropoutMask(napi_env env, napi_callback_info info) {
+// dropout(x, out, n, p, seed0, seed1), 0 < p < 1: out = x · the dropout factors
+napi_value Dropout(napi_env env, napi_callback_info info) {
   Args args(env, info);
-  size_t lm;
-  float* mask = args.f32(0, &lm);
-  const long n = args.integer(1);
-  const double p = args.num(2);
-  const double s0 = args.num(3), s1 = args.num(4);
-  if (args.failed() || !args.fits(n, lm, "dropoutMask: mask is too short")) return nullptr;
+  size_t lx, lo;
+  const float* x = args.f32(0, &lx);
+  float* out = args.f32(1, &lo);
+  const long n = args.integer(2);
+  const double p = args.num(3);
+  const double s0 = args.num(4), s1 = args.num(5);
+  if (args.failed() || !args.fits(n, lx, "dropout: x is too short") || !args.fits(n, lo, "dropout: out is too short")) return nullptr;
   const DropoutSpec d = dropout_spec(p, s0, s1);
-  if (!d.on) return args.fail("dropoutMask: p must be in (0, 1)"), nullptr;
-  dropout_mask_f32(mask, n, d);
+  if (!d.on) return args.fail("dropout: p must be in (0, 1)"), nullptr;
+  dropout_f32(x, out, n, d);
   return nullptr;
 }
 
@@ -719,7 +720,7 @@ void register_kernels(Napi::Env env, Napi::Object exports) {
   add(env, exports, "unaryBackward", UnaryBackward);
   add(env, exports, "clamp", MapTwo<clamp_f32>);
   add(env, exports, "affine", MapTwo<affine_f32>);
-  add(env, exports, "dropoutMask", DropoutMask);
+  add(env, exports, "dropout", Dropout);
   add(env, exports, "scaleInPlace", ScaleInPlace);
   add(env, exports, "sumSquares", SumSquares);
   add(env, exports, "scaleInPlaceList", ScaleInPlaceList);

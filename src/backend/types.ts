@@ -75,7 +75,7 @@ export interface HeadLayout { offset: number; batch: number; head: number; row: 
 
 /**
  * Dropout on the attention probabilities P [B, H, Tq, Tk]: element ((b·H + h)·Tq + i)·Tk + j is dropped or
- * kept (times 1 / (1 - p)) as `dropoutMask(…, p, seed0, seed1)` decides for that index, so a kernel equals
+ * kept (times 1 / (1 - p)) as `dropout(…, p, seed0, seed1)` decides for that index, so a kernel equals
  * `dropout` applied to P. The probabilities a kernel saves stay undropped.
  */
 export interface AttentionDropout {
@@ -233,13 +233,14 @@ export interface Backend {
   scaleInPlace(x: FloatArray, n: number, s: number): void;
   /** scaleInPlace(xs[i], xs[i].length, s) on every array of the list. */
   scaleInPlaceList(xs: readonly FloatArray[], s: number): void;
-  /** Sets the number of kernel threads (no-op on js). */
   /**
-   * A dropout mask of n elements: 0 with probability p (0 < p < 1), else 1 / (1 - p). Element i is
-   * dropped when a counter-based hash of (i, seed0, seed1) (uint32 seeds) falls below p · 2^32, so
-   * every backend draws the same mask from the same seeds.
+   * Dropout of n elements: out[i] = x[i] · factor i, where the factor is 0 with probability p (0 < p < 1),
+   * else 1 / (1 - p); x may be out. Element i is dropped when a counter-based hash of (i, seed0, seed1)
+   * (uint32 seeds) falls below p · 2^32, so every backend drops the same elements from the same seeds,
+   * and applying the kernel to a gradient with the same seeds is the backward pass.
    */
-  dropoutMask(mask: FloatArray, n: number, p: number, seed0: number, seed1: number): void;
+  dropout(x: FloatArray, out: FloatArray, n: number, p: number, seed0: number, seed1: number): void;
+  /** Sets the number of kernel threads (no-op on js). */
   setNumThreads(n: number): void;
   getNumThreads(): number;
 }

@@ -61,6 +61,22 @@ test('dropout: a seeded generator gives the same mask again, the next call a new
   assert.deepEqual(Array.from(y64.dense()), first, 'the same draws for either dtype');
 });
 
+test('dropout: a strided input is dropped in logical order, the gradient by the same factors; NaN and inf propagate', () => {
+  const base = randn([30, 40]).requiresGrad_();
+  const x = ops.transpose(base, 0, 1); // [40, 30], strided: the native kernel gets a dense copy
+  const y = ops.dropout(x, 0.4, true, new Generator(5));
+  const factors = ops.dropout(ones([40, 30]), 0.4, true, new Generator(5)).dense();
+  const [xd, yd] = [x.dense(), y.dense()];
+  for (let i = 0; i < xd.length; i++) assert.equal(yd[i], Math.fround(xd[i] * factors[i]), `element ${i}`);
+  const w = randn([40, 30]);
+  ops.sum(ops.mul(y, w)).backward();
+  const [gd, wd] = [ops.transpose(base.grad!, 0, 1).dense(), w.dense()];
+  for (let i = 0; i < gd.length; i++) assert.equal(gd[i], Math.fround(wd[i] * factors[i]), `gradient ${i}`);
+  const special = ops.dropout(tensor(Array.from({ length: 64 }, (_, i) => (i % 2 ? NaN : Infinity))), 0.5, true, new Generator(2));
+  const f = ops.dropout(ones([64]), 0.5, true, new Generator(2)).dense();
+  special.dense().forEach((v, i) => assert.ok(i % 2 || f[i] === 0 ? Number.isNaN(v) : v === Infinity, `element ${i}: ${v}`));
+});
+
 test('layerNorm in a pre-norm residual block adds its input gradient into the residual gradient in place', () => {
   // large enough (32 KB) for gradients to come from the recycling pool, which in-place sums need
   const C = 64;

@@ -113,8 +113,9 @@ export function layerNorm(x: Tensor, normalizedShape: number[], weight?: Tensor 
 /**
  * Inverted dropout: while training, zeroes each element with probability p and scales the rest by
  * 1/(1-p), so the expectation is unchanged; the identity when not training or p = 0. Each call takes
- * two 32-bit draws from `generator` (default: the global one) to seed its mask (the backend's
- * `dropoutMask`), so a seeded run drops the same elements every time.
+ * two 32-bit draws from `generator` (default: the global one) to seed the backend's `dropout` kernel, so a
+ * seeded run drops the same elements every time. Nothing is saved for backward: it applies the same
+ * kernel, with the same seeds, to the gradient.
  */
 export function dropout(x: Tensor, p: number, training: boolean, generator?: Generator): Tensor {
   if (!(p >= 0 && p <= 1)) fail('InvalidArgument', `dropout: expected probability p in [0, 1], got ${p}`);
@@ -122,7 +123,13 @@ export function dropout(x: Tensor, p: number, training: boolean, generator?: Gen
   requireFloat(x, 'dropout');
   if (p === 1) return mul(x, emptyTensor(x.shape, x.dtype));
   const { seed0, seed1 } = drawDropout(p, generator);
-  const mask = uninitTensor(x.shape, x.dtype);
-  backendFor(x.dtype).dropoutMask(mask.data as FloatArray, mask.size, p, seed0, seed1);
-  return mul(x, mask);
+  const be = backendFor(x.dtype);
+  const dropped = (t: Tensor) => {
+    const out = uninitTensor(t.shape, t.dtype);
+    be.dropout(contiguousRaw(t).data as FloatArray, out.data as FloatArray, out.size, p, seed0, seed1);
+    return out;
+  };
+  const y = dropped(x);
+  if (!needsGrad(x)) return y;
+  return record(y, 'DropoutBackward', [x], (g) => [dropped(castRaw(g, x.dtype))]);
 }

@@ -117,7 +117,7 @@ export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
 
 /**
  * Dropout with probability p seeded by two 32-bit draws from `generator` (default: the global one): what
- * the backend's `dropoutMask` and the attention kernels take, so that a kernel's dropout and `dropout`
+ * the backend's `dropout` and attention kernels take, so that a kernel's dropout and `dropout`
  * drop the same elements after the same draws.
  */
 export function drawDropout(p: number, generator?: Generator): AttentionDropout {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { dropoutDraw, dropoutMask, dropoutThreshold } from './dropout.js';
+import { dropout, dropoutDraw, dropoutThreshold } from './dropout.js';
 
 const M32 = (1n << 32n) - 1n;
 
@@ -27,11 +27,11 @@ test('dropout draws: fmix32(fmix32(i · 0x9e3779b9 + seed0) ^ seed1) over uint32
   assert.equal(dropoutThreshold(0), 0);
 });
 
-test('dropout masks: the fraction dropped is p, neighbours are independent, seeds give different masks', () => {
+test('dropout factors: the fraction dropped is p, neighbours are independent, seeds give different masks', () => {
   const n = 1 << 20;
   for (const p of [0.1, 0.5, 0.9]) {
     const mask = new Float32Array(n);
-    dropoutMask(mask, n, p, 42, 7);
+    dropout(new Float32Array(n).fill(1), mask, n, p, 42, 7);
     let dropped = 0;
     let both = 0;
     for (let i = 0; i < n; i++) {
@@ -47,9 +47,24 @@ test('dropout masks: the fraction dropped is p, neighbours are independent, seed
   }
   const a = new Float32Array(4096);
   const b = new Float32Array(4096);
-  dropoutMask(a, 4096, 0.5, 1, 2);
-  dropoutMask(b, 4096, 0.5, 1, 3);
+  const one = new Float32Array(4096).fill(1);
+  dropout(one, a, 4096, 0.5, 1, 2);
+  dropout(one, b, 4096, 0.5, 1, 3);
   let differ = 0;
   for (let i = 0; i < 4096; i++) if (a[i] !== b[i]) differ++;
   assert.ok(differ > 1800 && differ < 2300, `${differ} of 4096 elements differ between seeds`);
+});
+
+test('dropout scales x by the factors, in place too, in either precision', () => {
+  const n = 1000;
+  const x = Float64Array.from({ length: n }, (_, i) => Math.sin(i) * 3);
+  const factors = new Float64Array(n);
+  dropout(new Float64Array(n).fill(1), factors, n, 0.3, 9, 4);
+  const out = new Float64Array(n);
+  dropout(x, out, n, 0.3, 9, 4);
+  for (let i = 0; i < n; i++) assert.equal(out[i], x[i] * factors[i]);
+  const x32 = Float32Array.from(x);
+  const expected = x32.map((v, i) => Math.fround(v * Math.fround(factors[i])));
+  dropout(x32, x32, n, 0.3, 9, 4);
+  assert.deepEqual(x32, expected);
 });

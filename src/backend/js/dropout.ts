@@ -23,8 +23,9 @@ export function dropoutThreshold(p: number): number {
   return Math.floor(p * 4294967296);
 }
 
-export function dropoutMask(mask: FloatArray, n: number, p: number, seed0: number, seed1: number): void {
+/** out[i] = x[i] · element i's factor: 0 when its draw is below p · 2^32, else 1 / (1 - p). */
+export function dropout(x: FloatArray, out: FloatArray, n: number, p: number, seed0: number, seed1: number): void {
   const threshold = dropoutThreshold(p);
-  const scale = 1 / (1 - p);
-  for (let i = 0; i < n; i++) mask[i] = dropoutDraw(i, seed0, seed1) < threshold ? 0 : scale;
+  const scale = out instanceof Float32Array ? Math.fround(1 / (1 - p)) : 1 / (1 - p);
+  for (let i = 0; i < n; i++) out[i] = x[i] * (dropoutDraw(i, seed0, seed1) < threshold ? 0 : scale);
 }

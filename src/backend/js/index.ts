@@ -3,7 +3,7 @@ import { attention, attentionBackward } from './attention.js';
 import {
   affine, binary, clamp, copy, powScalar, scaleInPlace, scaleInPlaceList, sumSquares, sumSquaresList, unary, unaryBackward, where,
 } from './elementwise.js';
-import { dropoutMask } from './dropout.js';
+import { dropout } from './dropout.js';
 import { gemm } from './gemm.js';
 import { embedding, embeddingBackward, gather, scatterAdd } from './indexing.js';
 import { crossEntropy } from './loss.js';
@@ -20,7 +20,7 @@ export const jsBackend: Backend = {
   binary, where, unary, unaryBackward, clamp, powScalar, affine, copy, reduce, cumsum, topk, gemm,
   softmax, softmaxBackward, layerNorm, layerNormBackward, embedding, embeddingBackward, crossEntropy,
   gather, scatterAdd, attention, attentionBackward, lstmCellForward, lstmCellBackward, gruCellForward, gruCellBackward,
-  adamUpdate, adamUpdateList, sumSquares, sumSquaresList, scaleInPlace, scaleInPlaceList, dropoutMask,
+  adamUpdate, adamUpdateList, sumSquares, sumSquaresList, scaleInPlace, scaleInPlaceList, dropout,
   setNumThreads: () => {},
   getNumThreads: () => 1,
 };

@@ -26,7 +26,7 @@ export interface NativeAddon {
   unaryBackward(op: number, x: F32, y: F32, gy: F32, gx: F32, n: number): boolean;
   clamp(x: F32, out: F32, n: number, lo: number, hi: number): void;
   affine(x: F32, out: F32, n: number, scale: number, shift: number): void;
-  dropoutMask(mask: F32, n: number, p: number, seed0: number, seed1: number): void;
+  dropout(x: F32, out: F32, n: number, p: number, seed0: number, seed1: number): void;
   scaleInPlace(x: F32, n: number, s: number): void;
   sumSquares(x: F32, n: number): number;
   /** total + each array's sum of squares, added in order; arrays shorter than minVector are summed as js does. */
@@ -66,7 +66,7 @@ export interface NativeAddon {
 
 /** Kernels the TS wrapper calls; an addon built from older sources that lacks one is not used. */
 const REQUIRED: readonly (keyof NativeAddon)[] = ['setNumThreads', 'getNumThreads', 'gemm', 'binary', 'copy', 'unary',
-  'unaryBackward', 'clamp', 'affine', 'dropoutMask', 'scaleInPlace', 'sumSquares', 'scaleInPlaceList', 'sumSquaresList', 'reduce', 'softmax', 'softmaxBackward', 'layerNorm',
+  'unaryBackward', 'clamp', 'affine', 'dropout', 'scaleInPlace', 'sumSquares', 'scaleInPlaceList', 'sumSquaresList', 'reduce', 'softmax', 'softmaxBackward', 'layerNorm',
   'layerNormBackward', 'embedding', 'embeddingBackward', 'crossEntropy', 'adam', 'adamList', 'attention', 'attentionBackward',
   'lstmCellForward', 'lstmCellBackward', 'gruCellForward', 'gruCellBackward'];
 

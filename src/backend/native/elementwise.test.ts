@@ -184,18 +184,24 @@ test('native clamp, affine, scaleInPlace and sumSquares match js', { skip }, () 
   });
 });
 
-test('native dropoutMask draws the js backend\'s mask bit for bit (tails, threads, full-range seeds)', { skip }, () => {
+test('native dropout drops what the js backend drops, bit for bit (tails, threads, full-range seeds, in place)', { skip }, () => {
   withThreads(native!, () => {
     for (const n of [31, 32, 45, 1000, 200_003]) {
+      const x = Float32Array.from({ length: n }, (_, i) => Math.cos(i) * 5);
       for (const [p, s0, s1] of [[0.1, 0, 0], [0.5, 12345, 0xffffffff], [0.9, 0xdeadbeef, 7], [1e-7, 1, 2]]) {
         const e = new Float32Array(n).fill(-1);
         const a = new Float32Array(n).fill(-1);
-        jsBackend.dropoutMask(e, n, p, s0, s1);
-        native!.dropoutMask(a, n, p, s0, s1);
+        jsBackend.dropout(x, e, n, p, s0, s1);
+        native!.dropout(x, a, n, p, s0, s1);
         assert.deepEqual(a, e, `n ${n} p ${p} seeds ${s0} ${s1}`);
+        const inPlace = x.slice();
+        native!.dropout(inPlace, inPlace, n, p, s0, s1);
+        assert.deepEqual(inPlace, e, `in place, n ${n} p ${p}`);
       }
     }
   });
-  assert.throws(() => native!.dropoutMask(new Float32Array(40), 40, 1, 0, 0), /p must be in \(0, 1\)/);
-  assert.throws(() => native!.dropoutMask(new Float32Array(40), 41, 0.5, 0, 0), /mask is too short/);
+  const x = new Float32Array(40);
+  assert.throws(() => native!.dropout(x, new Float32Array(40), 40, 1, 0, 0), /p must be in \(0, 1\)/);
+  assert.throws(() => native!.dropout(x, new Float32Array(40), 41, 0.5, 0, 0), /x is too short/);
+  assert.throws(() => native!.dropout(new Float32Array(41), new Float32Array(40), 41, 0.5, 0, 0), /out is too short/);
 });

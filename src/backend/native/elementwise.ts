@@ -14,7 +14,7 @@ export const NATIVE_MIN = {
   unaryCheap: 96,
   unaryTranscendental: 8,
   clamp: 128,
-  dropoutMask: 32,
+  dropout: 32,
   sumSquares: 128,
 };
 
@@ -75,7 +75,7 @@ function numel(shape: readonly number[]): number {
 }
 
 export function nativeElementwise(addon: NativeAddon): Pick<Backend, 'binary' | 'copy' | 'unary' | 'unaryBackward' |
-  'clamp' | 'affine' | 'dropoutMask' | 'scaleInPlace' | 'sumSquares' | 'sumSquaresList' | 'scaleInPlaceList'> {
+  'clamp' | 'affine' | 'dropout' | 'scaleInPlace' | 'sumSquares' | 'sumSquaresList' | 'scaleInPlaceList'> {
   function scaleInPlace(x: FloatArray, n: number, s: number): void {
     if (x instanceof Float32Array && n >= NATIVE_MIN.clamp) addon.scaleInPlace(x, n, s);
     else jsBackend.scaleInPlace(x, n, s);
@@ -135,9 +135,9 @@ export function nativeElementwise(addon: NativeAddon): Pick<Backend, 'binary' | 
         jsBackend.affine(x, out, n, scale, shift);
       }
     },
-    dropoutMask(mask: FloatArray, n: number, p: number, seed0: number, seed1: number): void {
-      if (mask instanceof Float32Array && n >= NATIVE_MIN.dropoutMask) addon.dropoutMask(mask, n, p, seed0, seed1);
-      else jsBackend.dropoutMask(mask, n, p, seed0, seed1);
+    dropout(x: FloatArray, out: FloatArray, n: number, p: number, seed0: number, seed1: number): void {
+      if (x instanceof Float32Array && out instanceof Float32Array && n >= NATIVE_MIN.dropout) addon.dropout(x, out, n, p, seed0, seed1);
+      else jsBackend.dropout(x, out, n, p, seed0, seed1);
     },
     scaleInPlace,
     sumSquares,
