@@ -115,10 +115,14 @@ export class MultiheadAttention extends Module {
     if (q0 === k0 && k0 === v0) {
       [q, k, v] = chunk(linear(q0, this.inProjWeight, b), 3, -1);
     } else {
-      const part = (t: Tensor | null, i: number) => (t ? slice(t, [i * E, (i + 1) * E]) : null);
-      q = linear(q0, part(this.inProjWeight, 0)!, part(b, 0));
-      k = linear(k0, part(this.inProjWeight, 1)!, part(b, 1));
-      v = linear(v0, part(this.inProjWeight, 2)!, part(b, 2));
+      const rows = (t: Tensor | null, from: number, to: number) => (t ? slice(t, [from * E, to * E]) : null);
+      q = linear(q0, rows(this.inProjWeight, 0, 1)!, rows(b, 0, 1));
+      if (k0 === v0) {
+        [k, v] = chunk(linear(k0, rows(this.inProjWeight, 1, 3)!, rows(b, 1, 3)), 2, -1); // cross-attention: one product
+      } else {
+        k = linear(k0, rows(this.inProjWeight, 1, 2)!, rows(b, 1, 2));
+        v = linear(v0, rows(this.inProjWeight, 2, 3)!, rows(b, 2, 3));
+      }
     }
     const H = this.numHeads;
     const D = this.headDim;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { backend } from '../../backend/index.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { Generator } from '../../tensor/random.js';
 import { assertClose } from '../../testing/assert.js';
@@ -60,6 +61,52 @@ test('without gradients, attention reads strided views in place (KV-cache buffer
       assertClose(ops.reshape(ops.transpose(y, 1, 2), [B, Tq, H * D]), ops.reshape(ops.transpose(expected, 1, 2), [B, Tq, H * D]), tol, tol);
     }
   }
+});
+
+test('with gradients too, attention reads split projections in place and writes the heads merged (no copies)', () => {
+  const [B, H, Tq, Tk, D] = [2, 3, 4, 5, 6];
+  const heads = (x: Tensor, T: number) => ops.transpose(ops.reshape(x, [B, T, H, D]), 1, 2);
+  const merge = (y: Tensor) => ops.reshape(ops.transpose(y, 1, 2), [B, Tq, H * D]);
+  // cross-attention's operands: q from its own projection, k and v the halves of one (B, Tk, 2·H·D) projection
+  const cross = (xq: Tensor, xkv: Tensor, attend: typeof ops.scaledDotProductAttention, opts: ops.AttentionOptions) => {
+    const [k, v] = ops.split(xkv, H * D, 2);
+    return merge(attend(heads(xq, Tq), heads(k, Tk), heads(v, Tk), opts));
+  };
+  const mask = bools([B, 1, 1, Tk], 0.7);
+  for (let b = 0; b < B; b++) mask.data[b * Tk] = 1;
+  const fused = ops.scaledDotProductAttention;
+  const composed = (q: Tensor, k: Tensor, v: Tensor, o: ops.AttentionOptions = {}) => reference(q, k, v, o.attnMask ?? null, o.isCausal ?? false);
+  for (const opts of [{ attnMask: mask }, { isCausal: true }]) {
+    gradcheck((xq, xkv) => cross(xq, xkv, fused, opts), [leaf([B, Tq, H * D]), leaf([B, Tk, 2 * H * D])]);
+  }
+  // a head dim that is not contiguous is copied first
+  gradcheck((q, k, v) => fused(ops.transpose(q, 2, 3), k, v), [leaf([1, 2, 4, 3]), leaf([1, 2, 5, 4]), leaf([1, 2, 5, 4])]);
+
+  const gen = new Generator(3);
+  const random = (shape: number[]) => Float32Array.from({ length: shape.reduce((a, b) => a * b) }, () => gen.random() * 2 - 1);
+  const [dq, dkv, dw] = [random([B, Tq, H * D]), random([B, Tk, 2 * H * D]), random([B, Tq, H * D])];
+  const run = (attend: typeof fused, counted: boolean) => {
+    const [xq, xkv] = [new Tensor(dq.slice(), [B, Tq, H * D], 'float32'), new Tensor(dkv.slice(), [B, Tk, 2 * H * D], 'float32')];
+    xq.requiresGrad = true;
+    xkv.requiresGrad = true;
+    const be = backend();
+    const copy = be.copy;
+    let copies = 0;
+    if (counted) be.copy = (...args) => { copies++; return copy.apply(be, args); };
+    try {
+      const y = cross(xq, xkv, attend, { attnMask: mask });
+      ops.sum(ops.mul(y, new Tensor(dw, [B, Tq, H * D], 'float32'))).backward();
+      return { y, gq: xq.grad!, gkv: xkv.grad!, copies };
+    } finally {
+      be.copy = copy;
+    }
+  };
+  const got = run(fused, true);
+  const want = run(composed, false);
+  assertClose(got.y, want.y, 1e-5, 1e-4);
+  assertClose(got.gq, want.gq, 1e-5, 1e-4);
+  assertClose(got.gkv, want.gkv, 1e-5, 1e-4);
+  assert.equal(got.copies, 0, 'q, k, v, the output and the gradients are read and written in place');
 });
 
 test('attention gradients: fused kernel, masks, 3-D inputs, composed fallbacks', () => {

@@ -77,48 +77,52 @@ function headLayoutOf(t: Tensor): HeadLayout | null {
   return s3 === 1 || t.shape[3] === 1 ? { offset: t.offset, batch: s0, head: s1, row: s2 } : null;
 }
 
+/** [B, H, T, D] as the view of a [B, T, H, D] array (heads side by side in each row), and its layout. */
+function mergedHeads(B: number, H: number, T: number, D: number): { layout: HeadLayout; view: (t: Tensor) => Tensor } {
+  return {
+    layout: { offset: 0, batch: T * H * D, head: D, row: H * D },
+    view: (t) => t.rawView([B, H, T, D], [T * H * D, D, H * D, 1], 0),
+  };
+}
+
+/**
+ * The fused kernels read each operand in place when its head dim is contiguous (split projections, a KV
+ * cache's strided views; others are copied first), and write the output and the gradients with the heads
+ * side by side ([B, T, H, D], returned as [B, H, T, D] views), so that merging the heads back is a view.
+ */
 function fusedAttention(q: Tensor, k: Tensor, v: Tensor, scale: number, mask: Tensor | null, causal: boolean,
   dropout: AttentionDropout | null): Tensor {
   const [B, H, Tq, D] = q.shape;
   const Tk = k.shape[2];
   const dtype = q.dtype === 'float64' || k.dtype === 'float64' || v.dtype === 'float64' ? 'float64' : 'float32';
+  const be = backendFor(dtype);
+  const operand = (t: Tensor) => (t.dtype === dtype && headLayoutOf(t) ? t : contiguousRaw(castRaw(t, dtype)));
+  const [qa, ka, va] = [operand(q), operand(k), operand(v)];
+  const layouts = { q: headLayoutOf(qa)!, k: headLayoutOf(ka)!, v: headLayoutOf(va)! };
+  const [qData, kData, vData] = [qa.data, ka.data, va.data] as FloatArray[];
   const grad = needsGrad(q, k, v);
   const maskArgs = mask ? denseMask(mask, Tq, Tk) : { mask: null, maskStrideB: 0, maskStrideH: 0 };
-  const layouts = [q, k, v].map((t) => (t.dtype === dtype ? headLayoutOf(t) : null));
-  if (!grad && layouts.every((l) => l !== null)) {
-    // Inference (a KV cache's strided views, split projections): operands read in place; the output is
-    // written as (B, Tq, H, D), so merging the heads back is a view.
-    const y = emptyTensor([B, Tq, H, D], dtype);
-    backendFor(dtype).attention({
-      q: q.data as FloatArray, k: k.data as FloatArray, v: v.data as FloatArray, out: y.data as FloatArray,
-      batch: B, heads: H, tq: Tq, tk: Tk, headDim: D, scale, causal, ...maskArgs, probs: null, dropout,
-      layouts: { q: layouts[0]!, k: layouts[1]!, v: layouts[2]!, out: { offset: 0, batch: Tq * H * D, head: D, row: H * D } },
-    });
-    return y.rawView([B, H, Tq, D], [Tq * H * D, D, H * D, 1], 0);
-  }
-  const qc = contiguousRaw(castRaw(q, dtype));
-  const kc = contiguousRaw(castRaw(k, dtype));
-  const vc = contiguousRaw(castRaw(v, dtype));
-  const be = backendFor(dtype);
-  const out = emptyTensor([B, H, Tq, D], dtype);
-  const probs = grad ? emptyTensor([B, H, Tq, Tk], dtype) : null;
+  const outHeads = mergedHeads(B, H, Tq, D);
+  const y = uninitTensor([B, Tq, H, D], dtype);
+  const probs = grad ? (dtype === 'float32' ? allocFloat32Uninit(B * H * Tq * Tk) : allocArray(dtype, B * H * Tq * Tk)) as FloatArray : null;
   be.attention({
-    q: qc.data as FloatArray, k: kc.data as FloatArray, v: vc.data as FloatArray, out: out.data as FloatArray,
-    batch: B, heads: H, tq: Tq, tk: Tk, headDim: D, scale, causal, ...maskArgs,
-    probs: probs ? (probs.data as FloatArray) : null, dropout,
+    q: qData, k: kData, v: vData, out: y.data as FloatArray, batch: B, heads: H, tq: Tq, tk: Tk, headDim: D, scale, causal,
+    ...maskArgs, probs, dropout, layouts: { ...layouts, out: outHeads.layout },
   });
+  const out = outHeads.view(y);
   if (!grad || !probs) return out;
   return record(out, 'ScaledDotProductAttentionBackward', [q, k, v], (g) => {
-    const gq = emptyTensor(q.shape, dtype);
-    const gk = emptyTensor(k.shape, dtype);
-    const gv = emptyTensor(v.shape, dtype);
+    const go = operand(g);
+    const [qHeads, kHeads] = [mergedHeads(B, H, Tq, D), mergedHeads(B, H, Tk, D)];
+    const [gq, gk, gv] = [uninitTensor([B, Tq, H, D], dtype), uninitTensor([B, Tk, H, D], dtype), uninitTensor([B, Tk, H, D], dtype)];
     be.attentionBackward({
-      q: qc.data as FloatArray, k: kc.data as FloatArray, v: vc.data as FloatArray,
-      probs: probs.data as FloatArray, gradOut: contiguousRaw(castRaw(g, dtype)).data as FloatArray,
+      q: qData, k: kData, v: vData, probs, gradOut: go.data as FloatArray,
       gradQ: gq.data as FloatArray, gradK: gk.data as FloatArray, gradV: gv.data as FloatArray,
       batch: B, heads: H, tq: Tq, tk: Tk, headDim: D, scale, causal, dropout,
+      layouts: { ...layouts, gradOut: headLayoutOf(go)!, gradQ: qHeads.layout, gradK: kHeads.layout, gradV: kHeads.layout },
     });
-    return [castRaw(gq, q.dtype), castRaw(gk, k.dtype), castRaw(gv, v.dtype)];
+    releaseSavedArray(probs);
+    return [castRaw(qHeads.view(gq), q.dtype), castRaw(kHeads.view(gk), k.dtype), castRaw(kHeads.view(gv), v.dtype)];
   });
 }
 

@@ -28,8 +28,11 @@ export function pairBatch(pairs: [number[], number[]][]): { src: Tensor; tgtIn: 
   return { src: tensor(src, { shape: [pairs.length, S] }), tgtIn: tensor(tgtIn, { shape: [pairs.length, T] }), tgtOut: tensor(tgtOut, { shape: [pairs.length, T] }) };
 }
 
-/** A tiny Seq2SeqTransformer trained (deterministically) to reverse digit sequences. */
-export function trainReverser(steps = 600, seed = 0): Seq2SeqTransformer {
+/**
+ * A tiny Seq2SeqTransformer trained (deterministically) to reverse digit sequences. 900 steps: every seed
+ * tried then reverses all test sequences greedily, where after 600 some seeds got 83% of them.
+ */
+export function trainReverser(steps = 900, seed = 0): Seq2SeqTransformer {
   manualSeed(seed);
   const model = new Seq2SeqTransformer({
     srcVocabSize: DIGIT_VOCAB, tgtVocabSize: DIGIT_VOCAB, dModel: 32, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1,
