@@ -7,9 +7,11 @@ import { UsageError, floatArg, intArg } from '../usage.js';
 /** Flags passed on to `generate` under the same names (and types) as its options. */
 type GenerationFlags = Pick<GenerationOptions,
   'maxNewTokens' | 'minNewTokens' | 'temperature' | 'topK' | 'topP' | 'typicalP' | 'minP' |
-  'repetitionPenalty' | 'noRepeatNgramSize' | 'numBeams' | 'lengthPenalty'>;
+  'repetitionPenalty' | 'numBeams' | 'lengthPenalty'>;
 
 interface GenerateFlags extends GenerationFlags {
+  /** --no-repeat-ngram-size: commander reads the no- prefix as negation and files the value without it. */
+  repeatNgramSize: number;
   model: string;
   prompt: string;
   greedy?: boolean;
@@ -53,7 +55,7 @@ export function register(program: Command): void {
       const options: Partial<GenerationOptions> = {
         maxNewTokens: flags.maxNewTokens, minNewTokens: flags.minNewTokens, doSample,
         temperature: flags.temperature, topK: flags.topK, topP: flags.topP, typicalP: flags.typicalP, minP: flags.minP,
-        repetitionPenalty: flags.repetitionPenalty, noRepeatNgramSize: flags.noRepeatNgramSize,
+        repetitionPenalty: flags.repetitionPenalty, noRepeatNgramSize: flags.repeatNgramSize,
         numBeams: flags.numBeams, lengthPenalty: flags.lengthPenalty, stopStrings: flags.stop, tokenizer,
       };
       await noGrad(async () => {

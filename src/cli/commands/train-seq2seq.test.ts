@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { loadSeq2SeqModel } from '../../models/auto.js';
+import { summarize } from '../../pipelines/translation.js';
 
 const main = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'main.js');
 const lmkit = (...args: string[]) => spawnSync(process.execPath, [main, ...args], { encoding: 'utf8' });
@@ -32,6 +34,22 @@ test('lmkit train-seq2seq trains, saves and scores BLEU; lmkit translate/summari
       assert.equal(tr.status, 0, tr.stderr);
       assert.equal(tr.stdout.split('\n').length, 3);
     }
+    // decoding flags reach generation: the CLI prints what summarize() gives with the same options
+    const { model, sourceTokenizer } = loadSeq2SeqModel(out);
+    const api = (o: object) => `${summarize(model, { source: sourceTokenizer! }, ['one two'], { numBeams: 2, maxNewTokens: 6, ...o })[0]}\n`;
+    const cli = (...flags: string[]) => {
+      const r = lmkit('summarize', '--model', out, '--num-beams', '2', '--max-new-tokens', '6', ...flags, 'one two');
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout;
+    };
+    const plain = cli();
+    assert.equal(plain, api({}));
+    assert.equal(cli('--no-repeat-ngram-size', '1'), api({ noRepeatNgramSize: 1 }));
+    assert.equal(cli('--repetition-penalty', '1.5'), api({ repetitionPenalty: 1.5 }));
+    assert.equal(cli('--min-new-tokens', '6'), api({ minNewTokens: 6 }));
+    // the barely trained model repeats one token, which either flag changes
+    assert.notEqual(api({ noRepeatNgramSize: 1 }), plain);
+    assert.notEqual(api({ repetitionPenalty: 1.5 }), plain);
 
     const errors: [string[], RegExp][] = [
       [['train-seq2seq', '--src', path.join(tmp, 'nope'), '--tgt', t, '--out', out], /--src: no such file/],

@@ -45,6 +45,11 @@ test('train → generate → eval → resume on a small text', () => {
   assert.ok(gen.stdout.startsWith('The whale'));
   const again = lmkit(['generate', '--model', out, '--prompt', 'The whale', '--max-new-tokens', '40', '--seed', '3']);
   assert.equal(again.stdout, gen.stdout, 'a seed makes sampling reproducible');
+  const distinct = lmkit(['generate', '--model', out, '--prompt', 'The whale', '--max-new-tokens', '6', '--greedy', '--no-repeat-ngram-size', '1']);
+  assert.equal(distinct.code, 0, distinct.stderr);
+  const added = [...distinct.stdout.replace(/\n$/, '').slice('The whale'.length)];
+  assert.equal(added.length, 6);
+  assert.ok(added.every((c, i) => !'The whale'.includes(c) && added.indexOf(c) === i), `--no-repeat-ngram-size 1: ${JSON.stringify(added.join(''))} repeats a character`);
 
   const ev = lmkit(['eval', '--model', out, '--data', data, '--json']);
   assert.equal(ev.code, 0, ev.stderr);

@@ -11,6 +11,10 @@ interface TranslateFlags {
   numBeams: number;
   maxNewTokens: number;
   lengthPenalty: number;
+  minNewTokens: number;
+  /** --no-repeat-ngram-size: commander reads the no- prefix as negation and files the value without it. */
+  repeatNgramSize: number;
+  repetitionPenalty: number;
   input?: string;
 }
 
@@ -23,6 +27,9 @@ function addCommand(program: Command, name: string, description: string): void {
     .option('--num-beams <n>', 'beam search width (1: greedy)', intArg('--num-beams', 1), 4)
     .option('--max-new-tokens <n>', 'longest output in tokens', intArg('--max-new-tokens', 1), 64)
     .option('--length-penalty <x>', 'beam scores are log p / length^x', floatArg('--length-penalty'), 1)
+    .option('--min-new-tokens <n>', 'tokens before EOS may end an output', intArg('--min-new-tokens', 0), 0)
+    .option('--no-repeat-ngram-size <n>', 'forbid repeating n-grams in an output (0: off)', intArg('--no-repeat-ngram-size', 0), 0)
+    .option('--repetition-penalty <r>', 'penalize tokens already in the output (1: off)', floatArg('--repetition-penalty', 0), 1)
     .action((texts: string[], flags: TranslateFlags) => {
       const configFile = path.join(flags.model, 'config.json');
       if (!fs.existsSync(configFile)) throw new UsageError(`--model: ${flags.model} has no config.json`);
@@ -40,6 +47,7 @@ function addCommand(program: Command, name: string, description: string): void {
       if (!sourceTokenizer) throw new UsageError(`--model: ${flags.model} has no tokenizer files`);
       const outputs = translate(model, { source: sourceTokenizer, target: targetTokenizer ?? undefined }, inputs, {
         numBeams: flags.numBeams, maxNewTokens: flags.maxNewTokens, lengthPenalty: flags.lengthPenalty,
+        minNewTokens: flags.minNewTokens, noRepeatNgramSize: flags.repeatNgramSize, repetitionPenalty: flags.repetitionPenalty,
       });
       for (const line of outputs) process.stdout.write(`${line}\n`);
     });
