@@ -1,3 +1,5 @@
+import { Option } from 'commander';
+
 /** A bad flag or value: reported as one line plus a usage hint, exit status 2. */
 export class UsageError extends Error {
   constructor(message: string) {
@@ -18,3 +20,15 @@ export function parseNumber(flag: string, value: string, opts?: { integer?: bool
 
 export const intArg = (flag: string, min?: number) => (v: string) => parseNumber(flag, v, { integer: true, min });
 export const floatArg = (flag: string, min?: number, max?: number) => (v: string) => parseNumber(flag, v, { min, max });
+
+/**
+ * `--no-repeat-ngram-size <n>` (generation's noRepeatNgramSize, 0: off). Commander reads the no- prefix as
+ * negation and files the value without it, as `repeatNgramSize` (NoRepeatNgramFlag).
+ */
+export function noRepeatNgramOption(description: string): Option {
+  return new Option('--no-repeat-ngram-size <n>', description).argParser(intArg('--no-repeat-ngram-size', 0)).default(0);
+}
+
+export interface NoRepeatNgramFlag {
+  repeatNgramSize: number;
+}

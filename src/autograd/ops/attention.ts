@@ -77,6 +77,11 @@ function headLayoutOf(t: Tensor): HeadLayout | null {
   return s3 === 1 || t.shape[3] === 1 ? { offset: t.offset, batch: s0, head: s1, row: s2 } : null;
 }
 
+/** Room for the probabilities [B, H, Tq, Tk] that the forward saves for the backward (all written by the kernel). */
+function savedProbs(dtype: 'float32' | 'float64', n: number): FloatArray {
+  return (dtype === 'float32' ? allocFloat32Uninit(n) : allocArray(dtype, n)) as FloatArray;
+}
+
 /** [B, H, T, D] as the view of a [B, T, H, D] array (heads side by side in each row), and its layout. */
 function mergedHeads(B: number, H: number, T: number, D: number): { layout: HeadLayout; view: (t: Tensor) => Tensor } {
   return {
@@ -102,18 +107,18 @@ function fusedAttention(q: Tensor, k: Tensor, v: Tensor, scale: number, mask: Te
   const [qData, kData, vData] = [qa.data, ka.data, va.data] as FloatArray[];
   const grad = needsGrad(q, k, v);
   const maskArgs = mask ? denseMask(mask, Tq, Tk) : { mask: null, maskStrideB: 0, maskStrideH: 0 };
-  const outHeads = mergedHeads(B, H, Tq, D);
+  const qHeads = mergedHeads(B, H, Tq, D); // the output and the gradient of q
   const y = uninitTensor([B, Tq, H, D], dtype);
-  const probs = grad ? (dtype === 'float32' ? allocFloat32Uninit(B * H * Tq * Tk) : allocArray(dtype, B * H * Tq * Tk)) as FloatArray : null;
+  const probs = grad ? savedProbs(dtype, B * H * Tq * Tk) : null;
   be.attention({
     q: qData, k: kData, v: vData, out: y.data as FloatArray, batch: B, heads: H, tq: Tq, tk: Tk, headDim: D, scale, causal,
-    ...maskArgs, probs, dropout, layouts: { ...layouts, out: outHeads.layout },
+    ...maskArgs, probs, dropout, layouts: { ...layouts, out: qHeads.layout },
   });
-  const out = outHeads.view(y);
+  const out = qHeads.view(y);
   if (!grad || !probs) return out;
   return record(out, 'ScaledDotProductAttentionBackward', [q, k, v], (g) => {
     const go = operand(g);
-    const [qHeads, kHeads] = [mergedHeads(B, H, Tq, D), mergedHeads(B, H, Tk, D)];
+    const kHeads = mergedHeads(B, H, Tk, D);
     const [gq, gk, gv] = [uninitTensor([B, Tq, H, D], dtype), uninitTensor([B, Tk, H, D], dtype), uninitTensor([B, Tk, H, D], dtype)];
     be.attentionBackward({
       q: qData, k: kData, v: vData, probs, gradOut: go.data as FloatArray,
@@ -199,14 +204,13 @@ export function packedSelfAttention(qkv: Tensor, nHead: number, opts: PackedAtte
   const src = qkv.strides[2] === 1 ? qkv : contiguousRaw(qkv);
   const [s0, s1] = src.strides;
   const at = (which: number): HeadLayout => ({ offset: src.offset + which * C, batch: s0, head: D, row: s1 });
-  const merged: HeadLayout = { offset: 0, batch: T * C, head: D, row: C };
   const grad = needsGrad(qkv);
-  const probs = grad ? (dtype === 'float32' ? allocFloat32Uninit(B * H * T * T) : allocArray(dtype, B * H * T * T)) as FloatArray : null;
+  const probs = grad ? savedProbs(dtype, B * H * T * T) : null;
   const y = uninitTensor([B, T, C], dtype);
   const data = src.data as FloatArray;
   be.attention({
     q: data, k: data, v: data, out: y.data as FloatArray, batch: B, heads: H, tq: T, tk: T, headDim: D, scale, causal,
-    ...maskArgs, probs, layouts: { q: at(0), k: at(1), v: at(2), out: merged }, dropout,
+    ...maskArgs, probs, layouts: { q: at(0), k: at(1), v: at(2), out: mergedHeads(B, H, T, D).layout }, dropout,
   });
   if (!grad || !probs) return y;
   return record(y, 'PackedSelfAttentionBackward', [qkv], (g) => {

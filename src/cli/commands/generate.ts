@@ -2,16 +2,14 @@ import { type Command, Option } from 'commander';
 import { noGrad } from '../../autograd/graph.js';
 import type { GenerationOptions } from '../../generation/types.js';
 import { loadModel } from '../../models/auto.js';
-import { UsageError, floatArg, intArg } from '../usage.js';
+import { type NoRepeatNgramFlag, UsageError, floatArg, intArg, noRepeatNgramOption } from '../usage.js';
 
 /** Flags passed on to `generate` under the same names (and types) as its options. */
 type GenerationFlags = Pick<GenerationOptions,
   'maxNewTokens' | 'minNewTokens' | 'temperature' | 'topK' | 'topP' | 'typicalP' | 'minP' |
   'repetitionPenalty' | 'numBeams' | 'lengthPenalty'>;
 
-interface GenerateFlags extends GenerationFlags {
-  /** --no-repeat-ngram-size: commander reads the no- prefix as negation and files the value without it. */
-  repeatNgramSize: number;
+interface GenerateFlags extends GenerationFlags, NoRepeatNgramFlag {
   model: string;
   prompt: string;
   greedy?: boolean;
@@ -37,7 +35,7 @@ export function register(program: Command): void {
     .option('--typical-p <p>', 'typical sampling mass (1: off)', floatArg('--typical-p', 0, 1), 1)
     .option('--min-p <p>', 'drop tokens below p x the top probability (0: off)', floatArg('--min-p', 0, 1), 0)
     .option('--repetition-penalty <r>', 'penalize tokens already present (1: off)', floatArg('--repetition-penalty', 0), 1)
-    .option('--no-repeat-ngram-size <n>', 'forbid repeating n-grams (0: off)', intArg('--no-repeat-ngram-size', 0), 0)
+    .addOption(noRepeatNgramOption('forbid repeating n-grams (0: off)'))
     .option('--num-beams <n>', 'beam search with n beams (implies --greedy)', intArg('--num-beams', 1), 1)
     .option('--length-penalty <x>', 'beam score length exponent', floatArg('--length-penalty'), 1)
     .option('--stop <text>', 'stop a sample at this text (repeatable)', collect, [])

@@ -4,16 +4,14 @@ import type { Command } from 'commander';
 import { LMKIT_SEQ2SEQ, loadSeq2SeqModel } from '../../models/auto.js';
 import { readJsonObject } from '../../models/pretrained.js';
 import { translate } from '../../pipelines/translation.js';
-import { floatArg, intArg, UsageError } from '../usage.js';
+import { floatArg, intArg, type NoRepeatNgramFlag, noRepeatNgramOption, UsageError } from '../usage.js';
 
-interface TranslateFlags {
+interface TranslateFlags extends NoRepeatNgramFlag {
   model: string;
   numBeams: number;
   maxNewTokens: number;
   lengthPenalty: number;
   minNewTokens: number;
-  /** --no-repeat-ngram-size: commander reads the no- prefix as negation and files the value without it. */
-  repeatNgramSize: number;
   repetitionPenalty: number;
   input?: string;
 }
@@ -28,7 +26,7 @@ function addCommand(program: Command, name: string, description: string): void {
     .option('--max-new-tokens <n>', 'longest output in tokens', intArg('--max-new-tokens', 1), 64)
     .option('--length-penalty <x>', 'beam scores are log p / length^x', floatArg('--length-penalty'), 1)
     .option('--min-new-tokens <n>', 'tokens before EOS may end an output', intArg('--min-new-tokens', 0), 0)
-    .option('--no-repeat-ngram-size <n>', 'forbid repeating n-grams in an output (0: off)', intArg('--no-repeat-ngram-size', 0), 0)
+    .addOption(noRepeatNgramOption('forbid repeating n-grams in an output (0: off)'))
     .option('--repetition-penalty <r>', 'penalize tokens already in the output (1: off)', floatArg('--repetition-penalty', 0), 1)
     .action((texts: string[], flags: TranslateFlags) => {
       const configFile = path.join(flags.model, 'config.json');
