@@ -87,6 +87,21 @@ test('native gemm matches js: odd sizes, transposes, alpha/beta, padding and off
   });
 });
 
+test('native gemm matches js in every tile store: C = AB, C += AB, alpha/beta, bias and residual, over k blocks', { skip }, () => {
+  withThreads(native!, () => {
+    let seed = 500;
+    // k 800 takes three k blocks, the later ones accumulating; m 1..7 gives every row-panel remainder.
+    for (const [alpha, beta] of [[1, 0], [1, 1], [1, 0.5], [2, 0], [-0.5, 1]]) {
+      for (const m of [1, 5, 6, 7]) check({ m, n: 35, k: 800, alpha, beta }, seed++);
+    }
+    for (const beta of [0, 1]) {
+      check({ m: 13, n: 40, k: 800, beta, bias: true }, seed++);
+      check({ m: 13, n: 40, k: 800, beta, residual: true }, seed++);
+      check({ m: 13, n: 40, k: 800, beta, bias: true, residual: true }, seed++);
+    }
+  });
+});
+
 test('native gemm matches js: batched, with a broadcast (stride 0) operand', { skip }, () => {
   withThreads(native!, () => {
     check({ m: 33, n: 17, k: 9, batch: 5 }, 11);
