@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Multi30k English→German with a small encoder-decoder Transformer: joint byte-level BPE of 8000 tokens,
 # shared embeddings, pre-norm, label smoothing 0.1; ends with the validation BLEU (sacreBLEU-compatible,
-# tok 13a, greedy), then translates a sentence. About 55 minutes on one core (see README.md). Extra flags
+# tok 13a, greedy), then translates a sentence. About 40 minutes on one core (see README.md). Extra flags
 # after OUT_DIR override the recipe (e.g. --max-steps 500 for a quick look).
 # Usage: examples/multi30k-translation/run.sh [OUT_DIR] [flags...]   (LMKIT_SHARED: the shared folder)
 set -euo pipefail
