@@ -439,6 +439,9 @@ void gemm_block(const GemmArgs& g, const float* a, const float* b, float* c, con
   float* bp = tl_pack_b.floats(kc_max * round_up(nc_max, NR));
   float* ap = tl_pack_a.floats(round_up(mc_max, MR) * kc_max);
   alignas(32) float tile[MR * NR];
+  // A tile with fewer than NR columns is computed into `tile` (alpha·AB), then stored into C below.
+  const TileStore partial = {g.alpha, 0.0f, nullptr, nullptr, 0};
+  const MicroKernel* partial_kernels = kMicro[store_mode(partial)];
   for (long jc = j_begin; jc < j_end; jc += nc_max) {
     const long nc = std::min(nc_max, j_end - jc);
     for (long pc = 0; pc < g.k; pc += kc_max) {
@@ -447,10 +450,6 @@ void gemm_block(const GemmArgs& g, const float* a, const float* b, float* c, con
       const bool init = pc == 0 && (g.bias || ep.residual);
       const bool last_k = pc + kc >= g.k;
       const float beta = pc == 0 ? g.beta : 1.0f;
-      const TileStore plain = {g.alpha, beta, nullptr, nullptr, 0};
-      const MicroKernel* plain_kernels = kMicro[store_mode(plain)];
-      const TileStore partial = {g.alpha, 0.0f, nullptr, nullptr, 0};
-      const MicroKernel* partial_kernels = kMicro[store_mode(partial)];
       pack_b(b, g.ldb, g.trans_b, pc, kc, jc, nc, bp, col_sum ? col_sum + jc : nullptr);
       for (long ic = i_begin; ic < i_end; ic += mc_max) {
         const long mc = std::min(mc_max, i_end - ic);
@@ -463,12 +462,9 @@ void gemm_block(const GemmArgs& g, const float* a, const float* b, float* c, con
             const long at = (ic + ir) * g.ldc + jc + jr;
             float* ct = c + at;
             if (nr == NR) {
-              if (init) {
-                const TileStore add = {g.alpha, beta, g.bias ? g.bias + jc + jr : nullptr, ep.residual ? ep.residual + at : nullptr, g.ldc};
-                kMicro[kGeneral][mr](kc, ap + ir * kc, bpanel, ct, g.ldc, add);
-              } else {
-                plain_kernels[mr](kc, ap + ir * kc, bpanel, ct, g.ldc, plain);
-              }
+              const TileStore store = {g.alpha, beta, init && g.bias ? g.bias + jc + jr : nullptr,
+                                       init && ep.residual ? ep.residual + at : nullptr, g.ldc};
+              kMicro[store_mode(store)][mr](kc, ap + ir * kc, bpanel, ct, g.ldc, store);
             } else {
               if (init) init_or_scale_block(g, ep, c, at, jc + jr, mr, nr);
               const float tile_beta = init ? 1.0f : beta;
