@@ -193,10 +193,12 @@ struct TileStore {
 
 // The common stores get kernels of their own: with alpha, beta and the additions as run-time values, the
 // compiler keeps them live through the k loop and spills an accumulator (measured 10% slower at k = 128).
-enum StoreMode { kOverwrite, kAccumulate, kGeneral, kStoreModes };  // C = AB; C += AB; the TileStore
+// C = AB; C += AB; C = AB + bias + residual (either may be null); the whole TileStore.
+enum StoreMode { kOverwrite, kAccumulate, kAddRows, kGeneral, kStoreModes };
 
 StoreMode store_mode(const TileStore& s) {
-  if (s.alpha != 1.0f || s.bias || s.residual) return kGeneral;
+  if (s.alpha != 1.0f) return kGeneral;
+  if (s.bias || s.residual) return s.beta == 0.0f ? kAddRows : kGeneral;
   return s.beta == 0.0f ? kOverwrite : s.beta == 1.0f ? kAccumulate : kGeneral;
 }
 
@@ -320,8 +322,38 @@ using MicroKernel = void (*)(long, const float*, const float*, float*, long, con
 template <StoreMode Mode>
 constexpr MicroKernel kMicroOf[MR + 1] = {nullptr, micro_rx16<1, Mode>, micro_rx16<2, Mode>, micro_rx16<3, Mode>,
                                           micro_rx16<4, Mode>, micro_rx16<5, Mode>, micro_6x16<Mode>};
+
+// C = AB + bias + residual for R rows: the C = AB kernel, then the additions over the tile while it is in L1.
+// (Added inside the kernel's store, as kGeneral does, the compiler spills two accumulators in the k loop.)
+template <int R>
+__attribute__((noinline)) void micro_add_rows(long kc, const float* __restrict A, const float* __restrict B, float* C,
+                                              long ldc, const TileStore& s) {
+  if (s.residual)
+    for (int r = 0; r < R; r++) {
+      _mm_prefetch(reinterpret_cast<const char*>(s.residual + r * s.ldr), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(s.residual + r * s.ldr + 15), _MM_HINT_T0);
+    }
+  kMicroOf<kOverwrite>[R](kc, A, B, C, ldc, s);
+  const __m256 b0 = s.bias ? _mm256_loadu_ps(s.bias) : _mm256_setzero_ps();
+  const __m256 b1 = s.bias ? _mm256_loadu_ps(s.bias + 8) : _mm256_setzero_ps();
+  for (int r = 0; r < R; r++) {
+    float* row = C + r * ldc;
+    __m256 x0 = _mm256_add_ps(_mm256_loadu_ps(row), b0), x1 = _mm256_add_ps(_mm256_loadu_ps(row + 8), b1);
+    if (s.residual) {
+      x0 = _mm256_add_ps(x0, _mm256_loadu_ps(s.residual + r * s.ldr));
+      x1 = _mm256_add_ps(x1, _mm256_loadu_ps(s.residual + r * s.ldr + 8));
+    }
+    _mm256_storeu_ps(row, x0);
+    _mm256_storeu_ps(row + 8, x1);
+  }
+}
+
+template <>
+constexpr MicroKernel kMicroOf<kAddRows>[MR + 1] = {nullptr,           micro_add_rows<1>, micro_add_rows<2>, micro_add_rows<3>,
+                                                    micro_add_rows<4>, micro_add_rows<5>, micro_add_rows<6>};
 // Kernels by store mode, then by row count 1..6.
-const MicroKernel* const kMicro[kStoreModes] = {kMicroOf<kOverwrite>, kMicroOf<kAccumulate>, kMicroOf<kGeneral>};
+const MicroKernel* const kMicro[kStoreModes] = {kMicroOf<kOverwrite>, kMicroOf<kAccumulate>, kMicroOf<kAddRows>,
+                                               kMicroOf<kGeneral>};
 
 // C = beta * C over an m x n block (beta 0 writes zeros, ignoring what C held).
 void scale_block(float* c, long ldc, long m, long n, float beta) {
