@@ -118,6 +118,35 @@ void pack_a(const float* a, long lda, bool ta, long i0, long mc, long p0, long k
 // Packs op(B)[p0:p0+kc, j0:j0+nc] into NR-column panels: panel j holds dst[j*kc*NR + p*NR + c]. When col_sum
 // is given, col_sum[j] += Σ_p op(B)[p0 + p, j0 + j] for j < nc (from the values as they are packed).
 void pack_b(const float* b, long ldb, bool tb, long p0, long kc, long j0, long nc, float* dst, float* col_sum) {
+  if (!tb && col_sum) {
+    // Panel by panel, so that each panel's column sums stay in registers (summed into col_sum row by row, the
+    // loads and stores of col_sum measured 5% of a k = 768 weight-gradient product).
+    for (long jr = 0; jr < nc; jr += NR) {
+      const long nr = std::min(NR, nc - jr);
+      float* d = dst + jr * kc;
+      const float* src = b + p0 * ldb + j0 + jr;
+      if (nr == NR) {
+        __m256 sum0 = _mm256_setzero_ps(), sum1 = _mm256_setzero_ps();
+        for (long p = 0; p < kc; p++) {
+          const __m256 lo = _mm256_loadu_ps(src + p * ldb), hi = _mm256_loadu_ps(src + p * ldb + 8);
+          _mm256_store_ps(d + p * NR, lo);
+          _mm256_store_ps(d + p * NR + 8, hi);
+          sum0 = _mm256_add_ps(sum0, lo);
+          sum1 = _mm256_add_ps(sum1, hi);
+        }
+        _mm256_storeu_ps(col_sum + jr, _mm256_add_ps(_mm256_loadu_ps(col_sum + jr), sum0));
+        _mm256_storeu_ps(col_sum + jr + 8, _mm256_add_ps(_mm256_loadu_ps(col_sum + jr + 8), sum1));
+        continue;
+      }
+      for (long p = 0; p < kc; p++)
+        for (long c = 0; c < NR; c++) {
+          const float x = c < nr ? src[p * ldb + c] : 0.0f;
+          d[p * NR + c] = x;
+          if (c < nr) col_sum[jr + c] += x;
+        }
+    }
+    return;
+  }
   if (!tb) {
     // Row by row (contiguous reads), each 16-float chunk to its panel.
     const long full = nc / NR * NR;
