@@ -1,4 +1,5 @@
 import { fail, LmkitError } from '../errors.js';
+import { dropGrad } from '../tensor/owned-grad.js';
 import type { FloatDType } from '../tensor/dtype.js';
 import { shapesEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -178,7 +179,7 @@ export class Module<Args extends unknown[] = any[], Out = any> {
 
   /** Clears the gradients of every parameter (sets them to null, PyTorch's default). */
   zeroGrad(): void {
-    for (const p of this.parameters()) p.grad = null;
+    for (const p of this.parameters()) dropGrad(p);
   }
 
   /** Calls `fn` on every descendant (children first) and then on this module, like torch's apply. */

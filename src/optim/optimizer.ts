@@ -1,4 +1,5 @@
 import { fail } from '../errors.js';
+import { dropGrad, peekGrad } from '../tensor/owned-grad.js';
 import { zerosLike } from '../tensor/create.js';
 import { shapesEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -91,9 +92,10 @@ export abstract class Optimizer<H extends BaseHyperParams = BaseHyperParams> {
     const setToNone = opts.setToNone ?? true;
     for (const group of this.paramGroups) {
       for (const p of group.params) {
-        if (!p.grad) continue;
-        if (setToNone) p.grad = null;
-        else floatStorage(p.grad, 'zeroGrad').fill(0);
+        const grad = peekGrad(p);
+        if (!grad) continue;
+        if (setToNone) dropGrad(p);
+        else floatStorage(grad, 'zeroGrad').fill(0);
       }
     }
   }

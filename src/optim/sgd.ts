@@ -1,4 +1,5 @@
 import { fail } from '../errors.js';
+import { peekGrad } from '../tensor/owned-grad.js';
 import { zerosLike } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
@@ -43,9 +44,10 @@ export class SGD extends Optimizer<SGDOptions> {
     for (const group of this.paramGroups) {
       const { lr, momentum: mu, dampening, nesterov, weightDecay: wd, maximize } = group;
       for (const p of group.params) {
-        if (!p.grad) continue;
+        const g = peekGrad(p);
+        if (!g) continue;
         const theta = floatStorage(p, 'SGD parameter');
-        const grad = floatStorage(p.grad, 'SGD gradient');
+        const grad = floatStorage(g, 'SGD gradient');
         const state = this.state.get(p) ?? {};
         let buf: Float32Array | Float64Array | null = null;
         let first = false;
