@@ -4,7 +4,6 @@ import { shapesEqual } from '../tensor/shape.js';
 import { castRaw } from './ops/util.js';
 import { beginAllocationScope, endAllocationScope, recycleFloat32, releaseScratch } from '../tensor/alloc.js';
 import type { GraphOwnedStorage } from '../tensor/graph-owned.js';
-import { peekGrad, setUnseenGrad } from '../tensor/owned-grad.js';
 import { type GradFn, Tensor } from '../tensor/tensor.js';
 
 /**
@@ -209,10 +208,8 @@ export function backward(root: Tensor, grad?: Tensor, opts?: BackwardOptions): v
       grads.delete(t);
       const fn = t.gradFn as Node | null;
       // A leaf's .grad is its own contiguous tensor: optimizers and clipping update it in place.
-      if (!fn || t.retainsGrad) {
-        const current = peekGrad(t);
-        setUnseenGrad(t, current ? add(current, g) : fn ? clone(g) : adopt(g));
-      }
+      if (!fn) t.grad = t.grad ? add(t.grad, g) : adopt(g);
+      else if (t.retainsGrad) t.grad = t.grad ? add(t.grad, g) : clone(g);
       if (!fn) {
         release(g);
         continue;

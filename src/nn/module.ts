@@ -1,5 +1,4 @@
 import { fail, LmkitError } from '../errors.js';
-import { dropGrad } from '../tensor/owned-grad.js';
 import type { FloatDType } from '../tensor/dtype.js';
 import { shapesEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -179,7 +178,7 @@ export class Module<Args extends unknown[] = any[], Out = any> {
 
   /** Clears the gradients of every parameter (sets them to null, PyTorch's default). */
   zeroGrad(): void {
-    for (const p of this.parameters()) dropGrad(p);
+    for (const p of this.parameters()) p.grad = null;
   }
 
   /** Calls `fn` on every descendant (children first) and then on this module, like torch's apply. */

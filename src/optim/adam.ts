@@ -1,5 +1,4 @@
 import { backendFor } from '../backend/index.js';
-import { peekGrad } from '../tensor/owned-grad.js';
 import type { AdamHyperParams } from '../backend/types.js';
 import { fail } from '../errors.js';
 import { zerosLike } from '../tensor/create.js';
@@ -63,7 +62,7 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
   step(): void {
     for (const group of this.paramGroups) {
       if (group.amsgrad || group.maximize) {
-        for (const p of group.params) if (peekGrad(p)) this.stepOne(group, p, this.stateFor(p, group));
+        for (const p of group.params) if (p.grad) this.stepOne(group, p, this.stateFor(p, group));
       } else {
         this.stepGroup(group);
       }
@@ -72,7 +71,7 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
 
   /** The parameter's state (created on its first step) with its step count advanced. */
   private stateFor(p: Tensor, group: ParamGroup<AdamOptions>): ParamState {
-    const grad = peekGrad(p) as Tensor;
+    const grad = p.grad as Tensor;
     if (grad.dtype !== p.dtype) {
       fail('DTypeMismatch', `${this.constructor.name}: gradient dtype ${grad.dtype} differs from parameter dtype ${p.dtype}`);
     }
@@ -96,7 +95,7 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
     const name = this.constructor.name;
     const args = {
       param: floatStorage(p, `${name} parameter`),
-      grad: floatStorage(peekGrad(p) as Tensor, `${name} gradient`),
+      grad: floatStorage(p.grad as Tensor, `${name} gradient`),
       m: floatStorage(state.exp_avg as Tensor, `${name} exp_avg`),
       v: floatStorage(state.exp_avg_sq as Tensor, `${name} exp_avg_sq`),
       ...this.hyperParams(group, state.step as number),
@@ -119,8 +118,7 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
     let dtype: DType | null = null;
     let step = 0;
     for (const p of group.params) {
-      const grad = peekGrad(p);
-      if (!grad) continue;
+      if (!p.grad) continue;
       const state = this.stateFor(p, group);
       if (dtype === null) {
         dtype = p.dtype;
@@ -131,7 +129,7 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
         continue;
       }
       params.push(floatStorage(p, `${name} parameter`));
-      grads.push(floatStorage(grad, `${name} gradient`));
+      grads.push(floatStorage(p.grad, `${name} gradient`));
       ms.push(floatStorage(state.exp_avg as Tensor, `${name} exp_avg`));
       vs.push(floatStorage(state.exp_avg_sq as Tensor, `${name} exp_avg_sq`));
     }

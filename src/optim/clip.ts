@@ -1,5 +1,4 @@
 import { backendFor } from '../backend/index.js';
-import { peekGrad } from '../tensor/owned-grad.js';
 import { fail } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { floatStorage } from './storage.js';
@@ -11,7 +10,7 @@ export interface ClipGradNormOptions {
 
 function withGrads(params: Iterable<Tensor> | Tensor): Tensor[] {
   const list = params instanceof Tensor ? [params] : [...params];
-  return list.filter((p) => peekGrad(p) !== null);
+  return list.filter((p) => p.grad !== null);
 }
 
 /**
@@ -29,8 +28,8 @@ export function clipGradNorm(params: Iterable<Tensor> | Tensor, maxNorm: number,
   if (!(maxNorm >= 0)) fail('InvalidArgument', `clipGradNorm: maxNorm must be >= 0, got ${maxNorm}`);
   if (!(normType > 0)) fail('InvalidArgument', `clipGradNorm: normType must be > 0 or Infinity, got ${normType}`);
   const withGrad = withGrads(params);
-  const grads = withGrad.map((p) => floatStorage(peekGrad(p) as Tensor, 'clipGradNorm gradient'));
-  const dtypes = withGrad.map((p) => (peekGrad(p) as Tensor).dtype);
+  const grads = withGrad.map((p) => floatStorage(p.grad as Tensor, 'clipGradNorm gradient'));
+  const dtypes = withGrad.map((p) => (p.grad as Tensor).dtype);
   if (grads.length === 0) return 0;
   // One backend call for all gradients when they share a dtype (torch's foreach path), else one per gradient.
   const oneBackend = dtypes.every((d) => d === dtypes[0]) ? backendFor(dtypes[0]) : null;
@@ -69,7 +68,7 @@ export function clipGradNorm(params: Iterable<Tensor> | Tensor, maxNorm: number,
 export function clipGradValue(params: Iterable<Tensor> | Tensor, clipValue: number): void {
   if (!(clipValue >= 0)) fail('InvalidArgument', `clipGradValue: clipValue must be >= 0, got ${clipValue}`);
   for (const p of withGrads(params)) {
-    const g = floatStorage(peekGrad(p) as Tensor, 'clipGradValue gradient');
-    backendFor((peekGrad(p) as Tensor).dtype).clamp(g, g, g.length, -clipValue, clipValue);
+    const g = floatStorage(p.grad as Tensor, 'clipGradValue gradient');
+    backendFor((p.grad as Tensor).dtype).clamp(g, g, g.length, -clipValue, clipValue);
   }
 }

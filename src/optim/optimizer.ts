@@ -1,5 +1,4 @@
 import { fail } from '../errors.js';
-import { dropGrad, peekGrad } from '../tensor/owned-grad.js';
 import { zerosLike } from '../tensor/create.js';
 import { shapesEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -92,10 +91,9 @@ export abstract class Optimizer<H extends BaseHyperParams = BaseHyperParams> {
     const setToNone = opts.setToNone ?? true;
     for (const group of this.paramGroups) {
       for (const p of group.params) {
-        const grad = peekGrad(p);
-        if (!grad) continue;
-        if (setToNone) dropGrad(p);
-        else floatStorage(grad, 'zeroGrad').fill(0);
+        if (!p.grad) continue;
+        if (setToNone) p.grad = null;
+        else floatStorage(p.grad, 'zeroGrad').fill(0);
       }
     }
   }

@@ -1,5 +1,4 @@
 import { fail } from '../errors.js';
-import { peekGrad } from '../tensor/owned-grad.js';
 import { zerosLike } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
@@ -44,10 +43,9 @@ export class SGD extends Optimizer<SGDOptions> {
     for (const group of this.paramGroups) {
       const { lr, momentum: mu, dampening, nesterov, weightDecay: wd, maximize } = group;
       for (const p of group.params) {
-        const g = peekGrad(p);
-        if (!g) continue;
+        if (!p.grad) continue;
         const theta = floatStorage(p, 'SGD parameter');
-        const grad = floatStorage(g, 'SGD gradient');
+        const grad = floatStorage(p.grad, 'SGD gradient');
         const state = this.state.get(p) ?? {};
         let buf: Float32Array | Float64Array | null = null;
         let first = false;

@@ -25,10 +25,7 @@ export class Tensor {
   offset: number;
   readonly dtype: DType;
   requiresGrad = false;
-  /** @internal `.grad` itself, which lmkit's own code reads through `peekGrad` (src/tensor/owned-grad.ts). */
-  gradValue: Tensor | null = null;
-  /** @internal Whether `.grad` was read or assigned from outside lmkit since backward set it. */
-  gradSeen = false;
+  grad: Tensor | null = null;
   gradFn: GradFn | null = null;
   /** Set by `retainGrad()`: keep `.grad` on this non-leaf tensor. */
   retainsGrad = false;
@@ -42,17 +39,6 @@ export class Tensor {
     this.strides = strides ?? contiguousStrides(shape);
     this.offset = offset;
     noteCreated(this);
-  }
-
-  /** The gradient that backward accumulated for this tensor (null before, and after `zeroGrad`). */
-  get grad(): Tensor | null {
-    this.gradSeen = true;
-    return this.gradValue;
-  }
-
-  set grad(g: Tensor | null) {
-    this.gradValue = g;
-    this.gradSeen = true;
   }
 
   get ndim(): number {
