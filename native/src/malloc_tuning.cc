@@ -12,12 +12,9 @@
 // misses, each a page walk through the guest's and the host's tables on a VM (a baby-GPT step: about 2% of its
 // time). The allocator grows the heap 32 MB at a time (M_TOP_PAD), and each fresh large tensor asks, before it is
 // written, for huge pages over the heap grown since the last ask: one advice over the whole new range keeps the
-// heap a few mappings, where advising each tensor's own blocks split it into hundreds. (Growing the heap costs
-// page faults either way: here 1.4 ms per 2 MB in 4 KB pages, 0.2-5.5 ms per huge page, as the host backs the
-// memory; prefaulting the whole 32 MB as it grows measured no better.)
+// heap a few mappings, where advising each tensor's own blocks split it into hundreds.
 #include "malloc_tuning.h"
 
-#include <atomic>
 #include <cstdint>
 #include <cstdlib>
 
@@ -43,14 +40,13 @@ void advise_heap_huge_pages() {
 #if defined(__GLIBC__) && defined(MADV_HUGEPAGE)
   constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
   // The heap below the end at the first call is left as it is: it holds the runtime's own small allocations.
-  // Atomic: worker threads load the addon too; whichever moves the mark advises the range.
-  static std::atomic<uintptr_t> advised_end{reinterpret_cast<uintptr_t>(sbrk(0))};
-  uintptr_t old_end = advised_end.load(std::memory_order_relaxed);
+  static uintptr_t advised_end = reinterpret_cast<uintptr_t>(sbrk(0));
   const uintptr_t brk_end = reinterpret_cast<uintptr_t>(sbrk(0));
-  if (brk_end <= old_end || !advised_end.compare_exchange_strong(old_end, brk_end)) return;
+  if (brk_end <= advised_end) return;
   // From the 2 MB block that holds the old end: a huge page needs its whole aligned block in one advised mapping.
-  const uintptr_t start = old_end & ~(kHugePage - 1);
+  const uintptr_t start = advised_end & ~(kHugePage - 1);
   madvise(reinterpret_cast<void*>(start), brk_end - start, MADV_HUGEPAGE);
+  advised_end = brk_end;
 #endif
 }
 
