@@ -22,20 +22,13 @@ Napi::Value GetNumThreads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), lmkit::num_threads());
 }
 
-Napi::Value AdviseHeapHugePages(const Napi::CallbackInfo& info) {
-  lmkit::advise_heap_huge_pages();
-  return info.Env().Undefined();
-}
-
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("cpuHasAvx2Fma", Napi::Function::New(env, CpuHasAvx2Fma));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads));
   lmkit::register_kernels(env, exports);
   lmkit::register_huge_pages(env, exports);
-  exports.Set("adviseHeapHugePages", Napi::Function::New(env, AdviseHeapHugePages));
   lmkit::tune_malloc();
-  lmkit::advise_heap_huge_pages();  // marks where the heap ends now
   return exports;
 }
 

@@ -99,14 +99,3 @@ export function hugePageBuffer(bytes: number): ArrayBuffer | null {
   tryNative();
   return nativeAddon?.allocHugePages?.(bytes) ?? null;
 }
-
-/**
- * Asks for huge pages over the C heap that grew since the last call, before the new memory is first
- * written: large tensor storage then faults in 2 MB at a time (see `hugePageBuffer`). Without the addon
- * it does nothing.
- */
-export function adviseHeapHugePages(): void {
-  if (process.env.LMKIT_HUGE_PAGES === '0') return;
-  tryNative();
-  nativeAddon?.adviseHeapHugePages?.();
-}

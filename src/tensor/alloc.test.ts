@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import * as ops from '../autograd/ops/index.js';
 import { matmul } from '../autograd/ops/index.js';
 import type { Tensor } from './tensor.js';
 import { randn, tensor, zeros } from '../index.js';
 import { assertClose } from '../testing/assert.js';
-import { nativeStatus } from '../backend/index.js';
 import { allocFloat32, allocFloat32Resident, allocFloat32Uninit, beginAllocationScope, endAllocationScope, recycleFloat32, releaseScratch } from './alloc.js';
 
 const N = 5000 * 4; // above the slab size limit, so the pool is used
@@ -130,37 +128,4 @@ test('resident storage (huge pages from 2 MB on) is zeroed, exactly n long and h
     a[n - 1] = 2;
     assert.deepEqual([a[0], a[n - 1]], [1, 2]);
   }
-});
-
-/** AnonHugePages of this process in kB, or null where /proc does not say. */
-function anonHugePagesKb(): number | null {
-  try {
-    const line = readFileSync('/proc/self/smaps_rollup', 'utf8').split('\n').find((l) => l.startsWith('AnonHugePages:'));
-    return line ? Number(line.split(/\s+/)[1]) : null;
-  } catch {
-    return null;
-  }
-}
-
-function transparentHugePagesOn(): boolean {
-  try {
-    return !readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8').includes('[never]');
-  } catch {
-    return false;
-  }
-}
-
-test('fresh large tensors on the C heap get huge pages, and the heap stays a few mappings', (t) => {
-  const before = anonHugePagesKb();
-  if (!nativeStatus().available || before === null || !transparentHugePagesOn() || process.env.LMKIT_HUGE_PAGES === '0') {
-    t.skip('needs the native addon and Linux transparent huge pages');
-    return;
-  }
-  const n = (3 << 20) / 8; // 1.5 MB: below the resident path's 2 MB, so from the heap
-  const held = Array.from({ length: 96 }, (_, i) => allocFloat32Uninit(n).fill(i));
-  const gained = anonHugePagesKb()! - before;
-  assert.ok(gained >= 32 << 10, `AnonHugePages grew by ${gained} kB while 144 MB of tensors were written`);
-  const heapMappings = readFileSync('/proc/self/maps', 'utf8').split('\n').filter((l) => l.endsWith('[heap]')).length;
-  assert.ok(heapMappings <= 16, `the heap is ${heapMappings} mappings`);
-  assert.equal(held[95][n - 1], 95);
 });

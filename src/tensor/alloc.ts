@@ -1,4 +1,4 @@
-import { adviseHeapHugePages, hugePageBuffer } from '../backend/index.js';
+import { hugePageBuffer } from '../backend/index.js';
 import type { AnyArray, DType } from './dtype.js';
 
 /**
@@ -33,7 +33,7 @@ export function allocFloat32(n: number): Float32Array {
   }
   const reused = fromPool(n);
   if (reused) return reused.fill(0);
-  return track(freshLarge(n, true));
+  return track(new Float32Array(n));
 }
 
 /**
@@ -44,19 +44,9 @@ export function allocFloat32(n: number): Float32Array {
 export function allocFloat32Uninit(n: number): Float32Array {
   if (n * 4 <= SMALL_BYTES) return allocFloat32(n);
   const reused = fromPool(n);
-  return reused ?? track(freshLarge(n, false));
-}
-
-/** A new large array from the C heap, zeroed or not; huge pages are asked for before anything writes it. */
-function freshLarge(n: number, zeroed: boolean): Float32Array {
-  let arr: Float32Array;
-  if (zeroed) arr = new Float32Array(n);
-  else {
-    const raw = Buffer.allocUnsafeSlow(n * 4);
-    arr = new Float32Array(raw.buffer, raw.byteOffset, n);
-  }
-  adviseHeapHugePages();
-  return arr;
+  if (reused) return reused;
+  const raw = Buffer.allocUnsafeSlow(n * 4);
+  return track(new Float32Array(raw.buffer, raw.byteOffset, n));
 }
 
 const HUGE_PAGE_BYTES = 2 << 20;

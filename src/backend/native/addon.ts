@@ -11,8 +11,6 @@ export interface NativeAddon {
   getNumThreads(): number;
   /** Zeroed memory whose whole 2 MB blocks are huge pages (native/src/huge_pages.cc); null where unavailable. */
   allocHugePages?(bytes: number): ArrayBuffer | null;
-  /** Asks for huge pages over the C heap grown since the last call (native/src/malloc_tuning.cc). */
-  adviseHeapHugePages?(): void;
   gemm(a: F32, aOffset: number, lda: number, transA: boolean, strideA: number,
     b: F32, bOffset: number, ldb: number, transB: boolean, strideB: number,
     c: F32, cOffset: number, ldc: number, strideC: number,
