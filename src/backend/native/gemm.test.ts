@@ -95,7 +95,7 @@ test('native gemm matches js in every tile store: C = AB, C += AB, C = AB + bias
       for (const m of [1, 5, 6, 7]) check({ m, n: 35, k: 800, alpha, beta }, seed++);
     }
     for (const beta of [0, 1]) {
-      for (const m of [2, 4, 13]) {
+      for (const m of [2, 3, 4, 5, 13]) {
         check({ m, n: 40, k: 800, beta, bias: true }, seed++);
         check({ m, n: 40, k: 800, beta, residual: true }, seed++);
         check({ m, n: 40, k: 800, beta, bias: true, residual: true }, seed++);
