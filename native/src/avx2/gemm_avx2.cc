@@ -119,8 +119,8 @@ void pack_a(const float* a, long lda, bool ta, long i0, long mc, long p0, long k
 // is given, col_sum[j] += Σ_p op(B)[p0 + p, j0 + j] for j < nc (from the values as they are packed).
 void pack_b(const float* b, long ldb, bool tb, long p0, long kc, long j0, long nc, float* dst, float* col_sum) {
   if (!tb && col_sum) {
-    // Panel by panel, so that each panel's column sums stay in registers (summed into col_sum row by row, the
-    // loads and stores of col_sum measured 5% of a k = 768 weight-gradient product).
+    // Panel by panel, so that each panel's column sums stay in registers: added into col_sum row by row, the
+    // loads and stores of col_sum measured 5% of a k = 768 weight-gradient product.
     for (long jr = 0; jr < nc; jr += NR) {
       const long nr = std::min(NR, nc - jr);
       float* d = dst + jr * kc;
@@ -147,7 +147,7 @@ void pack_b(const float* b, long ldb, bool tb, long p0, long kc, long j0, long n
     }
     return;
   }
-  if (!tb) {
+  if (!tb && !col_sum) {
     // Row by row (contiguous reads), each 16-float chunk to its panel.
     const long full = nc / NR * NR;
     for (long p = 0; p < kc; p++) {
@@ -157,15 +157,9 @@ void pack_b(const float* b, long ldb, bool tb, long p0, long kc, long j0, long n
         const __m256 lo = _mm256_loadu_ps(src + jr), hi = _mm256_loadu_ps(src + jr + 8);
         _mm256_store_ps(d + jr * kc, lo);
         _mm256_store_ps(d + jr * kc + 8, hi);
-        if (col_sum) {
-          _mm256_storeu_ps(col_sum + jr, _mm256_add_ps(_mm256_loadu_ps(col_sum + jr), lo));
-          _mm256_storeu_ps(col_sum + jr + 8, _mm256_add_ps(_mm256_loadu_ps(col_sum + jr + 8), hi));
-        }
       }
       if (full < nc)
         for (long c = 0; c < NR; c++) d[full * kc + c] = full + c < nc ? src[full + c] : 0.0f;
-      if (col_sum)
-        for (long j = full; j < nc; j++) col_sum[j] += src[j];
     }
     return;
   }
