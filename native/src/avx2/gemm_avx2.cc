@@ -3,6 +3,7 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
@@ -72,6 +73,19 @@ inline void store8(float* q, long stride, __m256 r0, __m256 r1, __m256 r2, __m25
   _mm256_storeu_ps(q + 7 * stride, r7);
 }
 
+// The packing loops below read a few floats from each of many rows (segments of rows ld apart). The hardware
+// prefetcher picks such strides up late: from L3 or memory, asking for the row kPackAhead rows down while
+// packing this one measured pack_a_transposed 1.3-1.7x faster.
+constexpr long kPackAhead = 8;
+
+// Asks for the cache lines of x[0, n) (into L1).
+inline void prefetch_floats(const float* x, long n) {
+  const auto first = reinterpret_cast<uintptr_t>(x) & ~uintptr_t{63};
+  const auto last = reinterpret_cast<uintptr_t>(x + n - 1);
+  // Inline assembly: GCC drops __builtin_prefetch from such loops as dead code.
+  for (uintptr_t line = first; line <= last; line += 64) asm volatile("prefetcht0 %0" : : "m"(*reinterpret_cast<const char*>(line)));
+}
+
 // pack_a for a transposed A: op(A)(i, p) = a[p*lda + i], so row p of a holds column p of op(A). The rows are
 // read once each, in order (contiguous), each handing every panel its MR floats: reading panel by panel
 // instead walks down the rows once per panel and loads each cache line of a from L2 about three times.
@@ -80,6 +94,7 @@ void pack_a_transposed(const float* a, long lda, long i0, long mc, long p0, long
   for (long p = 0; p < kc; p++) {
     const float* src = a + (p0 + p) * lda + i0;
     float* d = dst + p * MR;
+    if (p + kPackAhead < kc) prefetch_floats(src + kPackAhead * lda, mc);
     for (long ir = 0; ir < full; ir += MR) std::memcpy(d + ir * kc, src + ir, MR * sizeof(float));
     if (full < mc)
       for (long r = 0; r < MR; r++) d[full * kc + r] = full + r < mc ? src[full + r] : 0.0f;
@@ -128,6 +143,7 @@ void pack_b(const float* b, long ldb, bool tb, long p0, long kc, long j0, long n
       if (nr == NR) {
         __m256 sum0 = _mm256_setzero_ps(), sum1 = _mm256_setzero_ps();
         for (long p = 0; p < kc; p++) {
+          if (p + kPackAhead < kc) prefetch_floats(src + (p + kPackAhead) * ldb, NR);
           const __m256 lo = _mm256_loadu_ps(src + p * ldb), hi = _mm256_loadu_ps(src + p * ldb + 8);
           _mm256_store_ps(d + p * NR, lo);
           _mm256_store_ps(d + p * NR + 8, hi);
@@ -505,6 +521,11 @@ void gemm_block(const GemmArgs& g, const float* a, const float* b, float* c, con
       const bool init = pc == 0 && (g.bias || ep.residual);
       const bool last_k = pc + kc >= g.k;
       const float beta = pc == 0 ? g.beta : 1.0f;
+      // Whole tiles: one kernel table for the k block (the store mode depends only on alpha, beta and
+      // whether a bias or residual is added), the tile's bias and residual rows set as the loops go.
+      const bool add_bias = init && g.bias, add_residual = init && ep.residual;
+      TileStore full_store = {g.alpha, beta, add_bias ? g.bias : nullptr, add_residual ? ep.residual : nullptr, g.ldc};
+      const MicroKernel* full_kernels = kMicro[store_mode(full_store)];
       pack_b(b, g.ldb, g.trans_b, pc, kc, jc, nc, bp, col_sum ? col_sum + jc : nullptr);
       for (long ic = i_begin; ic < i_end; ic += mc_max) {
         const long mc = std::min(mc_max, i_end - ic);
@@ -512,24 +533,27 @@ void gemm_block(const GemmArgs& g, const float* a, const float* b, float* c, con
         for (long jr = 0; jr < nc; jr += NR) {
           const long nr = std::min(NR, nc - jr);
           const float* bpanel = bp + jr * kc;
+          if (nr == NR) {
+            full_store.bias = add_bias ? g.bias + jc + jr : nullptr;
+            for (long ir = 0; ir < mc; ir += MR) {
+              const long at = (ic + ir) * g.ldc + jc + jr;
+              if (add_residual) full_store.residual = ep.residual + at;
+              full_kernels[std::min(MR, mc - ir)](kc, ap + ir * kc, bpanel, c + at, g.ldc, full_store);
+            }
+            continue;
+          }
           for (long ir = 0; ir < mc; ir += MR) {
             const long mr = std::min(MR, mc - ir);
             const long at = (ic + ir) * g.ldc + jc + jr;
             float* ct = c + at;
-            if (nr == NR) {
-              const TileStore store = {g.alpha, beta, init && g.bias ? g.bias + jc + jr : nullptr,
-                                       init && ep.residual ? ep.residual + at : nullptr, g.ldc};
-              kMicro[store_mode(store)][mr](kc, ap + ir * kc, bpanel, ct, g.ldc, store);
-            } else {
-              if (init) init_or_scale_block(g, ep, c, at, jc + jr, mr, nr);
-              const float tile_beta = init ? 1.0f : beta;
-              partial_kernels[mr](kc, ap + ir * kc, bpanel, tile, NR, partial);
-              for (long r = 0; r < mr; r++) {
-                float* crow = ct + r * g.ldc;
-                const float* trow = tile + r * NR;
-                if (tile_beta == 0.0f) for (long j = 0; j < nr; j++) crow[j] = trow[j];
-                else for (long j = 0; j < nr; j++) crow[j] = trow[j] + tile_beta * crow[j];
-              }
+            if (init) init_or_scale_block(g, ep, c, at, jc + jr, mr, nr);
+            const float tile_beta = init ? 1.0f : beta;
+            partial_kernels[mr](kc, ap + ir * kc, bpanel, tile, NR, partial);
+            for (long r = 0; r < mr; r++) {
+              float* crow = ct + r * g.ldc;
+              const float* trow = tile + r * NR;
+              if (tile_beta == 0.0f) for (long j = 0; j < nr; j++) crow[j] = trow[j];
+              else for (long j = 0; j < nr; j++) crow[j] = trow[j] + tile_beta * crow[j];
             }
           }
         }
