@@ -13,6 +13,7 @@
 
 #include "dropout_hash.h"
 #include "kernels.h"
+#include "prefetch_span.h"
 #include "scratch.h"
 #include "thread_pool.h"
 #include "vec_math.h"
@@ -421,14 +422,10 @@ class NextHead {
 
  private:
   static void prefetch_row(const HeadRows& x, long r) {
-    const auto first = reinterpret_cast<uintptr_t>(x.base + r * x.ld);
-    const uintptr_t last = first + x.width * sizeof(float) - 1;
-    for (uintptr_t line = first & ~uintptr_t{63}; line <= last; line += 64) {
-      const char* at = reinterpret_cast<const char*>(line);
-      // Inline assembly: GCC drops __builtin_prefetch from these loops as dead code.
-      if (x.write) asm volatile("prefetchw %0" : : "m"(*at));
-      else asm volatile("prefetcht1 %0" : : "m"(*at));
-    }
+    const float* row = x.base + r * x.ld;
+    const size_t bytes = static_cast<size_t>(x.width) * sizeof(float);
+    if (x.write) prefetch_span<PrefetchTo::kWrite>(row, bytes);
+    else prefetch_span<PrefetchTo::kL2>(row, bytes);
   }
   HeadRows rows_[8];
   int count_ = 0;
