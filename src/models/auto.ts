@@ -8,7 +8,7 @@ import { fail } from '../errors.js';
 import { skipInit } from '../nn/init.js';
 import { Tokenizer } from '../tokenizers/tokenizer.js';
 import { GPT, type GPTConfig } from './gpt.js';
-import { configInt, hasTokenizerFiles, readCheckpointWeights, readJsonObject, writeModelFolder } from './pretrained.js';
+import { buildForCheckpoint, configInt, hasTokenizerFiles, readCheckpointWeights, readJsonObject, writeModelFolder } from './pretrained.js';
 import { type RecurrentCell, RecurrentLanguageModel } from './rnn-lm.js';
 import { resolveSeq2SeqConfig, type Seq2SeqConfig } from './seq2seq/config.js';
 import { Seq2SeqTransformer } from './seq2seq/model.js';
@@ -55,8 +55,9 @@ export function loadSeq2SeqModel(dir: string): { model: Seq2SeqTransformer; sour
   if (cfg.model_type !== LMKIT_SEQ2SEQ) fail('Unsupported', `${file}: expected model_type "${LMKIT_SEQ2SEQ}" (an encoder-decoder), got ${JSON.stringify(cfg.model_type)}`);
   const { model_type: _t, lmkit_version: _v, ...config } = cfg;
   const resolved = resolveSeq2SeqConfig(config as unknown as Seq2SeqConfig);
-  const model = skipInit(() => new Seq2SeqTransformer(resolved));
-  model.loadStateDict(readCheckpointWeights(dir).tensors);
+  const weights = readCheckpointWeights(dir);
+  const model = buildForCheckpoint(file, weights.file, weights.tensors, () => skipInit(() => new Seq2SeqTransformer(resolved)));
+  model.loadStateDict(weights.tensors);
   model.eval();
   const sourceTokenizer = hasTokenizerFiles(dir) ? Tokenizer.fromPretrained(dir) : null;
   const targetDir = path.join(dir, TARGET_TOKENIZER_DIR);
@@ -78,15 +79,15 @@ export async function loadModel(dir: string): Promise<{ model: LanguageModel; to
     const model = await GPT.fromPretrained(dir);
     return { model, tokenizer: model.tokenizer };
   }
-  let model: LanguageModel;
+  let build: () => LanguageModel;
   if (cfg.model_type === LMKIT_GPT) {
     const { model_type: _t, lmkit_version: _v, ...config } = cfg;
-    model = new GPT(config as Partial<GPTConfig>, { init: false });
+    build = () => new GPT(config as Partial<GPTConfig>, { init: false });
   } else if (cfg.model_type === LMKIT_RNN) {
     const cell = cfg.cell;
     if (cell !== 'lstm' && cell !== 'gru' && cell !== 'rnn') fail('InvalidFile', `${file}: cell must be lstm, gru or rnn, got ${JSON.stringify(cell)}`);
     const sizes = ['vocab_size', 'embedding_dim', 'hidden_dim', 'num_layers'].map((k) => configInt(cfg, k, file));
-    model = skipInit(() => new RecurrentLanguageModel(cell, sizes[0], sizes[1], sizes[2], sizes[3]));
+    build = () => skipInit(() => new RecurrentLanguageModel(cell, sizes[0], sizes[1], sizes[2], sizes[3]));
   } else if (cfg.model_type === LMKIT_SEQ2SEQ) {
     fail('Unsupported', `${file}: model_type "${LMKIT_SEQ2SEQ}" is an encoder-decoder, not a causal LM (load it with loadSeq2SeqModel, or use \`lmkit translate\`)`);
   } else if (cfg.model_type === 'bert') {
@@ -94,7 +95,9 @@ export async function loadModel(dir: string): Promise<{ model: LanguageModel; to
   } else {
     fail('Unsupported', `${file}: model_type ${JSON.stringify(cfg.model_type)} is not one lmkit loads (${LMKIT_GPT}, ${LMKIT_RNN}, gpt2)`);
   }
-  model.loadStateDict(readCheckpointWeights(dir).tensors);
+  const weights = readCheckpointWeights(dir);
+  const model = buildForCheckpoint(file, weights.file, weights.tensors, build);
+  model.loadStateDict(weights.tensors);
   model.eval();
   const tokenizer = hasTokenizerFiles(dir) ? Tokenizer.fromPretrained(dir) : null;
   return { model, tokenizer };

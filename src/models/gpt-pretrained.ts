@@ -17,7 +17,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { Tokenizer } from '../tokenizers/tokenizer.js';
 import { GPT, type GPTConfig } from './gpt.js';
 import {
-  architecturesOf, checkShape, configInt, configNumber, hasTokenizerFiles, type HFConfig, matchCheckpoint, readCheckpointWeights,
+  architecturesOf, buildForCheckpoint, checkShape, configInt, configNumber, hasTokenizerFiles, type HFConfig, matchCheckpoint, readCheckpointWeights,
   readJsonObject, writeModelFolder,
 } from './pretrained.js';
 
@@ -109,8 +109,9 @@ export async function loadPretrainedGPT(dirOrId: string, opts: FromPretrainedOpt
   const dir = await resolveModel(dirOrId, opts);
   const configFile = path.join(dir, 'config.json');
   const hf = readJsonObject(configFile);
-  const model = new GPT(gptConfigFromHF(hf, configFile), { init: false });
+  const config = gptConfigFromHF(hf, configFile);
   const { tensors, file } = readCheckpointWeights(dir);
+  const model = buildForCheckpoint(configFile, file, tensors, () => new GPT(config, { init: false }));
   model.loadStateDict(gptStateDictFromHF(model, tensors, file));
   model.eval();
   const genFile = path.join(dir, 'generation_config.json');

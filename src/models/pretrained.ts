@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fail, LmkitError } from '../errors.js';
 import { loadSafetensors, saveSafetensors } from '../io/safetensors.js';
 import type { StateDict } from '../nn/module.js';
+import { withAllocationLimit } from '../tensor/alloc.js';
 import { shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Tokenizer } from '../tokenizers/tokenizer.js';
@@ -61,6 +62,26 @@ export function readCheckpointWeights(dir: string): { tensors: Map<string, Tenso
   const file = path.join(dir, 'model.safetensors');
   if (!fs.existsSync(file)) fail('InvalidFile', `${dir}: no model.safetensors (lmkit reads safetensors weights only)`);
   return { tensors: loadSafetensors(file).tensors, file };
+}
+
+/**
+ * Builds the model that `configFile` describes for the checkpoint `tensors` (read from `weightsFile`),
+ * refusing a config that describes a model far larger than its weights (a corrupt or mismatched
+ * config.json) before the allocation that would exhaust memory: the model may allocate at most twice the
+ * checkpoint's values plus 1M (room for buffers that checkpoints leave out). The exact names and shapes
+ * are checked afterwards, when the weights load.
+ */
+export function buildForCheckpoint<M>(configFile: string, weightsFile: string, tensors: Map<string, Tensor>, build: () => M): M {
+  let values = 0;
+  for (const t of tensors.values()) values += t.size;
+  const refuse = (): never => fail('InvalidFile',
+    `${configFile}: describes a model larger than the ${values} values of ${weightsFile} (the config and the weights do not match)`);
+  try {
+    return withAllocationLimit(2 * values + (1 << 20), refuse, build);
+  } catch (e) {
+    if (e instanceof RangeError) refuse(); // an array longer than JavaScript allows: the sizes are absurd
+    throw e;
+  }
 }
 
 /** How a checkpoint's tensor names relate to a model's state-dict keys. */

@@ -5,7 +5,10 @@ import { matmul } from '../autograd/ops/index.js';
 import type { Tensor } from './tensor.js';
 import { randn, tensor, zeros } from '../index.js';
 import { assertClose } from '../testing/assert.js';
-import { allocFloat32, allocFloat32Resident, allocFloat32Uninit, beginAllocationScope, endAllocationScope, recycleFloat32, releaseScratch } from './alloc.js';
+import {
+  allocArray, allocFloat32, allocFloat32Resident, allocFloat32Uninit, beginAllocationScope, endAllocationScope, recycleFloat32, releaseScratch,
+  withAllocationLimit,
+} from './alloc.js';
 
 const N = 5000 * 4; // above the slab size limit, so the pool is used
 
@@ -128,4 +131,26 @@ test('resident storage (huge pages from 2 MB on) is zeroed, exactly n long and h
     a[n - 1] = 2;
     assert.deepEqual([a[0], a[n - 1]], [1, 2]);
   }
+});
+
+test('withAllocationLimit refuses the allocation that would pass the cap, counts every dtype, nests and restores', () => {
+  class Exceeded extends Error {}
+  const exceeded = (n: number): never => {
+    throw new Exceeded(`${n}`);
+  };
+  // 100 elements: 60 pass, then 50 more (of another dtype) would pass the cap
+  assert.throws(() => withAllocationLimit(100, exceeded, () => {
+    allocFloat32(40);
+    allocArray('int32', 20);
+    allocFloat32Resident(50);
+  }), (e: unknown) => e instanceof Exceeded && e.message === '50');
+  assert.equal(withAllocationLimit(100, exceeded, () => allocFloat32Uninit(100).length), 100);
+  // an inner limit has at most what the outer one has left, and what it allocated counts against the outer one
+  assert.throws(() => withAllocationLimit(100, exceeded, () => {
+    withAllocationLimit(1000, exceeded, () => allocFloat32(70));
+    allocArray('float64', 40);
+  }), Exceeded);
+  assert.throws(() => withAllocationLimit(100, exceeded, () => withAllocationLimit(1000, exceeded, () => allocFloat32(101))), Exceeded);
+  // outside any limit, nothing is counted
+  assert.equal(allocFloat32(1 << 20).length, 1 << 20);
 });

@@ -25,7 +25,47 @@ function carve(bytes: number): [ArrayBuffer, number] {
   return [slab, at];
 }
 
+/*
+ * An optional cap on the elements allocated while a model is built from a file's config (see
+ * withAllocationLimit): a config that describes a far larger model than its weights is refused before the
+ * allocation instead of exhausting memory.
+ */
+interface AllocationLimit {
+  left: number;
+  exceeded: (elements: number) => never;
+}
+let limit: AllocationLimit | null = null;
+
+function charge(n: number): void {
+  if (limit === null) return;
+  if (n > limit.left) limit.exceeded(n);
+  limit.left -= n;
+}
+
+/**
+ * Runs `fn` with at most `elements` elements (of any dtype) allocated through this module; the allocation
+ * that would go past the cap calls `exceeded` (which throws) instead of allocating. Inside another limit,
+ * the inner one is at most what the outer one has left, and what `fn` allocated counts against both.
+ */
+export function withAllocationLimit<T>(elements: number, exceeded: (elements: number) => never, fn: () => T): T {
+  const outer = limit;
+  const inner: AllocationLimit = { left: outer ? Math.min(elements, outer.left) : elements, exceeded };
+  const start = inner.left;
+  limit = inner;
+  try {
+    return fn();
+  } finally {
+    limit = outer;
+    if (outer) outer.left -= start - inner.left;
+  }
+}
+
 export function allocFloat32(n: number): Float32Array {
+  charge(n);
+  return allocFloat32Charged(n);
+}
+
+function allocFloat32Charged(n: number): Float32Array {
   const bytes = n * 4;
   if (bytes <= SMALL_BYTES) {
     const [buf, at] = carve(bytes);
@@ -42,7 +82,8 @@ export function allocFloat32(n: number): Float32Array {
  * Skips the zero fill of a reused or freshly allocated large array.
  */
 export function allocFloat32Uninit(n: number): Float32Array {
-  if (n * 4 <= SMALL_BYTES) return allocFloat32(n);
+  charge(n);
+  if (n * 4 <= SMALL_BYTES) return allocFloat32Charged(n);
   const reused = fromPool(n);
   if (reused) return reused;
   const raw = Buffer.allocUnsafeSlow(n * 4);
@@ -57,8 +98,9 @@ const HUGE_PAGE_BYTES = 2 << 20;
  * streams every weight once and 4 KB pages would cost a TLB miss every 4 KB. Never pooled.
  */
 export function allocFloat32Resident(n: number): Float32Array {
+  charge(n);
   const buf = n * 4 >= HUGE_PAGE_BYTES ? hugePageBuffer(n * 4) : null;
-  return buf ? new Float32Array(buf, 0, n) : allocFloat32(n);
+  return buf ? new Float32Array(buf, 0, n) : allocFloat32Charged(n);
 }
 
 /*
@@ -132,6 +174,7 @@ export function recycleFloat32(scope: Map<ArrayBuffer, Float32Array>, buffer: Ar
 }
 
 export function allocArray(dtype: DType, n: number): AnyArray {
+  if (dtype !== 'float32') charge(n);
   switch (dtype) {
     case 'float32':
       return allocFloat32(n);

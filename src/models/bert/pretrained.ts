@@ -16,7 +16,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { Tokenizer } from '../../tokenizers/tokenizer.js';
 import type { FromPretrainedOptions } from '../gpt-pretrained.js';
 import {
-  checkShape, type CheckpointNames, hasTokenizerFiles, matchCheckpoint, readCheckpointWeights, readJsonObject, writeModelFolder,
+  buildForCheckpoint, checkShape, type CheckpointNames, hasTokenizerFiles, matchCheckpoint, readCheckpointWeights, readJsonObject, writeModelFolder,
 } from '../pretrained.js';
 import { type BertConfig, bertConfigFromHF, bertConfigToHF } from './config.js';
 
@@ -78,7 +78,7 @@ export async function loadPretrainedBert<M extends PretrainedBert>(arch: BertArc
   const config = bertConfigFromHF(readJsonObject(configFile), configFile);
   const { tensors, file } = readCheckpointWeights(dir);
   const hasPooler = [...tensors.keys()].some((k) => /^(bert\.)?pooler\./.test(k));
-  const model = make(config, hasPooler);
+  const model = buildForCheckpoint(configFile, file, tensors, () => make(config, hasPooler));
   model.loadStateDict(bertStateDictFromHF(model, arch, tensors, file));
   model.eval();
   if ((opts.tokenizer ?? true) && hasTokenizerFiles(dir) && 'tokenizer' in model) model.tokenizer = Tokenizer.fromPretrained(dir);

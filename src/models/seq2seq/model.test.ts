@@ -7,6 +7,7 @@ import { tensor } from '../../tensor/create.js';
 import { Generator, manualSeed } from '../../tensor/random.js';
 import { assertClose } from '../../testing/assert.js';
 import { Seq2SeqTransformer } from './model.js';
+import { PositionalEncoding, sinusoidalTable } from './positional-encoding.js';
 import { DIGIT_VOCAB, digitSequences, pairBatch, trainReverser } from './seq2seq.test-util.js';
 
 function small(extra: Record<string, unknown> = {}): Seq2SeqTransformer {
@@ -104,4 +105,14 @@ test('Seq2SeqTransformer: a tiny model learns to reverse digit sequences (greedy
   assert.deepEqual(sampled(7), sampled(7));
   assert.ok(sampled(7).every((r) => r[0] === 1 && r.slice(1).every((t) => t === 0 || t >= 2)), 'no BOS after the start token');
   assert.throws(() => generateSeq2Seq(model, sources.slice(0, 1), { maxNewTokens: 32 }), /maxNewTokens 32 \+ the start token exceed the decoder's 32 positions/);
+});
+
+test('positional encoding: rows computed as positions are reached equal the whole table, at any offset', () => {
+  const pe = new PositionalEncoding(6, 1000, 0);
+  const table = sinusoidalTable(1000, 6);
+  const zero = (T: number) => tensor(new Float32Array(T * 6), { shape: [1, T, 6] });
+  for (const [offset, T] of [[0, 3], [60, 10], [500, 1], [0, 200], [990, 10]]) {
+    assert.deepEqual([...pe.forward(zero(T), offset).toTypedArray()], [...table.slice(offset * 6, (offset + T) * 6)], `offset ${offset}`);
+  }
+  assert.throws(() => pe.forward(zero(2), 999), /positions up to 1001 exceed maxPositions 1000/);
 });

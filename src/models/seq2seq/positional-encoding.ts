@@ -24,16 +24,16 @@ export function sinusoidalTable(maxPositions: number, dModel: number): Float32Ar
 
 /**
  * x + PE[offset .. offset + T), then dropout. Shape: x (B, T, E) → (B, T, E). The table is computed,
- * not learned, so it is not in the state dict.
+ * not learned, so it is not in the state dict; it is computed up to the positions used so far (doubling),
+ * so a large maxPositions costs nothing until those positions are reached.
  */
 export class PositionalEncoding extends Module {
   readonly dropout: Dropout;
-  private readonly table: Float32Array;
+  private table: Float32Array = new Float32Array(0);
 
   constructor(readonly dModel: number, readonly maxPositions: number, dropout: number) {
     super();
     this.dropout = this.registerModule('dropout', new Dropout(dropout));
-    this.table = sinusoidalTable(maxPositions, dModel);
   }
 
   override forward(x: Tensor, offset = 0): Tensor {
@@ -41,7 +41,16 @@ export class PositionalEncoding extends Module {
     if (offset + T > this.maxPositions) {
       fail('InvalidArgument', `PositionalEncoding: positions up to ${offset + T} exceed maxPositions ${this.maxPositions}`);
     }
-    const rows = this.table.slice(offset * this.dModel, (offset + T) * this.dModel);
+    const rows = this.rows(offset + T).slice(offset * this.dModel, (offset + T) * this.dModel);
     return this.dropout.forward(add(x, tensor(rows, { shape: [1, T, this.dModel] })));
+  }
+
+  /** The table with at least `positions` rows. */
+  private rows(positions: number): Float32Array {
+    if (this.table.length < positions * this.dModel) {
+      const have = this.table.length / this.dModel;
+      this.table = sinusoidalTable(Math.min(this.maxPositions, Math.max(positions, 2 * have, 64)), this.dModel);
+    }
+    return this.table;
   }
 }
