@@ -79,7 +79,8 @@ export function buildForCheckpoint<M>(configFile: string, weightsFile: string, t
   try {
     return withAllocationLimit(2 * values + (1 << 20), refuse, build);
   } catch (e) {
-    if (e instanceof RangeError) refuse(); // an array longer than JavaScript allows: the sizes are absurd
+    // An array longer than JavaScript allows, or than memory holds: the sizes are absurd.
+    if (e instanceof RangeError && /array length|allocation failed/i.test(e.message)) refuse();
     throw e;
   }
 }
