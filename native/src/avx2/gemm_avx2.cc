@@ -572,13 +572,15 @@ void gemv_axpy(const float* x, const float* B, long ldb, long k, long j0, long j
     const long w = je - jb;
     if (beta == 0.0f) std::memset(yb, 0, static_cast<size_t>(w) * sizeof(float));
     else if (beta != 1.0f) for (long j = 0; j < w; j++) yb[j] *= beta;
-    long p = 0;
-    for (; p + 8 <= k; p += 8) {
-      const float* b0 = B + p * ldb + jb;
+    // Eight rows at a time, one from each eighth of B: eight long sequential streams, which memory serves
+    // fastest (rows next to each other would be eight streams that end every row).
+    const long part = k / 8, rs = part * ldb;
+    for (long q = 0; q < part; q++) {
+      const float* b0 = B + q * ldb + jb;
       __m256 a[8];
       float s[8];
       for (int r = 0; r < 8; r++) {
-        s[r] = alpha * x[p + r];
+        s[r] = alpha * x[r * part + q];
         a[r] = _mm256_set1_ps(s[r]);
       }
       long j = 0;
@@ -586,24 +588,25 @@ void gemv_axpy(const float* x, const float* B, long ldb, long k, long j0, long j
         const float* bj = b0 + j;
         __m256 u0 = _mm256_fmadd_ps(a[0], _mm256_loadu_ps(bj), _mm256_loadu_ps(yb + j));
         __m256 v0 = _mm256_fmadd_ps(a[0], _mm256_loadu_ps(bj + 8), _mm256_loadu_ps(yb + j + 8));
-        __m256 u1 = _mm256_mul_ps(a[1], _mm256_loadu_ps(bj + ldb));
-        __m256 v1 = _mm256_mul_ps(a[1], _mm256_loadu_ps(bj + ldb + 8));
+        __m256 u1 = _mm256_mul_ps(a[1], _mm256_loadu_ps(bj + rs));
+        __m256 v1 = _mm256_mul_ps(a[1], _mm256_loadu_ps(bj + rs + 8));
         for (int r = 2; r < 8; r += 2) {
-          const float* br = bj + r * ldb;
+          const float* br = bj + r * rs;
           u0 = _mm256_fmadd_ps(a[r], _mm256_loadu_ps(br), u0);
           v0 = _mm256_fmadd_ps(a[r], _mm256_loadu_ps(br + 8), v0);
-          u1 = _mm256_fmadd_ps(a[r + 1], _mm256_loadu_ps(br + ldb), u1);
-          v1 = _mm256_fmadd_ps(a[r + 1], _mm256_loadu_ps(br + ldb + 8), v1);
+          u1 = _mm256_fmadd_ps(a[r + 1], _mm256_loadu_ps(br + rs), u1);
+          v1 = _mm256_fmadd_ps(a[r + 1], _mm256_loadu_ps(br + rs + 8), v1);
         }
         _mm256_storeu_ps(yb + j, _mm256_add_ps(u0, u1));
         _mm256_storeu_ps(yb + j + 8, _mm256_add_ps(v0, v1));
       }
       for (; j < w; j++) {
         float acc = yb[j];
-        for (int r = 0; r < 8; r++) acc += s[r] * b0[r * ldb + j];
+        for (int r = 0; r < 8; r++) acc += s[r] * b0[r * rs + j];
         yb[j] = acc;
       }
     }
+    long p = 8 * part;
     for (; p < k; p++) {
       const float* b0 = B + p * ldb + jb;
       const float s0 = alpha * x[p];
@@ -623,33 +626,27 @@ void gemv_dot(const float* A, long lda, long k, long i0, long i1, const float* x
     float& out = y[i * incy];
     out = beta == 0.0f ? alpha * dot : alpha * dot + beta * out;
   };
-  long i = i0;
-  for (; i + 4 <= i1; i += 4) {
-    const float* r0 = A + i * lda;
-    const float* r1 = r0 + lda;
-    const float* r2 = r1 + lda;
-    const float* r3 = r2 + lda;
-    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps(), s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
+  // Eight rows at a time, one from each eighth of the range: eight long sequential streams (see gemv_axpy).
+  const long part = (i1 - i0) / 8;
+  for (long q = 0; q < part; q++) {
+    const float* r[8];
+    __m256 acc[8];
+    for (int t = 0; t < 8; t++) {
+      r[t] = A + (i0 + t * part + q) * lda;
+      acc[t] = _mm256_setzero_ps();
+    }
     long p = 0;
     for (; p + 8 <= k; p += 8) {
       const __m256 xv = _mm256_loadu_ps(x + p);
-      s0 = _mm256_fmadd_ps(_mm256_loadu_ps(r0 + p), xv, s0);
-      s1 = _mm256_fmadd_ps(_mm256_loadu_ps(r1 + p), xv, s1);
-      s2 = _mm256_fmadd_ps(_mm256_loadu_ps(r2 + p), xv, s2);
-      s3 = _mm256_fmadd_ps(_mm256_loadu_ps(r3 + p), xv, s3);
+      for (int t = 0; t < 8; t++) acc[t] = _mm256_fmadd_ps(_mm256_loadu_ps(r[t] + p), xv, acc[t]);
     }
-    float d0 = hsum(s0), d1 = hsum(s1), d2 = hsum(s2), d3 = hsum(s3);
-    for (; p < k; p++) {
-      d0 += r0[p] * x[p];
-      d1 += r1[p] * x[p];
-      d2 += r2[p] * x[p];
-      d3 += r3[p] * x[p];
+    for (int t = 0; t < 8; t++) {
+      float d = hsum(acc[t]);
+      for (long e = p; e < k; e++) d += r[t][e] * x[e];
+      finish(i0 + t * part + q, d);
     }
-    finish(i, d0);
-    finish(i + 1, d1);
-    finish(i + 2, d2);
-    finish(i + 3, d3);
   }
+  long i = i0 + 8 * part;
   for (; i < i1; i++) {
     const float* r0 = A + i * lda;
     __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
