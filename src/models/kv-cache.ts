@@ -4,11 +4,11 @@ import { emptyTensor, type Tensor } from '../tensor/tensor.js';
 import type { KVCache } from '../generation/types.js';
 
 /**
- * Keys and values of every attention layer, in buffers allocated once: per layer [B, maxT, nh, hs] for
- * keys and for values (position-major, so a step's new positions are one block per row, as c_attn makes
- * them). A forward pass writes its T new positions at `length` and reads back (B, nh, length + T, hs)
- * views, which the attention kernel reads in place: a decoding step copies one position per layer
- * instead of the history.
+ * Keys and values of every attention layer, in buffers allocated once: per layer [B, nh, maxT, hs] for
+ * keys and for values (head-major, so that each head's history is one contiguous block, which the
+ * attention kernel reads as one sequential stream). A forward pass writes its T new positions at `length`
+ * and reads back (B, nh, length + T, hs) views, which the attention kernel reads in place: a decoding step
+ * copies one position per head and layer instead of the history.
  */
 export class LayerKVCache implements KVCache {
   length = 0;
@@ -17,7 +17,7 @@ export class LayerKVCache implements KVCache {
 
   constructor(readonly nLayer: number, readonly batch: number, readonly nHead: number, readonly maxLength: number,
     readonly headSize: number) {
-    const shape = [batch, maxLength, nHead, headSize];
+    const shape = [batch, nHead, maxLength, headSize];
     this.keys = Array.from({ length: nLayer }, () => emptyTensor(shape, 'float32'));
     this.values = Array.from({ length: nLayer }, () => emptyTensor(shape, 'float32'));
   }
@@ -30,13 +30,10 @@ export class LayerKVCache implements KVCache {
     }
     const end = this.length + T;
     if (end > this.maxLength) fail('InvalidArgument', `KV cache: ${end} positions exceed its capacity of ${this.maxLength}`);
-    // (B, nh, T, hs) views of the [B, maxT, nh, hs] buffers
-    const strides = [this.maxLength * H * D, D, H * D, 1];
-    const at = this.length * H * D;
-    const store = (x: Tensor, buffer: Tensor) => {
-      const [s0, s1, s2, s3] = x.strides;
-      copyInto(x.rawView([B, T, H, D], [s0, s2, s1, s3], x.offset), buffer.rawView([B, T, H, D], [strides[0], H * D, D, 1], at));
-    };
+    // (B, nh, T, hs) views of the [B, nh, maxT, hs] buffers
+    const strides = [H * this.maxLength * D, this.maxLength * D, D, 1];
+    const at = this.length * D;
+    const store = (x: Tensor, buffer: Tensor) => copyInto(x, buffer.rawView([B, H, T, D], strides, at));
     store(k, this.keys[layer]);
     store(v, this.values[layer]);
     return [this.keys[layer].rawView([B, H, end, D], strides, 0), this.values[layer].rawView([B, H, end, D], strides, 0)];
