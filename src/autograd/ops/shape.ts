@@ -79,7 +79,13 @@ export function view(t: Tensor, ...shape: (number | number[])[]): Tensor {
 
 /** The sizes given as separate arguments or as one array. */
 function sizesOf(args: (number | number[])[]): number[] {
-  return args.length === 1 && Array.isArray(args[0]) ? args[0] : args.flat();
+  if (args.length === 1 && Array.isArray(args[0])) return args[0];
+  const sizes: number[] = [];
+  for (const a of args) {
+    if (Array.isArray(a)) sizes.push(...a);
+    else sizes.push(a);
+  }
+  return sizes;
 }
 
 function viewAs(t: Tensor, target: number[], strides = viewStrides(t, target)): Tensor {
