@@ -126,10 +126,13 @@ export function permute(t: Tensor, ...dims: (number | number[])[]): Tensor {
 export function transpose(t: Tensor, dim0: number, dim1: number): Tensor {
   const a = normalizeDim(dim0, t.ndim, 'transpose');
   const b = normalizeDim(dim1, t.ndim, 'transpose');
-  const order = t.shape.map((_, i) => i);
-  order[a] = b;
-  order[b] = a;
-  return permute(t, order);
+  const shape = t.shape.slice();
+  const strides = t.strides.slice();
+  shape[a] = t.shape[b];
+  shape[b] = t.shape[a];
+  strides[a] = t.strides[b];
+  strides[b] = t.strides[a];
+  return viewWith(t, shape, strides, t.offset, 'TransposeBackward', (g) => transpose(g, a, b));
 }
 
 /** Transpose of a 2-D tensor (or of the last two dimensions, like `mT`). */
