@@ -122,7 +122,7 @@ function mm(a: Tensor, b: Tensor): Tensor {
  * GEMM can, else copied), with further GEMM options (bias, epilogue, column sums) passed through; no
  * autograd. Used by the fused ops, which own their backward.
  */
-export function gemm2dRaw(a: Tensor, b: Tensor, out: Tensor, options: Partial<GemmArgs> = {}): void {
+export function gemm2dRaw(a: Tensor, b: Tensor, out: Tensor, options: GemmExtras = {}): void {
   const [m, k] = a.shape;
   const n = b.shape[1];
   // With k = 0 nothing of a or b is read (C gets the bias, residual and epilogue only).
@@ -133,18 +133,30 @@ export function gemm2dRaw(a: Tensor, b: Tensor, out: Tensor, options: Partial<Ge
     a: A.data, aOffset: A.offset, lda: A.ld, transA: A.trans, strideA: 0,
     b: B.data, bOffset: B.offset, ldb: B.ld, transB: B.trans, strideB: 0,
     c: out.data as FloatArray, cOffset: out.offset, ldc: n, strideC: m * n,
-    m, n, k, batch: 1, alpha: 1, beta: 0, ...options,
+    m, n, k, batch: 1, alpha: 1, beta: 0,
+    // Every optional field present, so that every product's arguments have one object shape (spreading the
+    // options in gave each combination its own, and the backends' reads of them went megamorphic).
+    bias: options.bias ?? null, biasOffset: options.biasOffset ?? 0,
+    residual: options.residual ?? null, residualOffset: options.residualOffset ?? 0,
+    colSumB: options.colSumB ?? null, colSumBOffset: options.colSumBOffset ?? 0,
+    epilogue: options.epilogue, preOut: options.preOut ?? null, preOutOffset: options.preOutOffset ?? 0,
+    pre: options.pre ?? null, preOffset: options.preOffset ?? 0, post: options.post ?? null, postOffset: options.postOffset ?? 0,
   });
 }
 
-/** A 1-D tensor as a GEMM bias (its data and offset), copied when strided. */
-export function biasOperand(bias: Tensor): { bias: FloatArray; biasOffset: number } {
+/** What a product may add to C = a·b (see GemmArgs): bias, residual, column sums of b, an epilogue. */
+export type GemmExtras = Partial<Pick<GemmArgs, 'bias' | 'biasOffset' | 'residual' | 'residualOffset' | 'colSumB' |
+  'colSumBOffset' | 'epilogue' | 'preOut' | 'preOutOffset' | 'pre' | 'preOffset' | 'post' | 'postOffset'>>;
+
+/** A 1-D tensor as a GEMM bias (its data and offset), copied when strided; none for null. */
+export function biasOperand(bias: Tensor | null): { bias: FloatArray | null; biasOffset: number } {
+  if (!bias) return { bias: null, biasOffset: 0 };
   const bv = bias.strides[0] === 1 || bias.shape[0] === 1 ? bias : contiguousRaw(bias);
   return { bias: bv.data as FloatArray, biasOffset: bv.offset };
 }
 
 /** A new [m, n] tensor a·b for 2-D a [m, k] and b [k, n] (gemm2dRaw with its options); no autograd. */
-export function mm2dRaw(a: Tensor, b: Tensor, options: Partial<GemmArgs> = {}): Tensor {
+export function mm2dRaw(a: Tensor, b: Tensor, options: GemmExtras = {}): Tensor {
   const dtype = b.dtype;
   const out = a.shape[1] > 0 ? uninitTensor([a.shape[0], b.shape[1]], dtype) : emptyTensor([a.shape[0], b.shape[1]], dtype);
   gemm2dRaw(a, b, out, options);
@@ -191,8 +203,9 @@ function addmmGradsRaw(bias: Tensor | null, a: Tensor, b: Tensor, g: Tensor): (T
   return [gradBias, a.requiresGrad ? bmmRaw(g, transpose(b, -2, -1)) : null, gradB];
 }
 
-/** A contiguous [m, n] tensor as a GEMM residual (its data and offset), copied when strided. */
-export function residualOperand(residual: Tensor): { residual: FloatArray; residualOffset: number } {
+/** A contiguous [m, n] tensor as a GEMM residual (its data and offset), copied when strided; none for null. */
+export function residualOperand(residual: Tensor | null): { residual: FloatArray | null; residualOffset: number } {
+  if (!residual) return { residual: null, residualOffset: 0 };
   const r = residual.isContiguous() ? residual : contiguousRaw(residual);
   return { residual: r.data as FloatArray, residualOffset: r.offset };
 }
@@ -218,7 +231,9 @@ export function addmmResidual(residual: Tensor, bias: Tensor | null, a: Tensor, 
   }
   const out = uninitTensor(residual.shape, dtype);
   if (out.size === 0) return out;
-  gemm2dRaw(a, b, reshape(out, [m, n]), { ...(bias ? biasOperand(bias) : {}), ...residualOperand(residual) });
+  const { bias: biasData, biasOffset } = biasOperand(bias);
+  const { residual: residualData, residualOffset } = residualOperand(residual);
+  gemm2dRaw(a, b, reshape(out, [m, n]), { bias: biasData, biasOffset, residual: residualData, residualOffset });
   if (!needsGradAny([residual, bias, a, b])) return out;
   return record(out, 'AddmmResidualBackward', [residual, bias, a, b], (g) => [
     residual.requiresGrad ? g : null, ...addmmGradsRaw(bias, a, b, reshape(g, [m, n])),

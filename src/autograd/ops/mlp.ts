@@ -76,12 +76,17 @@ function geluMlpRows(x: Tensor, wFc: Tensor, bFc: Tensor | null, wProj: Tensor, 
   const [m, hidden] = [x.shape[0], wFc.shape[1]];
   const forward: GemmEpilogue = approximate === 'tanh' ? 'gelu_tanh' : 'gelu_erf';
   const pre = grad ? uninitTensor([m, hidden], x.dtype) : null; // x·wFc + bFc, kept for the GELU derivative
+  const fcBias = biasOperand(bFc);
   const h = mm2dRaw(x, wFc, {
-    ...(bFc ? biasOperand(bFc) : {}), epilogue: forward, preOut: pre ? (pre.data as FloatArray) : null, preOutOffset: 0,
+    bias: fcBias.bias, biasOffset: fcBias.biasOffset, epilogue: forward, preOut: pre ? (pre.data as FloatArray) : null, preOutOffset: 0,
   });
   const nOut = wProj.shape[1];
   const y = uninitTensor(outShape, x.dtype);
-  gemm2dRaw(h, wProj, reshape(y, [m, nOut]), { ...(bProj ? biasOperand(bProj) : {}), ...(residual ? residualOperand(residual) : {}) });
+  const projBias = biasOperand(bProj);
+  const res = residualOperand(residual);
+  gemm2dRaw(h, wProj, reshape(y, [m, nOut]), {
+    bias: projBias.bias, biasOffset: projBias.biasOffset, residual: res.residual, residualOffset: res.residualOffset,
+  });
   if (!grad || !pre) return y;
   return record(y, 'GeluMlpBackward', inputs, (gOut) => {
     const g = reshape(gOut, [m, nOut]);
