@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import type { Module } from '../nn/module.js';
 import { sharedDir, SHARED_MISSING } from '../testing/shared.js';
 import { loadModel, loadSeq2SeqModel, saveModel } from './auto.js';
 import { BertForMaskedLM } from './bert/pretraining.js';
@@ -20,6 +21,9 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lmkit-oversized-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
 const HUGE = [2 ** 31, 1e8, 1e12];
 const refused = (values: number) => new RegExp(`config\\.json: describes a model larger than the ${values} values of .*model\\.safetensors`);
+
+/** How many values a model's state dict holds (what its saved model.safetensors holds). */
+const valuesOf = (model: Module) => [...model.stateDict().values()].reduce((n, t) => n + t.size, 0);
 
 /** `dir` with config.json's `field` set to `value` (into a new folder). */
 function withConfigField(dir: string, name: string, field: string, value: unknown): string {
@@ -54,17 +58,17 @@ test('lmkit\'s own folders (recurrent LM, GPT, seq2seq) refuse a config.json who
   const lstm = path.join(tmp, 'lstm');
   const lstmModel = new LSTMLanguageModel(12, 4, 6, 1);
   saveModel(lstm, lstmModel, null);
-  const lstmValues = [...lstmModel.stateDict().values()].reduce((n, t) => n + t.size, 0);
+  const lstmValues = valuesOf(lstmModel);
   const gpt = path.join(tmp, 'gpt');
   const gptModel = new GPT({ vocabSize: 12, blockSize: 8, nLayer: 1, nHead: 2, nEmbd: 8 });
   saveModel(gpt, gptModel, null);
-  const gptValues = [...gptModel.stateDict().values()].reduce((n, t) => n + t.size, 0);
+  const gptValues = valuesOf(gptModel);
   const s2s = path.join(tmp, 's2s');
   const s2sModel = new Seq2SeqTransformer(resolveSeq2SeqConfig({
     srcVocabSize: 10, tgtVocabSize: 10, dModel: 8, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 16, maxPositions: 16,
   }));
   saveModel(s2s, s2sModel, null);
-  const s2sValues = [...s2sModel.stateDict().values()].reduce((n, t) => n + t.size, 0);
+  const s2sValues = valuesOf(s2sModel);
   for (const value of HUGE) {
     for (const field of ['num_layers', 'hidden_dim', 'vocab_size']) {
       await rejectsWith(loadModel(withConfigField(lstm, `lstm-${field}-${value}`, field, value)), 'InvalidFile', refused(lstmValues));
